@@ -1,0 +1,109 @@
+/**
+ * Shapes of the documents the gateway keeps in MongoDB. Catalog documents
+ * use the portal's own ids as `_id`, so pushing the catalog again is an
+ * idempotent upsert.
+ *
+ * FerretDB limits shape these: no `.` or leading `$` in keys, no nested
+ * arrays.
+ */
+import type { Counters } from '../domain/counters';
+import type { ResourceType, Visibility } from '../domain/resources';
+
+export interface PortalDoc {
+  _id: string;
+  name: string;
+  url?: string | null;
+}
+
+export interface SpaceDoc {
+  _id: string;
+  name: string;
+  description?: string | null;
+  /** Users who may see the space's private datasets. */
+  memberIds: string[];
+  createdAt: Date;
+}
+
+export interface CollectionDoc {
+  _id: string;
+  name: string;
+  description?: string | null;
+  ownerId?: string | null;
+  parentCollectionIds: string[];
+  spaceIds: string[];
+  createdAt: Date;
+}
+
+export interface DatasetDoc {
+  _id: string;
+  title: string;
+  description?: string | null;
+  portalId: string;
+  ownerId?: string | null;
+  spaceIds: string[];
+  collectionIds: string[];
+  themeIds: string[];
+  licence?: string | null;
+  publisher?: string | null;
+  published: boolean;
+  visibility: Visibility;
+  recordCount: number;
+  createdAt: Date;
+  modifiedAt: Date;
+}
+
+export interface FileDoc {
+  _id: string;
+  title: string;
+  sizeBytes: number;
+  contentType?: string | null;
+  datasetIds: string[];
+  ownerId?: string | null;
+  createdAt: Date;
+}
+
+export interface UserDoc {
+  _id: string;
+  name: string;
+  email?: string | null;
+  role: 'ADMIN' | 'USER' | 'TRACKER';
+  /** Extractors and harvesters: their traffic is machine traffic. */
+  automated: boolean;
+  createdAt: Date;
+}
+
+export interface ThemeDoc {
+  _id: string;
+  name: string;
+}
+
+/** Marker list of the ingestion batches already applied to a counter. */
+export interface AppliedBatches {
+  /** Ids of the last ingestion batches applied here (bounded), so a batch
+   * replayed after a crash is never applied twice. */
+  batches: string[];
+}
+
+export interface UsageTotalsDoc extends Partial<Counters>, Partial<AppliedBatches> {
+  /** `resourceKey(type, id)` */
+  _id: string;
+  resourceType: ResourceType;
+  resourceId: string;
+  lastViewedAt?: Date;
+  lastDownloadedAt?: Date;
+  lastApiCallAt?: Date;
+}
+
+export interface UserUsageDoc extends UsageTotalsDoc {
+  /** `${userId}|${resourceKey}` */
+  userId: string;
+}
+
+export interface DailyUsageDoc extends Partial<Counters>, Partial<AppliedBatches> {
+  /** `${resourceKey}|${day}` */
+  _id: string;
+  resourceType: ResourceType;
+  resourceId: string;
+  /** UTC day, `YYYY-MM-DD`: string order is time order. */
+  day: string;
+}

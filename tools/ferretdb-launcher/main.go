@@ -1,0 +1,68 @@
+// Command ferretdb-launcher runs an embedded FerretDB (MongoDB wire protocol
+// over SQLite) for usage-gateway's default and test database.
+//
+// Why not `go install github.com/FerretDB/FerretDB/cmd/ferretdb`: the module
+// published on the proxy lacks a generated build/version/version.txt, so that
+// binary panics at start. The embeddable package has no such dependency.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on (loopback by default)")
+	dataDir := flag.String("data-dir", ".data/ferretdb", "directory holding the SQLite database files")
+	logLevel := flag.String("log-level", "warn", "log level: debug, info, warn or error")
+	flag.Parse()
+
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		fmt.Fprintf(os.Stderr, "ferretdb-launcher: bad -log-level: %v\n", err)
+		os.Exit(2)
+	}
+	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+
+	abs, err := filepath.Abs(*dataDir)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "ferretdb-launcher: %v\n", err)
+		os.Exit(1)
+	}
+	if err := os.MkdirAll(abs, 0o700); err != nil {
+		fmt.Fprintf(os.Stderr, "ferretdb-launcher: cannot create data dir: %v\n", err)
+		os.Exit(1)
+	}
+
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: *listen},
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + abs + "/",
+		Logger:    logger,
+	})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "ferretdb-launcher: %v\n", err)
+		os.Exit(1)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	// Printed once the listener is up so a parent process can wait for it.
+	go func() {
+		fmt.Fprintf(os.Stdout, "ready %s\n", f.MongoDBURI())
+	}()
+
+	if err := f.Run(ctx); err != nil {
+		fmt.Fprintf(os.Stderr, "ferretdb-launcher: %v\n", err)
+		os.Exit(1)
+	}
+}
