@@ -23,7 +23,13 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on (loopback by default)")
 	dataDir := flag.String("data-dir", ".data/ferretdb", "directory holding the SQLite database files")
 	logLevel := flag.String("log-level", "warn", "log level: debug, info, warn or error")
+	synchronous := flag.String("synchronous", "full", "SQLite synchronous pragma: full (fsync every commit) or normal (WAL: survives process crashes, a power cut may lose the last commits)")
 	flag.Parse()
+
+	if *synchronous != "full" && *synchronous != "normal" {
+		fmt.Fprintf(os.Stderr, "ferretdb-launcher: -synchronous must be full or normal\n")
+		os.Exit(2)
+	}
 
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -45,7 +51,7 @@ func main() {
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: *listen},
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + abs + "/",
+		SQLiteURL: "file:" + abs + "/?_pragma=synchronous(" + *synchronous + ")",
 		Logger:    logger,
 	})
 	if err != nil {

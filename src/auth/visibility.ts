@@ -1,0 +1,30 @@
+import type { Filter } from 'mongodb';
+import { Visibility } from '../domain/resources';
+import type { DatasetDoc } from '../store/documents';
+import type { Caller } from './caller';
+
+/**
+ * Who may see a dataset (docs/permissions.md):
+ * - published PUBLIC: everyone, anonymous included;
+ * - published PRIVATE: its owner, members of one of its spaces, admins;
+ * - unpublished: its owner and admins.
+ * Files follow their datasets: a file is visible when one of its datasets is.
+ */
+export function canSeeDataset(d: Pick<DatasetDoc, 'published' | 'visibility' | 'ownerId' | 'spaceIds'>, c: Caller): boolean {
+  if (d.published && d.visibility === Visibility.PUBLIC) return true;
+  if (c.kind !== 'user') return false;
+  if (c.role === 'ADMIN') return true;
+  if (c.role === 'TRACKER') return false;
+  if (d.ownerId && d.ownerId === c.userId) return true;
+  return d.published && d.spaceIds.some((s) => c.spaceIds.includes(s));
+}
+
+/** The same rule as a MongoDB filter, for queries that list datasets. */
+export function datasetVisibilityFilter(c: Caller): Filter<DatasetDoc> {
+  const everyone: Filter<DatasetDoc> = { published: true, visibility: Visibility.PUBLIC };
+  if (c.kind !== 'user' || c.role === 'TRACKER') return everyone;
+  if (c.role === 'ADMIN') return {};
+  const or: Filter<DatasetDoc>[] = [everyone, { ownerId: c.userId }];
+  if (c.spaceIds.length) or.push({ published: true, spaceIds: { $in: [...c.spaceIds] } });
+  return { $or: or };
+}

@@ -1,0 +1,179 @@
+/**
+ * Traffic classification for COUNTER counting: is an access event human use
+ * (`regular`), a script or harvester (`machine`), or a crawler (`robot`)?
+ *
+ * Pure: no I/O, no clock, no randomness. Every regular expression is compiled
+ * once, when the classifier is created, so `classify` is cheap on the hot
+ * ingestion path.
+ *
+ * Order of the checks (first match wins):
+ * 1. operator robot patterns (`ROBOT_PATTERNS`)          → robot
+ * 2. missing / blank user agent                          → machine
+ * 3. operator machine patterns (`MACHINE_PATTERNS`)      → machine
+ * 4. built-in machine patterns (HTTP client libraries),
+ *    unless the agent also names itself a bot/crawler    → machine
+ * 5. isbot's maintained list                             → robot
+ * 6. otherwise                                           → regular
+ * Finally an automated account turns `regular` into `machine` (robots stay
+ * robots).
+ *
+ * @packageDocumentation
+ */
+import { isbot } from 'isbot';
+
+/** How an access event is counted. */
+export type TrafficClass = 'robot' | 'machine' | 'regular';
+
+/** Operator additions to the built-in lists, e.g. from env vars. */
+export interface ClassifierOptions {
+  /** Extra robot regex sources (matched case-insensitively), e.g. from env `ROBOT_PATTERNS`. */
+  extraRobotPatterns?: readonly string[];
+  /** Extra machine regex sources (matched case-insensitively), e.g. from env `MACHINE_PATTERNS`. */
+  extraMachinePatterns?: readonly string[];
+}
+
+/** A classifier with its pattern lists compiled. */
+export interface TrafficClassifier {
+  /**
+   * Classifies one access event.
+   *
+   * @param userAgent - the end user's `User-Agent` as the portal forwarded it.
+   * @param opts.automatedAccount - true when the event comes from an account
+   *   flagged automated (extractors, harvesters): at least `machine`.
+   */
+  classify(userAgent: string | null | undefined, opts?: { automatedAccount?: boolean }): TrafficClass;
+}
+
+/**
+ * Programmatic HTTP clients that COUNTER counts as `machine` access.
+ *
+ * Why a list of our own instead of filtering isbot's: isbot catches these
+ * clients mostly through *generic* patterns (`(?<!lib)http`, "a lone
+ * product/version token", `java(?!;)` …) that also catch real crawlers, so
+ * removing entries from isbot's list would either leave curl & co. as robots
+ * or stop detecting crawlers. Checking this list first is the robust way.
+ *
+ * Each source is anchored to the start of the user agent or to a token
+ * boundary so that a browser or a crawler merely *mentioning* a URL or a
+ * library name is not caught.
+ */
+export const BUILTIN_MACHINE_PATTERNS: readonly string[] = [
+  // Command-line downloaders and shells.
+  String.raw`(?:^|[\s;(])(?:lib)?curl(?:/|\s|$)`,
+  String.raw`(?:^|[\s;(])wget2?(?:/|\s|$)`,
+  String.raw`^(?:aria2|httpie)/`,
+  String.raw`(?:^|[\s;(])(?:windows)?powershell/`,
+  // Python.
+  String.raw`^python(?:[-/\s]|$)`,
+  String.raw`(?:^|[\s;(])(?:python-)?(?:requests|urllib3?|httpx|aiohttp|httplib2|pycurl)/`,
+  // Java and the JVM.
+  String.raw`(?:^|[\s;(])java(?:-http-client)?/\d`,
+  String.raw`(?:^|[\s;(])(?:jakarta\s)?(?:apache-httpclient|commons-httpclient|okhttp|apache-cxf|jersey|reactornetty)/`,
+  // Go, Rust, Node.js / JavaScript.
+  String.raw`(?:^|[\s;(])go-http-client/`,
+  String.raw`^reqwest/`,
+  String.raw`^(?:node-fetch|undici|axios|got|node|superagent|node-superagent)(?:[/\s(]|$)`,
+  // Perl, Ruby, PHP.
+  String.raw`(?:^|[\s;(])(?:libwww-perl|lwp-request|lwp-trivial)/`,
+  String.raw`^(?:ruby|faraday)(?:[/\s]|$)`,
+  String.raw`^rest-client/`,
+  String.raw`(?:^|[\s;(])guzzlehttp/`,
+  String.raw`^php/`,
+  // Research tools: R, Julia, MATLAB, Wolfram.
+  String.raw`^R\s\(\d`,
+  String.raw`(?:^|[\s;(])(?:httr2?|rcurl|r-curl)/`,
+  String.raw`(?:^|[\s;(])(?:http\.jl|julia)/`,
+  String.raw`^(?:matlab|wolfram)\b`,
+  // API tools.
+  String.raw`^(?:postmanruntime|insomnia)/`,
+];
+
+/**
+ * An HTTP-client user agent that *also* names itself a bot, crawler or spider
+ * (`python-requests/2.31 (compatible; ExampleBot/1.0)`) is a crawler built on
+ * that library: COUNTER excludes crawlers, so it stays a robot.
+ */
+const SELF_DECLARED_ROBOT = /bots?(?![a-z])|crawl|spider|slurp|scrapy/i;
+
+/**
+ * A sentinel no real user agent looks like. A pattern that matches it
+ * matches the empty string or any character, i.e. every user agent: almost
+ * surely a typo (a stray `|`, a lone `.*`) that would silently move all
+ * traffic into one class.
+ */
+const MATCH_EVERYTHING_PROBE = '\u0000';
+
+function compilePatterns(sources: readonly string[] | undefined, kind: 'robot' | 'machine'): RegExp[] {
+  if (!sources) return [];
+  return sources.map((source, i) => {
+    const where = `extra ${kind} pattern #${i + 1} ${JSON.stringify(source)}`;
+    if (source.trim() === '') throw new Error(`Invalid ${where}: the pattern is empty`);
+    let re: RegExp;
+    try {
+      // No `g`/`y` flag: `test` must stay stateless (no lastIndex carry-over).
+      re = new RegExp(source, 'i');
+    } catch (err) {
+      throw new Error(`Invalid ${where}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (re.test(MATCH_EVERYTHING_PROBE)) {
+      throw new Error(`Invalid ${where}: it matches every user agent (an empty alternative or a bare wildcard?)`);
+    }
+    return re;
+  });
+}
+
+function matchesAny(patterns: readonly RegExp[], text: string): boolean {
+  for (const re of patterns) if (re.test(text)) return true;
+  return false;
+}
+
+/**
+ * Creates a classifier. Throws an `Error` naming the offending pattern when an
+ * extra pattern is blank, is not a valid regular expression, or matches every
+ * user agent — at start-up, rather than misclassifying traffic later.
+ */
+export function createTrafficClassifier(options: ClassifierOptions = {}): TrafficClassifier {
+  const extraRobot = compilePatterns(options.extraRobotPatterns, 'robot');
+  const extraMachine = compilePatterns(options.extraMachinePatterns, 'machine');
+  const builtinMachine = BUILTIN_MACHINE_PATTERNS.map((s) => new RegExp(s, 'i'));
+
+  function classifyAgent(ua: string): TrafficClass {
+    // Operator robot patterns first, even on an empty agent, so `^$` in
+    // ROBOT_PATTERNS can exclude agent-less traffic instead of counting it.
+    if (matchesAny(extraRobot, ua)) return 'robot';
+    // Browsers always send a User-Agent; its absence means a script or a
+    // stripped-down client. Counting it as machine keeps it out of the human
+    // figures without hiding it entirely, as calling it a robot would.
+    if (ua === '') return 'machine';
+    // Operator machine patterns beat isbot: they exist to rescue the
+    // operator's own harvesters from the generic robot patterns.
+    if (matchesAny(extraMachine, ua)) return 'machine';
+    if (matchesAny(builtinMachine, ua) && !SELF_DECLARED_ROBOT.test(ua)) return 'machine';
+    if (isbot(ua)) return 'robot';
+    return 'regular';
+  }
+
+  return {
+    classify(userAgent, opts) {
+      const cls = classifyAgent((userAgent ?? '').trim());
+      // An automated account is a machine even behind a browser-like agent;
+      // a robot stays a robot because robots are excluded, not down-graded.
+      if (cls === 'regular' && opts?.automatedAccount === true) return 'machine';
+      return cls;
+    },
+  };
+}
+
+/**
+ * Splits an env var value (e.g. `ROBOT_PATTERNS`) into regex sources: one per
+ * line, or separated by `;;`. Not on commas, which regexes use (`{2,5}`).
+ * Entries are trimmed and blank ones dropped; write `\s` or `[ ]` for a
+ * significant leading or trailing space.
+ */
+export function parsePatternList(text: string | undefined): string[] {
+  if (text === undefined) return [];
+  return text
+    .split(/\r?\n|;;/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}

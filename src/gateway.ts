@@ -1,0 +1,90 @@
+import 'reflect-metadata';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { GatewayConfig } from './config';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded-database';
+import { connectStore, ensureIndexes, type Store } from './store/store';
+import { createServices, type Services } from './services';
+import { buildGatewaySchema } from './graphql/schema';
+import { createApp, type GatewayApp } from './http/app';
+import { startMaintenance } from './maintenance';
+import { loadDemoData } from './demo/load-demo';
+import { mountReports } from './reports/report.routes';
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  store: Store;
+  services: Services;
+  app: GatewayApp;
+  embedded: EmbeddedDatabase | null;
+  /** Graceful stop: HTTP drain, ingestion flush, database close. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger: Logger;
+  /** Driver command monitoring (tests and benchmarks). */
+  monitorCommands?: boolean;
+  /** Clock for demo data. Default: now. */
+  now?: Date;
+}
+
+/** Starts the database (embedded unless MONGODB_URI), the services and the HTTP server. */
+export async function startGateway(config: GatewayConfig, opts: StartOptions): Promise<RunningGateway> {
+  const { logger } = opts;
+  let embedded: EmbeddedDatabase | null = null;
+  let uri = config.mongodbUri;
+  if (!uri) {
+    embedded = await startEmbeddedDatabase({ dataDir: path.join(config.dataDir, 'ferretdb') });
+    uri = embedded.uri;
+    logger.info({ uri, dataDir: config.dataDir }, 'embedded FerretDB started');
+  }
+  let store: Store | null = null;
+  try {
+    store = await connectStore({
+      uri,
+      dbName: config.dbName,
+      maxPoolSize: config.maxPoolSize,
+      monitorCommands: opts.monitorCommands,
+    });
+    await ensureIndexes(store);
+    const services = createServices(store, config);
+    await services.ingest.repairPending();
+    if (config.demoData) {
+      const demo = await loadDemoData(services, opts.now ?? new Date(), logger);
+      if (demo.adminKey) {
+        logger.warn({ adminKey: demo.adminKey }, 'demo data loaded; this admin API key is shown once');
+      }
+    }
+    const schema = await buildGatewaySchema();
+    const app = await createApp({ schema, services, config, logger, routes: mountReports });
+    const port = await app.listen(config.port, config.host);
+    const stopMaintenance = startMaintenance(services, logger, { retentionDays: config.eventRetentionDays });
+    const url = `http://localhost:${port}/graphql`;
+    logger.info({ url }, 'usage-gateway ready');
+    let stopping: Promise<void> | null = null;
+    return {
+      url,
+      port,
+      store,
+      services,
+      app,
+      embedded,
+      stop() {
+        stopping ??= (async () => {
+          stopMaintenance();
+          await app.stop();
+          await store!.client.close();
+          await embedded?.stop();
+          logger.info('usage-gateway stopped');
+        })();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await store?.client.close().catch(() => undefined);
+    await embedded?.stop();
+    throw err;
+  }
+}

@@ -1,0 +1,73 @@
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { DateTimeResolver, NonNegativeIntResolver, URLResolver } from 'graphql-scalars';
+import { Visibility } from './enums';
+
+@InputType()
+export class PortalInput {
+  @Field(() => ID) id!: string;
+  @Field() name!: string;
+  @Field(() => URLResolver, { nullable: true }) url?: URL | null;
+}
+
+@InputType()
+export class ThemeInput {
+  @Field(() => ID) id!: string;
+  @Field() name!: string;
+}
+
+@InputType()
+export class SpaceInput {
+  @Field(() => ID) id!: string;
+  @Field() name!: string;
+  @Field(() => String, { nullable: true }) description?: string | null;
+  @Field(() => [ID], { defaultValue: [] }) memberIds!: string[];
+  @Field(() => DateTimeResolver, { nullable: true }) createdAt?: Date | null;
+}
+
+@InputType()
+export class CollectionInput {
+  @Field(() => ID) id!: string;
+  @Field() name!: string;
+  @Field(() => String, { nullable: true }) description?: string | null;
+  @Field(() => ID, { nullable: true }) ownerId?: string | null;
+  @Field(() => [ID], { defaultValue: [] }) parentCollectionIds!: string[];
+  @Field(() => [ID], { defaultValue: [] }) spaceIds!: string[];
+  @Field(() => DateTimeResolver, { nullable: true }) createdAt?: Date | null;
+}
+
+@InputType()
+export class DatasetInput {
+  @Field(() => ID) id!: string;
+  @Field() title!: string;
+  @Field(() => String, { nullable: true }) description?: string | null;
+  @Field(() => ID) portalId!: string;
+  @Field(() => ID, { nullable: true }) ownerId?: string | null;
+  @Field(() => [ID], { defaultValue: [] }) spaceIds!: string[];
+  @Field(() => [ID], { defaultValue: [] }) collectionIds!: string[];
+  @Field(() => [ID], { defaultValue: [] }) themeIds!: string[];
+  @Field(() => String, { nullable: true }) licence?: string | null;
+  @Field(() => String, { nullable: true }) publisher?: string | null;
+  @Field({ defaultValue: true }) published!: boolean;
+  @Field(() => Visibility, { defaultValue: Visibility.PUBLIC }) visibility!: Visibility;
+  @Field(() => NonNegativeIntResolver, { defaultValue: 0 }) recordCount!: number;
+  @Field(() => DateTimeResolver, { nullable: true }) createdAt?: Date | null;
+  @Field(() => DateTimeResolver, { nullable: true }) modifiedAt?: Date | null;
+}
+
+@InputType()
+export class FileInput {
+  @Field(() => ID) id!: string;
+  @Field() title!: string;
+  @Field(() => NonNegativeIntResolver, { defaultValue: 0, description: 'Size in bytes.' }) sizeBytes!: number;
+  @Field(() => String, { nullable: true }) contentType?: string | null;
+  @Field(() => [ID]) datasetIds!: string[];
+  @Field(() => ID, { nullable: true }) ownerId?: string | null;
+  @Field(() => DateTimeResolver, { nullable: true }) createdAt?: Date | null;
+}
+
+@ObjectType({ description: 'What a catalog upsert did.' })
+export class UpsertPayload {
+  @Field(() => Int) created!: number;
+  @Field(() => Int) updated!: number;
+  @Field(() => [ID]) ids!: string[];
+}

@@ -1,0 +1,31 @@
+import 'reflect-metadata';
+import { buildSchema } from 'type-graphql';
+import type { GraphQLSchema } from 'graphql';
+import './enums';
+import { DatasetResolver } from './dataset.resolver';
+import { FileResolver } from './file.resolver';
+import { CollectionResolver } from './collection.resolver';
+import { PortalResolver, SpaceResolver, ThemeResolver, UserResolver } from './space.resolver';
+import { CatalogMutationResolver } from './catalog.resolver';
+import { TrackResolver } from './track.resolver';
+
+/** Every resolver class of the API; the SDL in schema/ is generated from these. */
+export const RESOLVERS = [
+  DatasetResolver,
+  FileResolver,
+  CollectionResolver,
+  SpaceResolver,
+  PortalResolver,
+  ThemeResolver,
+  UserResolver,
+  CatalogMutationResolver,
+  TrackResolver,
+] as const;
+
+export function buildGatewaySchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: [...RESOLVERS] as unknown as [Function, ...Function[]],
+    validate: false,
+    emitSchemaFile: false,
+  });
+}

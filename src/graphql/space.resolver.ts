@@ -1,0 +1,68 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Portal, Space, Theme, User } from './catalog.types';
+import { CollectionConnection, DatasetConnection } from './connections';
+import { connectionFromArray } from './connection';
+import { PageArgs } from './dataset.resolver';
+import type { GatewayContext } from './context';
+import type { PortalDoc, SpaceDoc, ThemeDoc } from '../store/documents';
+import { canSeeDataset } from '../auth/visibility';
+
+@Resolver(() => Space)
+export class SpaceResolver {
+  @Query(() => Space, { nullable: true })
+  space(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext) {
+    return ctx.loaders.space.load(id);
+  }
+
+  @FieldResolver(() => DatasetConnection, { description: 'Datasets shared in this space the caller may see.' })
+  async datasets(@Root() s: SpaceDoc, @Args() { first, after }: PageArgs, @Ctx() ctx: GatewayContext) {
+    const all = (await ctx.loaders.datasetsOfSpace.load(s._id)).filter((d) => canSeeDataset(d, ctx.caller));
+    return connectionFromArray(all, first, after);
+  }
+
+  @FieldResolver(() => CollectionConnection)
+  async collections(@Root() s: SpaceDoc, @Args() { first, after }: PageArgs, @Ctx() ctx: GatewayContext) {
+    return connectionFromArray(await ctx.loaders.collectionsOfSpace.load(s._id), first, after);
+  }
+}
+
+@Resolver(() => Portal)
+export class PortalResolver {
+  @Query(() => Portal, { nullable: true })
+  portal(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext) {
+    return ctx.loaders.portal.load(id);
+  }
+
+  @Query(() => [Portal], { description: 'Every portal served by this gateway.' })
+  portals(@Ctx() ctx: GatewayContext): Promise<PortalDoc[]> {
+    return ctx.services.catalogQueries.portals();
+  }
+
+  @FieldResolver(() => DatasetConnection)
+  async datasets(@Root() p: PortalDoc, @Args() { first, after }: PageArgs, @Ctx() ctx: GatewayContext) {
+    const all = (await ctx.loaders.datasetsOfPortal.load(p._id)).filter((d) => canSeeDataset(d, ctx.caller));
+    return connectionFromArray(all, first, after);
+  }
+}
+
+@Resolver(() => Theme)
+export class ThemeResolver {
+  @Query(() => [Theme], { description: 'Every theme, by name.' })
+  themes(@Ctx() ctx: GatewayContext): Promise<ThemeDoc[]> {
+    return ctx.services.catalogQueries.themes();
+  }
+
+  @FieldResolver(() => DatasetConnection)
+  async datasets(@Root() t: ThemeDoc, @Args() { first, after }: PageArgs, @Ctx() ctx: GatewayContext) {
+    const all = (await ctx.loaders.datasetsOfTheme.load(t._id)).filter((d) => canSeeDataset(d, ctx.caller));
+    return connectionFromArray(all, first, after);
+  }
+}
+
+@Resolver(() => User)
+export class UserResolver {
+  @Query(() => User, { nullable: true })
+  user(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext) {
+    return ctx.loaders.user.load(id);
+  }
+}

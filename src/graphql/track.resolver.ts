@@ -1,0 +1,88 @@
+import { Arg, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
+import { DateTimeResolver } from 'graphql-scalars';
+import { AccessAction, ResourceType } from './enums';
+import type { GatewayContext } from './context';
+import { requireRole } from './guards';
+import { GatewayError } from '../errors/gateway-error';
+import type { TrackOutcome } from '../ingest/ingest.service';
+
+@InputType({ description: 'One access event sent by a portal.' })
+export class TrackAccessInput {
+  @Field(() => ResourceType) resourceType!: ResourceType;
+  @Field(() => ID) resourceId!: string;
+  @Field(() => AccessAction) action!: AccessAction;
+
+  @Field(() => ID, { nullable: true, description: 'The end user, when known. A USER key records its own user.' })
+  userId?: string | null;
+
+  @Field(() => DateTimeResolver, { nullable: true, description: 'When it happened. Default: now. Must be within the accepted window.' })
+  timestamp?: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'The end user\'s user agent (robot/machine classification).' })
+  userAgent?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The end user\'s IP; only hashed into a session key, never stored.' })
+  ipAddress?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The portal\'s session id, if it has one.' })
+  sessionId?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Unique id of this event. A retry with the same eventId, on any instance, is counted once. Strongly recommended.',
+  })
+  eventId?: string | null;
+}
+
+@ObjectType()
+export class TrackError {
+  @Field() code!: string;
+  @Field() message!: string;
+}
+
+@ObjectType({ description: 'The outcome of one event.' })
+export class TrackAccessResult {
+  @Field(() => Int, { description: 'Position in the request.' }) index!: number;
+  @Field(() => ID, { nullable: true }) eventId!: string | null;
+  @Field({ description: 'RECORDED, DUPLICATE (already recorded: counted once) or REJECTED.' }) status!: string;
+  @Field(() => String, { nullable: true, description: 'regular, machine or robot.' }) trafficClass!: string | null;
+  @Field(() => TrackError, { nullable: true }) error!: TrackError | null;
+}
+
+@ObjectType()
+export class TrackAccessesPayload {
+  @Field(() => Int) recorded!: number;
+  @Field(() => Int) duplicates!: number;
+  @Field(() => Int) rejected!: number;
+  @Field(() => [TrackAccessResult]) results!: TrackAccessResult[];
+}
+
+@Resolver()
+export class TrackResolver {
+  @Mutation(() => TrackAccessResult, {
+    description: 'Records one access event. Errors (unknown resource, bad timestamp…) are GraphQL errors with a stable code; nothing is written.',
+  })
+  async trackAccess(@Arg('input', () => TrackAccessInput) input: TrackAccessInput, @Ctx() ctx: GatewayContext): Promise<TrackOutcome> {
+    requireRole(ctx, 'TRACKER', 'ADMIN', 'USER');
+    const [outcome] = await ctx.services.ingest.track([input], ctx.caller);
+    if (outcome.error) throw new GatewayError(outcome.error.code, outcome.error.message);
+    return outcome;
+  }
+
+  @Mutation(() => TrackAccessesPayload, {
+    description: 'Records a batch. Each event gets its own outcome; valid events are stored even when others are rejected.',
+  })
+  async trackAccesses(
+    @Arg('inputs', () => [TrackAccessInput]) inputs: TrackAccessInput[],
+    @Ctx() ctx: GatewayContext,
+  ): Promise<TrackAccessesPayload> {
+    requireRole(ctx, 'TRACKER', 'ADMIN', 'USER');
+    const results = await ctx.services.ingest.track(inputs, ctx.caller);
+    return {
+      recorded: results.filter((r) => r.status === 'RECORDED').length,
+      duplicates: results.filter((r) => r.status === 'DUPLICATE').length,
+      rejected: results.filter((r) => r.status === 'REJECTED').length,
+      results,
+    };
+  }
+}

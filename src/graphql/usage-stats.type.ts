@@ -1,0 +1,93 @@
+import { Field, ObjectType } from 'type-graphql';
+import { DateTimeResolver, NonNegativeIntResolver } from 'graphql-scalars';
+import { countersOf } from '../domain/counters';
+import type { UsageTotalsDoc } from '../store/documents';
+
+@ObjectType({ description: 'Use by scripts, harvesters and automated accounts (COUNTER "machine").' })
+export class MachineUsage {
+  @Field(() => NonNegativeIntResolver)
+  views!: number;
+
+  @Field(() => NonNegativeIntResolver)
+  downloads!: number;
+
+  @Field(() => NonNegativeIntResolver)
+  apiCalls!: number;
+
+  @Field(() => NonNegativeIntResolver)
+  uniqueInvestigations!: number;
+
+  @Field(() => NonNegativeIntResolver)
+  uniqueRequests!: number;
+}
+
+@ObjectType({
+  description:
+    'Usage totals of a resource. `views`, `downloads` and `apiCalls` count regular (human) use after the ' +
+    '30-second double-click filter; machine use is in `machine`; robots are only tallied. See docs/counting.md.',
+})
+export class UsageStats {
+  @Field(() => NonNegativeIntResolver)
+  views!: number;
+
+  @Field(() => NonNegativeIntResolver)
+  downloads!: number;
+
+  @Field(() => NonNegativeIntResolver)
+  apiCalls!: number;
+
+  @Field(() => DateTimeResolver, { nullable: true })
+  lastViewedAt!: Date | null;
+
+  @Field(() => DateTimeResolver, { nullable: true })
+  lastDownloadedAt!: Date | null;
+
+  @Field(() => DateTimeResolver, { nullable: true })
+  lastApiCallAt!: Date | null;
+
+  @Field(() => NonNegativeIntResolver, { description: 'COUNTER total investigations: views + API calls + downloads.' })
+  totalInvestigations!: number;
+
+  @Field(() => NonNegativeIntResolver, { description: 'COUNTER total requests: downloads.' })
+  totalRequests!: number;
+
+  @Field(() => NonNegativeIntResolver, { description: 'Sessions that investigated the resource (COUNTER unique).' })
+  uniqueInvestigations!: number;
+
+  @Field(() => NonNegativeIntResolver, { description: 'Sessions that downloaded the resource (COUNTER unique).' })
+  uniqueRequests!: number;
+
+  @Field(() => MachineUsage)
+  machine!: MachineUsage;
+
+  @Field(() => NonNegativeIntResolver, { description: 'Events from robots: tallied, never counted as use.' })
+  robotEvents!: number;
+
+  @Field(() => NonNegativeIntResolver, { description: 'Repeats filtered by the double-click rule.' })
+  doubleClicks!: number;
+}
+
+export function toUsageStats(doc: UsageTotalsDoc | null): UsageStats {
+  const c = countersOf(doc as Record<string, unknown> | null);
+  return {
+    views: c.views,
+    downloads: c.downloads,
+    apiCalls: c.apiCalls,
+    lastViewedAt: doc?.lastViewedAt ?? null,
+    lastDownloadedAt: doc?.lastDownloadedAt ?? null,
+    lastApiCallAt: doc?.lastApiCallAt ?? null,
+    totalInvestigations: c.views + c.apiCalls + c.downloads,
+    totalRequests: c.downloads,
+    uniqueInvestigations: c.uniqueInvestigations,
+    uniqueRequests: c.uniqueRequests,
+    machine: {
+      views: c.machineViews,
+      downloads: c.machineDownloads,
+      apiCalls: c.machineApiCalls,
+      uniqueInvestigations: c.machineUniqueInvestigations,
+      uniqueRequests: c.machineUniqueRequests,
+    },
+    robotEvents: c.robotEvents,
+    doubleClicks: c.doubleClicks,
+  };
+}

@@ -1,0 +1,53 @@
+import type { Store } from './store';
+import type { ApiKeyDoc } from './documents-ingest';
+import type { Caller } from '../auth/caller';
+import { generateApiKey, hashApiKey } from '../auth/api-keys';
+
+/** API keys and the callers they stand for. */
+export class AuthRepository {
+  constructor(private readonly store: Store) {}
+
+  /** The caller for a presented key, or null when the key is unknown or revoked. */
+  async callerForKey(key: string): Promise<Caller | null> {
+    const doc = await this.store.apiKeys.findOne({ _id: hashApiKey(key) });
+    if (!doc || doc.revokedAt) return null;
+    const user = await this.store.users.findOne({ _id: doc.userId });
+    if (!user) return null;
+    const spaces = await this.store.spaces.find({ memberIds: user._id }, { projection: { _id: 1 } }).toArray();
+    return {
+      kind: 'user',
+      userId: user._id,
+      role: user.role,
+      automated: user.automated || doc.automated,
+      spaceIds: spaces.map((s) => s._id),
+    };
+  }
+
+  /** Issues a key for a user; the clear key is returned once and never stored. */
+  async issueKey(userId: string, opts: { label?: string | null; automated?: boolean } = {}): Promise<{ key: string; doc: ApiKeyDoc }> {
+    const key = generateApiKey();
+    const doc: ApiKeyDoc = {
+      _id: hashApiKey(key),
+      userId,
+      prefix: key.slice(0, 10),
+      label: opts.label ?? null,
+      automated: opts.automated ?? false,
+      createdAt: new Date(),
+      revokedAt: null,
+    };
+    await this.store.apiKeys.insertOne(doc);
+    return { key, doc };
+  }
+
+  async revokeKey(prefixOrHash: string): Promise<number> {
+    const res = await this.store.apiKeys.updateMany(
+      { $or: [{ _id: prefixOrHash }, { prefix: prefixOrHash }], revokedAt: null },
+      { $set: { revokedAt: new Date() } },
+    );
+    return res.modifiedCount;
+  }
+
+  keysOf(userId: string): Promise<ApiKeyDoc[]> {
+    return this.store.apiKeys.find({ userId }).sort({ createdAt: 1 }).toArray();
+  }
+}
