@@ -12,7 +12,7 @@ import type {
   UserDoc,
 } from '../store/documents';
 import type { ReuseDoc } from '../store/documents-ingest';
-import { findByArrayField, findByIds } from '../store/catalog.repository';
+import { findByArrayField, findByIds, IN_CHUNK } from '../store/catalog.repository';
 import { orderByKey, groupByKey } from './order-by-key';
 
 /** The per-request DataLoaders. Never shared between requests. */
@@ -39,42 +39,55 @@ export interface Loaders {
 
 function byId<T extends { _id: string }>(col: Collection<T>): DataLoader<string, T | null> {
   return new DataLoader<string, T | null>(async (ids) => orderByKey(ids, await findByIds(col, ids), (d) => d._id), {
-    maxBatchSize: 1000,
+    maxBatchSize: IN_CHUNK,
   });
 }
 
+/**
+ * One-to-many loader. Children it loads are primed into `primeInto`, so a
+ * later look-up of the same document by id (a file's parent dataset, say)
+ * costs no extra query.
+ */
 function byArrayField<T extends { _id: string }>(
   col: Collection<T>,
   field: keyof T & string,
+  primeInto?: DataLoader<string, T | null>,
 ): DataLoader<string, T[]> {
   return new DataLoader<string, T[]>(
-    async (ids) =>
-      groupByKey(ids, await findByArrayField(col, field, ids), (d) => (d[field] as unknown as string[]) ?? []),
-    { maxBatchSize: 1000 },
+    async (ids) => {
+      const rows = await findByArrayField(col, field, ids);
+      if (primeInto) for (const r of rows) primeInto.prime(r._id, r);
+      return groupByKey(ids, rows, (d) => (d[field] as unknown as string[]) ?? []);
+    },
+    { maxBatchSize: IN_CHUNK },
   );
 }
 
 export function createLoaders(store: Store): Loaders {
+  const dataset = byId(store.datasets);
+  const file = byId(store.files);
+  const collection = byId(store.collections);
   return {
-    dataset: byId(store.datasets),
-    file: byId(store.files),
-    collection: byId(store.collections),
+    dataset,
+    file,
+    collection,
     space: byId(store.spaces),
     portal: byId(store.portals),
     user: byId(store.users),
     theme: byId(store.themes),
     reuse: byId(store.reuses),
     usageTotals: byId(store.usageTotals),
-    filesOfDataset: byArrayField(store.files, 'datasetIds'),
-    datasetsOfCollection: byArrayField(store.datasets, 'collectionIds'),
-    datasetsOfSpace: byArrayField(store.datasets, 'spaceIds'),
-    datasetsOfTheme: byArrayField(store.datasets, 'themeIds'),
+    filesOfDataset: byArrayField(store.files, 'datasetIds', file),
+    datasetsOfCollection: byArrayField(store.datasets, 'collectionIds', dataset),
+    datasetsOfSpace: byArrayField(store.datasets, 'spaceIds', dataset),
+    datasetsOfTheme: byArrayField(store.datasets, 'themeIds', dataset),
     datasetsOfPortal: new DataLoader<string, DatasetDoc[]>(async (ids) => {
       const rows = await findByArrayField(store.datasets, 'portalId', ids);
+      for (const r of rows) dataset.prime(r._id, r);
       return groupByKey(ids, rows, (d) => [d.portalId]);
     }),
-    childCollections: byArrayField(store.collections, 'parentCollectionIds'),
-    collectionsOfSpace: byArrayField(store.collections, 'spaceIds'),
+    childCollections: byArrayField(store.collections, 'parentCollectionIds', collection),
+    collectionsOfSpace: byArrayField(store.collections, 'spaceIds', collection),
     reusesOfDataset: byArrayField(store.reuses, 'datasetIds'),
   };
 }

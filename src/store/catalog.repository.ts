@@ -3,7 +3,14 @@ import type { Store } from './store';
 import type { DatasetDoc, FileDoc, UserDoc } from './documents';
 import { ResourceType } from '../domain/resources';
 
-const IN_CHUNK = 1000;
+/**
+ * Keys per `$in` query, and documents per reply batch. Large enough that a
+ * whole level of a usage tree is one command (so the command count of a
+ * nested query follows its depth, not its size), small enough to stay far
+ * below the 16 MiB command and reply limits.
+ */
+export const IN_CHUNK = 20_000;
+const BATCH_SIZE = 20_000;
 
 /** Documents whose `_id` is in `ids`, in no particular order. */
 export async function findByIds<T extends { _id: string }>(
@@ -15,7 +22,7 @@ export async function findByIds<T extends { _id: string }>(
   for (let i = 0; i < ids.length; i += IN_CHUNK) {
     const chunk = ids.slice(i, i + IN_CHUNK);
     const f = { $and: [{ _id: { $in: chunk } }, filter] } as unknown as Filter<T>;
-    out.push(...((await col.find(f).toArray()) as T[]));
+    out.push(...((await col.find(f).batchSize(BATCH_SIZE).toArray()) as T[]));
   }
   return out;
 }
@@ -31,7 +38,7 @@ export async function findByArrayField<T extends Document>(
   for (let i = 0; i < ids.length; i += IN_CHUNK) {
     const chunk = ids.slice(i, i + IN_CHUNK);
     const f = { $and: [{ [field]: { $in: chunk } }, filter] } as unknown as Filter<T>;
-    out.push(...((await col.find(f).sort({ _id: 1 }).toArray()) as T[]));
+    out.push(...((await col.find(f).sort({ _id: 1 }).batchSize(BATCH_SIZE).toArray()) as T[]));
   }
   return out;
 }
@@ -82,7 +89,7 @@ export class CatalogRepository {
   ): Promise<Page<T>> {
     const f = (after ? { $and: [filter, { _id: { $gt: after } }] } : filter) as Filter<T>;
     const [docs, totalCount] = await Promise.all([
-      col.find(f).sort({ _id: 1 }).limit(first + 1).toArray() as Promise<T[]>,
+      col.find(f).sort({ _id: 1 }).limit(first + 1).batchSize(first + 1).toArray() as Promise<T[]>,
       col.countDocuments(filter),
     ]);
     return { nodes: docs.slice(0, first), hasNextPage: docs.length > first, totalCount };
