@@ -25,6 +25,10 @@ export interface GatewayConfig {
   dataDir: string;
   /** Load the demo catalog and history into an empty database. Env `DEMO_DATA`, default `true`. */
   demoData: boolean;
+  /** Datasets in the demo catalog. Env `DEMO_DATASETS`, default 300. */
+  demoDatasets: number;
+  /** Access events in the demo history. Env `DEMO_EVENTS`, default 6000. */
+  demoEvents: number;
   /** Log level (pino). Env `LOG_LEVEL`, default `info`. */
   logLevel: string;
   /** Largest accepted HTTP body, bytes. Env `MAX_BODY_BYTES`, default 1 MiB. */
@@ -83,6 +87,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     maxPoolSize: int(env, 'MONGODB_MAX_POOL_SIZE', mongodbUri ? 20 : 4, 1),
     dataDir: env.DATA_DIR || '.data',
     demoData: bool(env, 'DEMO_DATA', true),
+    demoDatasets: int(env, 'DEMO_DATASETS', 300, 1),
+    demoEvents: int(env, 'DEMO_EVENTS', 6000, 0),
     logLevel: env.LOG_LEVEL || 'info',
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024),
     maxEventsPerRequest: int(env, 'MAX_EVENTS_PER_REQUEST', 1000, 1),

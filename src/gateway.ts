@@ -52,7 +52,10 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions): P
     const services = createServices(store, config);
     await services.ingest.repairPending();
     if (config.demoData) {
-      const demo = await loadDemoData(services, opts.now ?? new Date(), logger);
+      const demo = await loadDemoData(services, opts.now ?? new Date(), logger, {
+        datasetCount: config.demoDatasets,
+        eventCount: config.demoEvents,
+      });
       if (demo.adminKey) {
         logger.warn({ adminKey: demo.adminKey }, 'demo data loaded; this admin API key is shown once');
       }
