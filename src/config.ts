@@ -47,6 +47,11 @@ export interface GatewayConfig {
   maxQueryCost: number;
   /** Largest group-commit batch, events. Env `INGEST_MAX_BATCH`, default 500. */
   ingestMaxBatch: number;
+  /**
+   * How long a flushing instance holds its batch before another instance may
+   * replay it, ms. Env `INGEST_LEASE_MS`, default 30000.
+   */
+  ingestLeaseMs: number;
   /** How long the dedup records of events are kept, days. Env `EVENT_RETENTION_DAYS`, default 7. */
   eventRetentionDays: number;
   /** Extra robot user-agent regexes separated by newlines or `;;`. Env `ROBOT_PATTERNS`. */
@@ -98,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     maxAliases: int(env, 'MAX_ALIASES', 30, 1),
     maxQueryCost: int(env, 'MAX_QUERY_COST', 20000, 1),
     ingestMaxBatch: int(env, 'INGEST_MAX_BATCH', 500, 1),
+    ingestLeaseMs: int(env, 'INGEST_LEASE_MS', 30_000, 100),
     eventRetentionDays: int(env, 'EVENT_RETENTION_DAYS', 7, 1),
     robotPatterns: env.ROBOT_PATTERNS,
     machinePatterns: env.MACHINE_PATTERNS,

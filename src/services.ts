@@ -7,6 +7,9 @@ import { CatalogQueries } from './catalog/catalog-queries';
 import { CatalogWriter } from './catalog/catalog-writer';
 import { IngestService } from './ingest/ingest.service';
 import { createTrafficClassifier, parsePatternList } from './counting/classify';
+import { DashboardRepository } from './store/dashboard.repository';
+import { DashboardService, popularityWeightsFrom } from './dashboard/dashboard.service';
+import { ReuseService } from './dashboard/reuse.service';
 
 /** The domain services, built once per process around one store. */
 export interface Services {
@@ -16,10 +19,17 @@ export interface Services {
   catalogWriter: CatalogWriter;
   auth: AuthRepository;
   ingest: IngestService;
+  /** Data dashboard, dataset popularity, usage series. */
+  dashboard: DashboardService;
+  reuses: ReuseService;
 }
 
 export function createServices(store: Store, config: GatewayConfig): Services {
   const catalog = new CatalogRepository(store);
+  // Throws on an invalid POPULARITY_WEIGHTS, so the gateway fails to start.
+  const popularityWeights = popularityWeightsFrom(config.popularityWeights);
+  const dashboardRepo = new DashboardRepository(store);
+  const catalogWriter = new CatalogWriter(store);
   const classifier = createTrafficClassifier({
     extraRobotPatterns: parsePatternList(config.robotPatterns),
     extraMachinePatterns: parsePatternList(config.machinePatterns),
@@ -28,13 +38,17 @@ export function createServices(store: Store, config: GatewayConfig): Services {
     store,
     catalog,
     catalogQueries: new CatalogQueries(catalog),
-    catalogWriter: new CatalogWriter(store),
+    catalogWriter,
     auth: new AuthRepository(store),
     ingest: new IngestService(new IngestRepository(store), catalog, classifier, {
       maxBatch: config.ingestMaxBatch,
       maxEventsPerRequest: config.maxEventsPerRequest,
       maxFutureSkewMs: config.maxFutureSkewMs,
       maxEventAgeDays: config.maxEventAgeDays,
+      leaseMs: config.ingestLeaseMs,
+      serializeWrites: store.isFerretDb,
     }),
+    dashboard: new DashboardService(dashboardRepo, popularityWeights),
+    reuses: new ReuseService(dashboardRepo, catalogWriter),
   };
 }

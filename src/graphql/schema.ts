@@ -8,6 +8,9 @@ import { CollectionResolver } from './collection.resolver';
 import { PortalResolver, SpaceResolver, ThemeResolver, UserResolver } from './space.resolver';
 import { CatalogMutationResolver } from './catalog.resolver';
 import { TrackResolver } from './track.resolver';
+import { DashboardResolver } from './dashboard.resolver';
+import { DatasetUsageResolver } from './dataset-usage.resolver';
+import { ReuseResolver } from './reuse.resolver';
 
 /** Every resolver class of the API; the SDL in schema/ is generated from these. */
 export const RESOLVERS = [
@@ -20,6 +23,9 @@ export const RESOLVERS = [
   UserResolver,
   CatalogMutationResolver,
   TrackResolver,
+  DashboardResolver,
+  DatasetUsageResolver,
+  ReuseResolver,
 ] as const;
 
 export function buildGatewaySchema(): Promise<GraphQLSchema> {

@@ -7,6 +7,7 @@ import type { Caller } from '../auth/caller';
 import type { TrafficClass, TrafficClassifier } from '../counting/classify';
 import { clickerKey, counterSessionKey } from '../counting/session';
 import type { IngestRepository } from '../store/ingest.repository';
+import type { DbLock } from '../store/db-lock';
 import type { BatchEvent, EventDoc } from '../store/documents-ingest';
 import { validateEvent, type EventLimits } from './validate-event';
 import { type ClassifiedEvent, clickKey, decideCounting, markKey, stateKeysFor } from './counting-decisions';
@@ -34,6 +35,12 @@ export interface IngestOptions extends EventLimits {
   maxBatch: number;
   maxEventsPerRequest: number;
   /**
+   * Serialize counter writes of all instances through a database lock.
+   * Needed on FerretDB, whose updates are not atomic under concurrency.
+   * Default false.
+   */
+  serializeWrites?: boolean;
+  /**
    * How long a batch writer holds its batch without renewing, ms. A batch
    * whose lease expired is replayed by another flush. Default 30000.
    */
@@ -51,6 +58,7 @@ export class IngestService {
   /** Identifies this process as a batch lease holder. */
   private readonly instanceId = randomUUID();
   private readonly leaseMs: number;
+  private readonly lock: DbLock | null;
 
   constructor(
     private readonly repo: IngestRepository,
@@ -59,8 +67,9 @@ export class IngestService {
     private readonly options: IngestOptions,
     private readonly clock: () => Date = () => new Date(),
   ) {
-    this.committer = new GroupCommitter((items) => this.flush(items), { maxBatch: options.maxBatch });
+    this.committer = new GroupCommitter((items) => this.exclusive(() => this.flush(items)), { maxBatch: options.maxBatch });
     this.leaseMs = options.leaseMs ?? 30_000;
+    this.lock = options.serializeWrites ? repo.lock('ingest', this.instanceId, this.leaseMs) : null;
   }
 
   /** Records events; one outcome per input, in order. */
@@ -197,8 +206,22 @@ export class IngestService {
     };
   }
 
+  private async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    if (!this.lock) return fn();
+    await this.lock.acquire(this.leaseMs * 2);
+    try {
+      return await fn();
+    } finally {
+      await this.lock.release().catch(() => undefined);
+    }
+  }
+
   /** Replays batches whose writer died or stalled past its lease. Idempotent. */
-  async repairPending(): Promise<number> {
+  repairPending(): Promise<number> {
+    return this.exclusive(() => this.repairExpired());
+  }
+
+  private async repairExpired(): Promise<number> {
     const ids = await this.repo.expiredBatchIds(this.clock());
     let repaired = 0;
     for (const id of ids) if (await this.repairBatch(id)) repaired++;
@@ -246,7 +269,7 @@ export class IngestService {
     const now = this.clock();
     if (now.getTime() - this.lastRepairCheck > 1000) {
       this.lastRepairCheck = now.getTime();
-      await this.repairPending();
+      await this.repairExpired();
     }
     // Short ids: every counter document keeps the last BATCH_MARKS of them.
     const batchId = `${now.getTime().toString(36)}${randomUUID().slice(0, 8)}`;

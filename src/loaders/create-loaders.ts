@@ -35,6 +35,8 @@ export interface Loaders {
   childCollections: DataLoader<string, CollectionDoc[]>;
   collectionsOfSpace: DataLoader<string, CollectionDoc[]>;
   reusesOfDataset: DataLoader<string, ReuseDoc[]>;
+  /** Values computed once per request, by key (dashboard scopes and scores, see DashboardService). */
+  memo: Map<string, unknown>;
 }
 
 function byId<T extends { _id: string }>(col: Collection<T>): DataLoader<string, T | null> {
@@ -89,5 +91,6 @@ export function createLoaders(store: Store): Loaders {
     childCollections: byArrayField(store.collections, 'parentCollectionIds', collection),
     collectionsOfSpace: byArrayField(store.collections, 'spaceIds', collection),
     reusesOfDataset: byArrayField(store.reuses, 'datasetIds'),
+    memo: new Map(),
   };
 }

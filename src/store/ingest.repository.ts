@@ -3,6 +3,7 @@ import type { Store } from './store';
 import type { BatchEvent, EventDoc, PendingBatchDoc } from './documents-ingest';
 import type { CounterDeltas, CounterUpdate } from '../ingest/counter-deltas';
 import { COUNTER_FIELDS } from '../domain/counters';
+import { DbLock } from './db-lock';
 import { bulkWriteTolerant, insertManyIgnoringDuplicates, UPDATE_CHUNK } from './bulk';
 
 /**
@@ -65,6 +66,10 @@ export class IngestRepository {
       lastClicks: new Map(clicks.map((c) => [c._id, c.lastAt])),
       existingMarks: new Set(marks.map((m) => m._id)),
     };
+  }
+
+  lock(name: string, owner: string, leaseMs: number): DbLock {
+    return new DbLock(this.store.locks, name, owner, leaseMs);
   }
 
   /** Records the batch (and its lease) before any of its effects. */

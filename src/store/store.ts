@@ -11,12 +11,15 @@ import type {
   UsageTotalsDoc,
   UserUsageDoc,
 } from './documents';
+import type { LockDoc } from './db-lock';
 import type { ApiKeyDoc, EventDoc, PendingBatchDoc, ReuseDoc, ClickStateDoc, SessionMarkDoc } from './documents-ingest';
 
 /** Typed handles on every MongoDB collection the gateway uses. */
 export interface Store {
   client: MongoClient;
   db: Db;
+  /** The server is FerretDB (its updates are not atomic under concurrency; see db-lock.ts). */
+  isFerretDb: boolean;
   portals: Collection<PortalDoc>;
   spaces: Collection<SpaceDoc>;
   collections: Collection<CollectionDoc>;
@@ -33,13 +36,16 @@ export interface Store {
   pendingBatches: Collection<PendingBatchDoc>;
   clickState: Collection<ClickStateDoc>;
   sessionMarks: Collection<SessionMarkDoc>;
+  locks: Collection<LockDoc>;
 }
 
-export function storeFor(client: MongoClient, dbName: string): Store {
+export function storeFor(client: MongoClient, dbName: string, isFerretDb = false): Store {
   const db = client.db(dbName);
   return {
     client,
     db,
+    isFerretDb,
+    locks: db.collection('locks'),
     portals: db.collection('portals'),
     spaces: db.collection('spaces'),
     collections: db.collection('collections'),
@@ -108,5 +114,6 @@ export async function connectStore(opts: ConnectOptions): Promise<Store> {
   };
   const client = new MongoClient(opts.uri, clientOptions);
   await client.connect();
-  return storeFor(client, opts.dbName);
+  const info = await client.db('admin').command({ buildInfo: 1 });
+  return storeFor(client, opts.dbName, typeof info.ferretdbVersion === 'string');
 }

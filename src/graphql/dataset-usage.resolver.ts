@@ -1,0 +1,54 @@
+import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { DateTimeResolver } from 'graphql-scalars';
+import { Dataset } from './catalog.types';
+import { PopularityScope, PopularityScore, UsageGranularity, UsageSeries } from './dashboard.types';
+import { ReuseConnection } from './reuse.types';
+import { PageArgs } from './dataset.resolver';
+import { type ConnectionShape, connectionFromArray } from './connection';
+import type { GatewayContext } from './context';
+import type { DatasetDoc } from '../store/documents';
+import type { ReuseDoc } from '../store/documents-ingest';
+import type { PopularityScore as PopularityScoreResult } from '../dashboard/dashboard';
+import type { UsageSeriesResult } from '../dashboard/dashboard.service';
+
+/** Dataset fields of the data dashboard issue: popularity, reuses, usage series. */
+@Resolver(() => Dataset)
+export class DatasetUsageResolver {
+  @FieldResolver(() => PopularityScore, {
+    nullable: true,
+    description:
+      'Popularity relative to the published datasets the caller may see, of this portal (PORTAL) or of every portal ' +
+      '(NETWORK): the score of dataDashboard(visibility: ALL) for the same portal / the network. With from/to: usage on ' +
+      'those UTC days and the reuses registered by `to`. Null for an unpublished dataset.',
+  })
+  popularity(
+    @Root() d: DatasetDoc,
+    @Arg('scope', () => PopularityScope, { defaultValue: PopularityScope.PORTAL }) scope: PopularityScope,
+    @Arg('from', () => DateTimeResolver, { nullable: true }) from: Date | null,
+    @Arg('to', () => DateTimeResolver, { nullable: true }) to: Date | null,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<PopularityScoreResult | null> {
+    return ctx.services.dashboard.popularity(ctx.caller, d, scope, from ?? null, to ?? null, ctx.loaders.memo);
+  }
+
+  @FieldResolver(() => ReuseConnection, { description: 'Reuses of this dataset, by id.' })
+  async reuses(@Root() d: DatasetDoc, @Args() { first, after }: PageArgs, @Ctx() ctx: GatewayContext): Promise<ConnectionShape<ReuseDoc>> {
+    // Every reuse of a dataset the caller sees is visible (canSeeReuse).
+    return connectionFromArray(await ctx.loaders.reusesOfDataset.load(d._id), first, after);
+  }
+
+  @FieldResolver(() => UsageSeries, {
+    description:
+      'Regular use per UTC day or month from the day of `from` through the day of `to` (at most 1096 days for DAY, ' +
+      '120 months for MONTH), zero-filled.',
+  })
+  usage(
+    @Root() d: DatasetDoc,
+    @Arg('from', () => DateTimeResolver) from: Date,
+    @Arg('to', () => DateTimeResolver) to: Date,
+    @Arg('granularity', () => UsageGranularity, { defaultValue: UsageGranularity.DAY }) granularity: UsageGranularity,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<UsageSeriesResult> {
+    return ctx.services.dashboard.usageSeries(d._id, from, to, granularity, ctx.loaders.memo);
+  }
+}

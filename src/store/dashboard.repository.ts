@@ -1,0 +1,137 @@
+import type { Filter } from 'mongodb';
+import type { Store } from './store';
+import type { DatasetDoc, DailyUsageDoc, UsageTotalsDoc } from './documents';
+import type { ReuseDoc } from './documents-ingest';
+import { findByIds } from './catalog.repository';
+import { ResourceType } from '../domain/resources';
+import type { DatedReuseLink, UsageFigures } from '../dashboard/dashboard';
+import type { DayUsage } from '../dashboard/usage-series';
+
+/** The fields of a dataset the dashboard and the visibility rule need. */
+export type DashboardDatasetRow = Pick<
+  DatasetDoc,
+  '_id' | 'title' | 'portalId' | 'ownerId' | 'spaceIds' | 'themeIds' | 'licence' | 'publisher' | 'published' | 'visibility' | 'recordCount'
+>;
+
+const DATASET_PROJECTION = {
+  _id: 1,
+  title: 1,
+  portalId: 1,
+  ownerId: 1,
+  spaceIds: 1,
+  themeIds: 1,
+  licence: 1,
+  publisher: 1,
+  published: 1,
+  visibility: 1,
+  recordCount: 1,
+} as const;
+
+const USAGE_PROJECTION = { _id: 0, resourceId: 1, views: 1, downloads: 1, apiCalls: 1 } as const;
+
+const IN_CHUNK = 1000;
+
+function num(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : 0;
+}
+
+function addUsage(into: Map<string, UsageFigures>, doc: Partial<UsageTotalsDoc | DailyUsageDoc>): void {
+  if (typeof doc.resourceId !== 'string') return;
+  const u = into.get(doc.resourceId) ?? { views: 0, downloads: 0, apiCalls: 0 };
+  u.views += num(doc.views);
+  u.downloads += num(doc.downloads);
+  u.apiCalls += num(doc.apiCalls);
+  into.set(doc.resourceId, u);
+}
+
+/**
+ * Database reads of the data dashboard, and the reuse writes it does not
+ * delegate. Every read is one query per collection per call (never one per
+ * dataset): on FerretDB 1.24 only `{_id: value}` is indexed, so the others
+ * scan the collection once, which catalog-sized collections and per-day
+ * buckets afford. Figures are summed here or in the pure dashboard code,
+ * never in an aggregation pipeline (FerretDB returns 0 for all but the first
+ * accumulator of a `$group`). The raw `events` collection is never read.
+ */
+export class DashboardRepository {
+  constructor(private readonly store: Store) {}
+
+  /** Published datasets matching `filter` (the caller's visibility), projected. */
+  async publishedDatasets(filter: Filter<DatasetDoc>): Promise<DashboardDatasetRow[]> {
+    const f: Filter<DatasetDoc> = { $and: [{ published: true }, filter] };
+    return (await this.store.datasets.find(f, { projection: DATASET_PROJECTION }).toArray()) as DashboardDatasetRow[];
+  }
+
+  /** All-time regular usage of every dataset, from `usage_totals`. */
+  async datasetTotals(): Promise<Map<string, UsageFigures>> {
+    const out = new Map<string, UsageFigures>();
+    const cursor = this.store.usageTotals.find({ resourceType: ResourceType.DATASET }, { projection: USAGE_PROJECTION });
+    for await (const doc of cursor) addUsage(out, doc);
+    return out;
+  }
+
+  /**
+   * Regular usage of every dataset on the UTC days `firstDay`..`lastDay`
+   * (both included; null = open end), summed from `usage_daily`.
+   */
+  async datasetUsageBetween(firstDay: string | null, lastDay: string | null): Promise<Map<string, UsageFigures>> {
+    const out = new Map<string, UsageFigures>();
+    const cursor = this.store.usageDaily.find(
+      { resourceType: ResourceType.DATASET, ...dayRange(firstDay, lastDay) },
+      { projection: USAGE_PROJECTION },
+    );
+    for await (const doc of cursor) addUsage(out, doc);
+    return out;
+  }
+
+  /** The daily buckets of some datasets on `firstDay`..`lastDay`, by dataset id. */
+  async dailyUsage(datasetIds: readonly string[], firstDay: string, lastDay: string): Promise<Map<string, DayUsage[]>> {
+    const out = new Map<string, DayUsage[]>(datasetIds.map((id) => [id, []]));
+    for (let i = 0; i < datasetIds.length; i += IN_CHUNK) {
+      const cursor = this.store.usageDaily.find(
+        { resourceType: ResourceType.DATASET, resourceId: { $in: datasetIds.slice(i, i + IN_CHUNK) }, ...dayRange(firstDay, lastDay) },
+        { projection: { _id: 0, resourceId: 1, day: 1, views: 1, downloads: 1, apiCalls: 1 } },
+      );
+      for await (const doc of cursor) {
+        out.get(doc.resourceId)?.push({ day: doc.day, views: num(doc.views), downloads: num(doc.downloads), apiCalls: num(doc.apiCalls) });
+      }
+    }
+    return out;
+  }
+
+  /** Every reuse: id, datasets, creation time. */
+  async reuseLinks(): Promise<DatedReuseLink[]> {
+    const docs = await this.store.reuses.find({}, { projection: { _id: 1, datasetIds: 1, createdAt: 1 } }).toArray();
+    return docs.map((r) => ({ id: r._id, datasetIds: r.datasetIds ?? [], createdAt: r.createdAt }));
+  }
+
+  /** Theme names by id. */
+  async themeNames(): Promise<Map<string, string>> {
+    const docs = await this.store.themes.find({}, { projection: { _id: 1, name: 1 } }).toArray();
+    return new Map(docs.map((t) => [t._id, t.name]));
+  }
+
+  async portalExists(id: string): Promise<boolean> {
+    return (await this.store.portals.findOne({ _id: id }, { projection: { _id: 1 } })) !== null;
+  }
+
+  /** Datasets by id (reuse references), with the fields visibility needs. */
+  async datasetsByIds(ids: readonly string[]): Promise<DashboardDatasetRow[]> {
+    if (!ids.length) return [];
+    return (await findByIds(this.store.datasets, ids)) as DashboardDatasetRow[];
+  }
+
+  async reuseById(id: string): Promise<ReuseDoc | null> {
+    return this.store.reuses.findOne({ _id: id });
+  }
+
+  /** Deletes a reuse; false when there was none. */
+  async deleteReuse(id: string): Promise<boolean> {
+    return (await this.store.reuses.deleteOne({ _id: id })).deletedCount === 1;
+  }
+}
+
+function dayRange(firstDay: string | null, lastDay: string | null): { day?: { $gte?: string; $lte?: string } } {
+  if (firstDay === null && lastDay === null) return {};
+  return { day: { ...(firstDay !== null ? { $gte: firstDay } : {}), ...(lastDay !== null ? { $lte: lastDay } : {}) } };
+}
