@@ -1,5 +1,5 @@
-import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { NonNegativeIntResolver } from 'graphql-scalars';
+import { ArgsType, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { DateTimeResolver, NonNegativeIntResolver } from 'graphql-scalars';
 
 /*
  * Types of the data dashboard, dataset popularity and usage series
@@ -253,4 +253,46 @@ export class UsageSeries {
   @Field() lastDay!: string;
   @Field(() => [UsagePoint]) points!: UsagePoint[];
   @Field(() => UsageTotal, { description: 'Sum of the points.' }) total!: UsageTotal;
+}
+
+@ArgsType()
+export class DataDashboardArgs {
+  @Field(() => DashboardVisibility, { defaultValue: DashboardVisibility.ALL })
+  visibility!: DashboardVisibility;
+
+  @Field(() => ID, { nullable: true, description: "Only this portal's datasets, scores relative to them (PORTAL scope)." })
+  portalId?: string | null;
+
+  @Field(() => DateTimeResolver, { nullable: true, description: 'Counts activity from the UTC day of this instant.' })
+  from?: Date | null;
+
+  @Field(() => DateTimeResolver, { nullable: true, description: 'Counts activity through the UTC day of this instant.' })
+  to?: Date | null;
+
+  @Field(() => Int, { defaultValue: 10, description: 'Bars of the score histogram, 1-100.' })
+  histogramBuckets!: number;
+}
+
+@ArgsType()
+export class PopularityArgs {
+  @Field(() => PopularityScope, { defaultValue: PopularityScope.PORTAL })
+  scope!: PopularityScope;
+
+  @Field(() => DateTimeResolver, { nullable: true, description: 'Counts activity from the UTC day of this instant.' })
+  from?: Date | null;
+
+  @Field(() => DateTimeResolver, { nullable: true, description: 'Counts activity through the UTC day of this instant.' })
+  to?: Date | null;
+}
+
+@ArgsType()
+export class UsageSeriesArgs {
+  @Field(() => DateTimeResolver, { description: 'The series starts on the UTC day of this instant.' })
+  from!: Date;
+
+  @Field(() => DateTimeResolver, { description: 'The series ends on the UTC day of this instant (included).' })
+  to!: Date;
+
+  @Field(() => UsageGranularity, { defaultValue: UsageGranularity.DAY })
+  granularity!: UsageGranularity;
 }

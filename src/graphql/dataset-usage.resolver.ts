@@ -1,7 +1,6 @@
-import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { DateTimeResolver } from 'graphql-scalars';
+import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { Dataset } from './catalog.types';
-import { PopularityScope, PopularityScore, UsageGranularity, UsageSeries } from './dashboard.types';
+import { PopularityArgs, PopularityScore, UsageSeries, UsageSeriesArgs } from './dashboard.types';
 import { ReuseConnection } from './reuse.types';
 import { PageArgs } from './dataset.resolver';
 import { type ConnectionShape, connectionFromArray } from './connection';
@@ -23,9 +22,7 @@ export class DatasetUsageResolver {
   })
   popularity(
     @Root() d: DatasetDoc,
-    @Arg('scope', () => PopularityScope, { defaultValue: PopularityScope.PORTAL }) scope: PopularityScope,
-    @Arg('from', () => DateTimeResolver, { nullable: true }) from: Date | null,
-    @Arg('to', () => DateTimeResolver, { nullable: true }) to: Date | null,
+    @Args() { scope, from, to }: PopularityArgs,
     @Ctx() ctx: GatewayContext,
   ): Promise<PopularityScoreResult | null> {
     return ctx.services.dashboard.popularity(ctx.caller, d, scope, from ?? null, to ?? null, ctx.loaders.memo);
@@ -44,9 +41,7 @@ export class DatasetUsageResolver {
   })
   usage(
     @Root() d: DatasetDoc,
-    @Arg('from', () => DateTimeResolver) from: Date,
-    @Arg('to', () => DateTimeResolver) to: Date,
-    @Arg('granularity', () => UsageGranularity, { defaultValue: UsageGranularity.DAY }) granularity: UsageGranularity,
+    @Args() { from, to, granularity }: UsageSeriesArgs,
     @Ctx() ctx: GatewayContext,
   ): Promise<UsageSeriesResult> {
     return ctx.services.dashboard.usageSeries(d._id, from, to, granularity, ctx.loaders.memo);
