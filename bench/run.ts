@@ -222,9 +222,10 @@ async function benchTree(uri: string): Promise<void> {
   const counter = commandCounter(store);
   const runs = 5;
 
+  // One run of the N+1 baseline: it is slow enough that its spread does not matter.
   const naive: number[] = [];
   let naiveCmds = 0;
-  for (let r = 0; r < runs; r++) {
+  for (let r = 0; r < 1; r++) {
     counter.reset();
     naive.push((await time(() => naiveTree(store, 20))).ms);
     naiveCmds = counter.count();
@@ -273,8 +274,10 @@ async function benchDashboard(uri: string): Promise<void> {
     const store = await connectStore({ uri, dbName, maxPoolSize: 4 });
     await ensureIndexes(store);
     const resources = await seedCatalog(store, { collections: 10, datasetsPer: 30, filesPer: 1 });
-    const evs = countable(makeEvents({ count: 3000 * factor, seed: 11, prefix: 'dash', resources, users: ['u1'], now: NOW }));
-    for (let i = 0; i < evs.length; i += 1000) await rawDriverIngest(store, evs.slice(i, i + 1000));
+    const evs = countable(makeEvents({ count: 2000 * factor, seed: 11, prefix: 'dash', resources, users: ['u1'], now: NOW }));
+    // Seeded through the raw driver in one merged batch (the dashboard reads
+    // counters; how they were written does not matter here).
+    await rawDriverIngest(store, evs);
     await store.client.close();
     const supported = await withGateway(uri, dbName, async (gw, key) => {
       const probe = await post(gw, key, DASHBOARD, {});
@@ -288,7 +291,7 @@ async function benchDashboard(uri: string): Promise<void> {
       notes.push('The dashboard query is not available in this build; skipped.');
       return;
     }
-    row('dashboard', `dataDashboard, ${3000 * factor} events recorded (300 datasets)`, `${3000 * factor} events`, `${times[label].toFixed(0)} ms`, label === '1×' ? '1.00' : (times['10×'] / times['1×']).toFixed(2));
+    row('dashboard', `dataDashboard, ${2000 * factor} events recorded (300 datasets)`, `${2000 * factor} events`, `${times[label].toFixed(0)} ms`, label === '1×' ? '1.00' : (times['10×'] / times['1×']).toFixed(2));
   }
 }
 

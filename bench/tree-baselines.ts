@@ -38,11 +38,11 @@ export async function naiveTree(store: Store, first: number): Promise<number> {
 
 /** The fewest hand-written queries that fetch the same data: one per level and relation. */
 export async function handWrittenTree(store: Store, first: number): Promise<number> {
-  const cols = await store.collections.find({}).sort({ _id: 1 }).limit(first).toArray();
+  const cols = await store.collections.find({}).sort({ _id: 1 }).limit(first).batchSize(20_000).toArray();
   const colIds = cols.map((c) => c._id);
-  const datasets = await store.datasets.find({ collectionIds: { $in: colIds } }).toArray();
+  const datasets = await store.datasets.find({ collectionIds: { $in: colIds } }).batchSize(20_000).toArray();
   const dsIds = datasets.map((d) => d._id);
-  const files = await store.files.find({ datasetIds: { $in: dsIds } }).toArray();
+  const files = await store.files.find({ datasetIds: { $in: dsIds } }).batchSize(20_000).toArray();
   const keys = [
     ...colIds.map((id) => `COLLECTION:${id}`),
     ...dsIds.map((id) => `DATASET:${id}`),
@@ -52,10 +52,10 @@ export async function handWrittenTree(store: Store, first: number): Promise<numb
   const spaces = new Set(datasets.flatMap((d) => d.spaceIds));
   const fileParents = new Set(files.flatMap((f) => f.datasetIds));
   await Promise.all([
-    store.usageTotals.find({ _id: { $in: keys } } as Document).toArray(),
-    store.collections.find({ _id: { $in: [...parentCollections] } }).toArray(),
-    store.spaces.find({ _id: { $in: [...spaces] } }).toArray(),
-    store.datasets.find({ _id: { $in: [...fileParents] } }).toArray(),
+    store.usageTotals.find({ _id: { $in: keys } } as Document).batchSize(20_000).toArray(),
+    store.collections.find({ _id: { $in: [...parentCollections] } }).batchSize(20_000).toArray(),
+    store.spaces.find({ _id: { $in: [...spaces] } }).batchSize(20_000).toArray(),
+    store.datasets.find({ _id: { $in: [...fileParents] } }).batchSize(20_000).toArray(),
   ]);
   return cols.length + datasets.length + files.length;
 }

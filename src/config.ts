@@ -43,7 +43,7 @@ export interface GatewayConfig {
   maxQueryDepth: number;
   /** Aliases per operation. Env `MAX_ALIASES`, default 30. */
   maxAliases: number;
-  /** Query cost limit (graphql-armor cost). Env `MAX_QUERY_COST`, default 20000. */
+  /** Query cost limit (graphql-armor cost, depth factor 1.2). Env `MAX_QUERY_COST`, default 500000 (a 20 × 10 × 10 usage tree with `first` literals costs ~84000). */
   maxQueryCost: number;
   /** Largest group-commit batch, events. Env `INGEST_MAX_BATCH`, default 500. */
   ingestMaxBatch: number;
@@ -101,7 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     maxEventAgeDays: int(env, 'MAX_EVENT_AGE_DAYS', 400, 1),
     maxQueryDepth: int(env, 'MAX_QUERY_DEPTH', 12, 2),
     maxAliases: int(env, 'MAX_ALIASES', 30, 1),
-    maxQueryCost: int(env, 'MAX_QUERY_COST', 20000, 1),
+    maxQueryCost: int(env, 'MAX_QUERY_COST', 500_000, 1),
     ingestMaxBatch: int(env, 'INGEST_MAX_BATCH', 500, 1),
     ingestLeaseMs: int(env, 'INGEST_LEASE_MS', 30_000, 100),
     eventRetentionDays: int(env, 'EVENT_RETENTION_DAYS', 7, 1),

@@ -79,7 +79,11 @@ export async function createApp(opts: AppOptions): Promise<GatewayApp> {
   const armor = new ApolloArmor({
     maxDepth: { n: config.maxQueryDepth },
     maxAliases: { n: config.maxAliases },
-    costLimit: { maxCost: config.maxQueryCost },
+    // The cost rule multiplies by literal `first` sizes and weighs fields by
+    // depth. A factor of 1.2 (instead of 1.5) keeps legitimate usage trees
+    // (20 collections × 10 datasets × 10 files with stats and parents costs
+    // ~84,000) well inside the default limit.
+    costLimit: { maxCost: config.maxQueryCost, depthCostFactor: 1.2 },
     maxTokens: { n: 20000 },
   });
   const protection = armor.protect();

@@ -318,7 +318,7 @@ export class IngestService {
       const fresh = batchEvents.filter((_, i) => !dupIdx.has(i));
       dupIds = new Set(batchEvents.filter((_, i) => dupIdx.has(i)).map((e) => e._id));
       const implied = decisionStateOf(fresh);
-      await this.repo.writeDecisionState(implied.clickUpdates, implied.marks, now);
+      await this.repo.writeDecisionState(implied.clickUpdates, implied.marks, now, new Set(state.lastClicks.keys()));
       await this.repo.applyCounters(batchId, counterDeltas(fresh), this.leaseGuard(batchId));
       await this.repo.closeBatch(batchId);
     } catch (err) {

@@ -121,8 +121,29 @@ export class IngestRepository {
     return pointReads(this.store.events, ids);
   }
 
-  async writeDecisionState(clickUpdates: ReadonlyMap<string, Date>, newMarks: readonly string[], now: Date): Promise<void> {
-    const ops: AnyBulkWriteOperation<Document>[] = [...clickUpdates].map(([id, at]) => ({
+  /**
+   * Writes the COUNTER state a batch implies. Click keys not in `existing`
+   * are inserted (an insert costs FerretDB a fraction of an update); a key
+   * that turns out to exist, and every key of `existing`, gets a `$max`
+   * update. Pass `existing = null` when unknown (replays): all keys update.
+   */
+  async writeDecisionState(
+    clickUpdates: ReadonlyMap<string, Date>,
+    newMarks: readonly string[],
+    now: Date,
+    existing: ReadonlySet<string> | null = null,
+  ): Promise<void> {
+    const entries = [...clickUpdates];
+    const toInsert = existing ? entries.filter(([id]) => !existing.has(id)) : [];
+    let toUpdate = existing ? entries.filter(([id]) => existing.has(id)) : entries;
+    if (toInsert.length) {
+      const dup = await insertManyIgnoringDuplicates(
+        this.store.clickState,
+        toInsert.map(([id, lastAt]) => ({ _id: id, lastAt })),
+      );
+      toUpdate = toUpdate.concat(toInsert.filter((_, i) => dup.has(i)));
+    }
+    const ops: AnyBulkWriteOperation<Document>[] = toUpdate.map(([id, at]) => ({
       updateOne: { filter: { _id: id } as Document, update: { $max: { lastAt: at } }, upsert: true },
     }));
     await bulkWriteTolerant(this.store.clickState as unknown as Collection<Document>, ops);
