@@ -302,9 +302,11 @@ async function main(): Promise<void> {
   const n = Number(process.env.BENCH_EVENTS ?? 3000);
   console.log('area | scenario | size | result | ratio');
   try {
-    await benchIngestion(db.uri, n);
-    await benchTree(db.uri);
-    await benchDashboard(db.uri);
+    // BENCH_ONLY=ingestion|tree|dashboard runs one part (docs are written either way).
+    const only = process.env.BENCH_ONLY;
+    if (!only || only === 'ingestion') await benchIngestion(db.uri, n);
+    if (!only || only === 'tree') await benchTree(db.uri);
+    if (!only || only === 'dashboard') await benchDashboard(db.uri);
   } finally {
     await db.stop();
     rmSync(dir, { recursive: true, force: true });
