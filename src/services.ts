@@ -7,6 +7,9 @@ import { CatalogQueries } from './catalog/catalog-queries';
 import { CatalogWriter } from './catalog/catalog-writer';
 import { IngestService } from './ingest/ingest.service';
 import { createTrafficClassifier, parsePatternList } from './counting/classify';
+import { ReportRepository } from './store/report.repository';
+import { ReportService } from './reports/report.service';
+import { UserAdminService } from './auth/user-admin.service';
 import { DashboardRepository } from './store/dashboard.repository';
 import { DashboardService, popularityWeightsFrom } from './dashboard/dashboard.service';
 import { ReuseService } from './dashboard/reuse.service';
@@ -22,6 +25,10 @@ export interface Services {
   /** Data dashboard, dataset popularity, usage series. */
   dashboard: DashboardService;
   reuses: ReuseService;
+  /** Usage reports (CSV endpoints and GraphQL). */
+  reports: ReportService;
+  /** Users and API keys (admin mutations, CLI). */
+  userAdmin: UserAdminService;
 }
 
 export function createServices(store: Store, config: GatewayConfig): Services {
@@ -34,12 +41,13 @@ export function createServices(store: Store, config: GatewayConfig): Services {
     extraRobotPatterns: parsePatternList(config.robotPatterns),
     extraMachinePatterns: parsePatternList(config.machinePatterns),
   });
+  const auth = new AuthRepository(store);
   return {
     store,
     catalog,
     catalogQueries: new CatalogQueries(catalog),
     catalogWriter,
-    auth: new AuthRepository(store),
+    auth,
     ingest: new IngestService(new IngestRepository(store), catalog, classifier, {
       maxBatch: config.ingestMaxBatch,
       maxEventsPerRequest: config.maxEventsPerRequest,
@@ -50,5 +58,7 @@ export function createServices(store: Store, config: GatewayConfig): Services {
     }),
     dashboard: new DashboardService(dashboardRepo, popularityWeights),
     reuses: new ReuseService(dashboardRepo, catalogWriter),
+    reports: new ReportService(new ReportRepository(store)),
+    userAdmin: new UserAdminService(store, auth),
   };
 }

@@ -8,6 +8,8 @@ import { CollectionResolver } from './collection.resolver';
 import { PortalResolver, SpaceResolver, ThemeResolver, UserResolver } from './space.resolver';
 import { CatalogMutationResolver } from './catalog.resolver';
 import { TrackResolver } from './track.resolver';
+import { AdminResolver } from './admin.resolver';
+import { ReportResolver } from './report.resolver';
 import { DashboardResolver } from './dashboard.resolver';
 import { DatasetUsageResolver } from './dataset-usage.resolver';
 import { ReuseResolver } from './reuse.resolver';
@@ -26,6 +28,8 @@ export const RESOLVERS = [
   DashboardResolver,
   DatasetUsageResolver,
   ReuseResolver,
+  AdminResolver,
+  ReportResolver,
 ] as const;
 
 export function buildGatewaySchema(): Promise<GraphQLSchema> {

@@ -1,11 +1,210 @@
-import type express from 'express';
+import express from 'express';
 import type { Services } from '../services';
 import type { Caller } from '../auth/caller';
+import { ResourceType } from '../domain/resources';
+import { ErrorCode } from '../errors/error-codes';
+import { GatewayError } from '../errors/gateway-error';
+import { csvContentDisposition, writeCsv } from './csv-stream';
+import {
+  BY_USER_REPORT_COLUMNS,
+  BY_USER_REPORT_TEXT_COLUMNS,
+  COLLECTION_REPORT_COLUMNS,
+  COLLECTION_REPORT_TEXT_COLUMNS,
+  DATASET_REPORT_COLUMNS,
+  DATASET_REPORT_TEXT_COLUMNS,
+  FILE_REPORT_COLUMNS,
+  FILE_REPORT_TEXT_COLUMNS,
+  MERGED_REPORT_COLUMNS,
+  MERGED_REPORT_TEXT_COLUMNS,
+  MONTHLY_EXPORT_COLUMNS,
+  MONTHLY_EXPORT_TEXT_COLUMNS,
+} from './report-columns';
+import { byUserRecord, collectionRecord, datasetRecord, fileRecord, mergedRecord, monthlyRecord } from './report-rows';
+import { assertCanReport, parseMonthParam, parseWindow, rejectByUserWindow } from './report.service';
 
-/** CSV report endpoints under /api/reports (see docs/permissions.md). */
-export function mountReports(
-  _app: express.Express,
-  _deps: { services: Services; resolveCaller: (req: express.Request) => Promise<Caller | 'invalid'> },
-): void {
-  // Filled in by the reports module.
+type Deps = { services: Services; resolveCaller: (req: express.Request) => Promise<Caller | 'invalid'> };
+
+/** What a CSV endpoint writes. */
+interface CsvReport {
+  fileBase: string;
+  columns: readonly string[];
+  textColumns: readonly string[];
+  rows: AsyncIterable<Record<string, unknown>>;
+}
+
+/** HTTP status of each error code a report can give. */
+const STATUS: Partial<Record<string, number>> = {
+  [ErrorCode.UNAUTHENTICATED]: 401,
+  [ErrorCode.FORBIDDEN]: 403,
+  [ErrorCode.BAD_USER_INPUT]: 400,
+  [ErrorCode.NOT_FOUND]: 404,
+};
+
+async function* mapRows<R>(rows: AsyncIterable<R>, fn: (r: R) => Record<string, unknown>): AsyncGenerator<Record<string, unknown>> {
+  for await (const r of rows) yield fn(r);
+}
+
+/** A query parameter as one string; a repeated parameter is an error. */
+function param(req: express.Request, name: string): string | undefined {
+  const v = (req.query as Record<string, unknown>)[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw new GatewayError(ErrorCode.BAD_USER_INPUT, `query parameter ${name} must be given once`);
+  return v;
+}
+
+/** `bom=false|0` turns the UTF-8 byte order mark off (machine consumers); default on (Excel). */
+function bomParam(req: express.Request): boolean {
+  const v = param(req, 'bom');
+  if (v === undefined || v === '' || /^(1|true|yes)$/i.test(v)) return true;
+  if (/^(0|false|no)$/i.test(v)) return false;
+  throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'bom must be true or false');
+}
+
+const RESOURCE_REPORTS: Record<string, { type: ResourceType; fileBase: string }> = {
+  files: { type: ResourceType.FILE, fileBase: 'FileMetrics' },
+  datasets: { type: ResourceType.DATASET, fileBase: 'DatasetMetrics' },
+  collections: { type: ResourceType.COLLECTION, fileBase: 'CollectionMetrics' },
+};
+
+const BY_USER_REPORTS: Record<string, { type: ResourceType; fileBase: string }> = {
+  files_by_user: { type: ResourceType.FILE, fileBase: 'FileMetricsByUser' },
+  datasets_by_user: { type: ResourceType.DATASET, fileBase: 'DatasetMetricsByUser' },
+  collections_by_user: { type: ResourceType.COLLECTION, fileBase: 'CollectionMetricsByUser' },
+};
+
+const RESOURCE_COLUMNS = {
+  [ResourceType.FILE]: { columns: FILE_REPORT_COLUMNS, textColumns: FILE_REPORT_TEXT_COLUMNS, record: fileRecord },
+  [ResourceType.DATASET]: { columns: DATASET_REPORT_COLUMNS, textColumns: DATASET_REPORT_TEXT_COLUMNS, record: datasetRecord },
+  [ResourceType.COLLECTION]: { columns: COLLECTION_REPORT_COLUMNS, textColumns: COLLECTION_REPORT_TEXT_COLUMNS, record: collectionRecord },
+};
+
+function sendError(res: express.Response, status: number, code: string, message: string): void {
+  if (status === 401) res.set('WWW-Authenticate', 'Bearer');
+  res.status(status).json({ error: { code, message } });
+}
+
+/**
+ * CSV report endpoints under /api/reports (docs/reports.md, docs/permissions.md):
+ *
+ * - `GET /api/reports/metrics` (all types), `/metrics/files`, `/metrics/datasets`,
+ *   `/metrics/collections`, each with optional `since`/`until`;
+ * - `GET /api/reports/metrics/files_by_user`, `/datasets_by_user`, `/collections_by_user` (all-time);
+ * - `GET /api/reports/monthly?portal=<id>&from=YYYY-MM&to=YYYY-MM`.
+ *
+ * Errors before the first byte are JSON `{error: {code, message}}`:
+ * 401 UNAUTHENTICATED (no key, unknown or revoked key), 403 FORBIDDEN
+ * (TRACKER), 400 BAD_USER_INPUT, 404 NOT_FOUND. Once the CSV has started
+ * (headers are sent as soon as the request is accepted, so a long report
+ * never leaves the client waiting for headers), a failure aborts the
+ * connection: a truncated report can never pass for a complete one.
+ */
+export function mountReports(app: express.Express, deps: Deps): void {
+  const router = express.Router();
+  const { reports } = deps.services;
+
+  const handle =
+    (build: (caller: Caller, req: express.Request, signal: AbortSignal) => Promise<CsvReport>) =>
+    async (req: express.Request, res: express.Response, next: express.NextFunction): Promise<void> => {
+      // Aborted when the client goes away before the report is complete.
+      const gone = new AbortController();
+      res.on('close', () => {
+        if (!res.writableFinished) gone.abort();
+      });
+      let report: CsvReport;
+      let bom: boolean;
+      try {
+        const caller = await deps.resolveCaller(req);
+        if (caller === 'invalid') throw new GatewayError(ErrorCode.UNAUTHENTICATED, 'unknown or revoked API key');
+        // Who may ask comes before what is asked: 401/403 win over 400.
+        assertCanReport(caller);
+        bom = bomParam(req);
+        report = await build(caller, req, gone.signal);
+      } catch (err) {
+        const code = err instanceof GatewayError ? String(err.extensions.code) : '';
+        const status = STATUS[code];
+        if (status) return sendError(res, status, code, (err as Error).message);
+        return next(err);
+      }
+      res.status(200);
+      res.set({
+        'Content-Type': 'text/csv; charset=utf-8',
+        'Content-Disposition': csvContentDisposition(report.fileBase, new Date()),
+        'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
+      });
+      res.flushHeaders();
+      try {
+        await writeCsv(report.rows, report.columns, res, { textColumns: report.textColumns, bom });
+      } catch (err) {
+        // writeCsv has destroyed the response (the client sees an aborted
+        // transfer). A client that went away is not an error worth logging;
+        // anything else (database lost mid-report) goes to the error handler.
+        const e = err as NodeJS.ErrnoException;
+        if (e.name === 'AbortError' || e.code === 'ERR_STREAM_PREMATURE_CLOSE') return;
+        next(err);
+      }
+    };
+
+  router.get(
+    '/metrics',
+    handle(async (caller, req, signal) => {
+      const window = parseWindow(param(req, 'since'), param(req, 'until'));
+      return {
+        fileBase: 'AllMetrics',
+        columns: MERGED_REPORT_COLUMNS,
+        textColumns: MERGED_REPORT_TEXT_COLUMNS,
+        rows: mapRows(reports.openResourceReport(caller, null, window, signal), mergedRecord),
+      };
+    }),
+  );
+
+  router.get(
+    '/metrics/:report',
+    handle(async (caller, req, signal) => {
+      const name = String(req.params.report);
+      const resource = Object.hasOwn(RESOURCE_REPORTS, name) ? RESOURCE_REPORTS[name] : undefined;
+      if (resource) {
+        const window = parseWindow(param(req, 'since'), param(req, 'until'));
+        const spec = RESOURCE_COLUMNS[resource.type];
+        return {
+          fileBase: resource.fileBase,
+          columns: spec.columns,
+          textColumns: spec.textColumns,
+          rows: mapRows(reports.openResourceReport(caller, resource.type, window, signal), spec.record),
+        };
+      }
+      const byUser = Object.hasOwn(BY_USER_REPORTS, name) ? BY_USER_REPORTS[name] : undefined;
+      if (byUser) {
+        const rows = reports.openByUserReport(caller, byUser.type, signal);
+        rejectByUserWindow(param(req, 'since'), param(req, 'until'));
+        return {
+          fileBase: byUser.fileBase,
+          columns: BY_USER_REPORT_COLUMNS,
+          textColumns: BY_USER_REPORT_TEXT_COLUMNS,
+          rows: mapRows(rows, byUserRecord),
+        };
+      }
+      throw new GatewayError(ErrorCode.NOT_FOUND, `no report named "${name}"`);
+    }),
+  );
+
+  router.get(
+    '/monthly',
+    handle(async (caller, req, signal) => {
+      const portal = param(req, 'portal') || null;
+      const from = parseMonthParam('from', param(req, 'from'));
+      const to = parseMonthParam('to', param(req, 'to'));
+      const rows = await reports.openMonthlyExport(caller, portal, from, to, signal);
+      return {
+        fileBase: portal ? `MonthlyUsage-${portal}` : 'MonthlyUsage',
+        columns: MONTHLY_EXPORT_COLUMNS,
+        textColumns: MONTHLY_EXPORT_TEXT_COLUMNS,
+        rows: mapRows(rows, monthlyRecord),
+      };
+    }),
+  );
+
+  router.use((req, res) => sendError(res, 404, ErrorCode.NOT_FOUND, `no report at ${req.method} ${req.baseUrl}${req.path}`));
+
+  app.use('/api/reports', router);
 }

@@ -1,0 +1,204 @@
+#!/usr/bin/env node
+/**
+ * `usage-gateway` operator commands:
+ *
+ *   usage-gateway bootstrap-admin [--id admin] [--name Admin] [--email e] [--label l] [--force]
+ *   usage-gateway issue-key --user <id> [--label l] [--automated]
+ *   usage-gateway revoke-key --prefix <prefix>
+ *
+ * They connect like the gateway does (src/config.ts): to MONGODB_URI /
+ * MONGODB_DB, or, without MONGODB_URI, to the embedded FerretDB in DATA_DIR
+ * (stop the gateway first: two FerretDB processes must not share one data
+ * directory). A new key is printed once, alone on stdout (messages go to
+ * stderr), so `KEY=$(usage-gateway bootstrap-admin)` works; it is never
+ * stored in clear.
+ */
+import 'reflect-metadata';
+import path from 'node:path';
+import type * as CommanderModule from 'commander';
+import { loadConfig } from './config';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded-database';
+import { connectStore, ensureIndexes, type Store } from './store/store';
+import { AuthRepository } from './store/auth.repository';
+import { UserAdminService } from './auth/user-admin.service';
+import { GatewayError } from './errors/gateway-error';
+
+/** Where the CLI reads its environment and writes its output (tests pass their own). */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  env: NodeJS.ProcessEnv;
+}
+
+export const processIo: CliIo = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  env: process.env,
+};
+
+interface Connection {
+  store: Store;
+  close(): Promise<void>;
+}
+
+async function connect(env: NodeJS.ProcessEnv): Promise<Connection> {
+  const config = loadConfig(env);
+  let embedded: EmbeddedDatabase | null = null;
+  let uri = config.mongodbUri;
+  if (!uri) {
+    embedded = await startEmbeddedDatabase({ dataDir: path.join(config.dataDir, 'ferretdb') });
+    uri = embedded.uri;
+  }
+  try {
+    const store = await connectStore({ uri, dbName: config.dbName, maxPoolSize: Math.min(config.maxPoolSize, 4) });
+    try {
+      await ensureIndexes(store);
+    } catch (err) {
+      await store.client.close();
+      throw err;
+    }
+    return {
+      store,
+      async close() {
+        await store.client.close();
+        await embedded?.stop();
+      },
+    };
+  } catch (err) {
+    await embedded?.stop();
+    throw err;
+  }
+}
+
+/**
+ * Runs `fn` with a UserAdminService on the configured database. Expected
+ * refusals (GatewayError) and connection failures are printed as
+ * `error: <message>` and give exit code 1.
+ */
+async function withAdmin(io: CliIo, fn: (admin: UserAdminService) => Promise<number>): Promise<number> {
+  let conn: Connection | null = null;
+  try {
+    conn = await connect(io.env);
+    return await fn(new UserAdminService(conn.store, new AuthRepository(conn.store)));
+  } catch (err) {
+    if (!(err instanceof Error)) throw err;
+    // A refusal (GatewayError) or an unreachable database: the message says it all.
+    io.err(`error: ${err instanceof GatewayError ? err.message : err.message || String(err)}\n`);
+    return 1;
+  } finally {
+    await conn?.close();
+  }
+}
+
+export interface BootstrapAdminOptions {
+  id: string;
+  name: string;
+  email?: string | null;
+  label?: string | null;
+  force?: boolean;
+}
+
+/** `bootstrap-admin`: creates the first ADMIN and prints a key for it. Exit code 1 when refused. */
+export function bootstrapAdminCommand(o: BootstrapAdminOptions, io: CliIo = processIo): Promise<number> {
+  return withAdmin(io, async (admin) => {
+    const r = await admin.bootstrapAdmin({ id: o.id, name: o.name, email: o.email ?? null, label: o.label ?? 'bootstrap-admin' }, o.force ?? false);
+    const what = r.created ? 'created ADMIN user' : r.promoted ? 'made ADMIN: user' : 'existing ADMIN user';
+    io.err(`${what} "${r.user._id}" (${r.user.name}); new API key ${r.issued.doc.prefix}… (shown once, store it now):\n`);
+    io.out(`${r.issued.key}\n`);
+    return 0;
+  });
+}
+
+/** `issue-key`: prints a new key for an existing user. Exit code 1 for an unknown user. */
+export function issueKeyCommand(o: { user: string; label?: string | null; automated?: boolean }, io: CliIo = processIo): Promise<number> {
+  return withAdmin(io, async (admin) => {
+    const issued = await admin.issueKey(o.user, { label: o.label ?? null, automated: o.automated ?? false });
+    io.err(`new API key ${issued.doc.prefix}… for user "${o.user}"${o.automated ? ' (automated)' : ''} (shown once, store it now):\n`);
+    io.out(`${issued.key}\n`);
+    return 0;
+  });
+}
+
+/** `revoke-key`: revokes the key(s) with a prefix (or a full key). Exit code 1 when none matched. */
+export function revokeKeyCommand(o: { prefix: string }, io: CliIo = processIo): Promise<number> {
+  return withAdmin(io, async (admin) => {
+    const n = await admin.revokeKey(o.prefix);
+    if (n === 0) {
+      io.err(`error: no active key matches "${o.prefix}"\n`);
+      return 1;
+    }
+    io.err(`revoked ${n} key${n === 1 ? '' : 's'}\n`);
+    return 0;
+  });
+}
+
+/**
+ * Runs the CLI with `argv` (the arguments after the program name, e.g.
+ * `['bootstrap-admin', '--id', 'admin']`). Resolves with the exit code: 0
+ * done, 1 refused or failed (message on `io.err`), commander's code for
+ * usage errors and `--help`.
+ */
+export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  // commander 15 is ESM-only: Node >= 20.19 loads it with require(); loading
+  // it here rather than at the top keeps the command functions above
+  // importable where require(esm) is unavailable (Jest on Node 20).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Command, CommanderError } = require('commander') as typeof CommanderModule;
+  let code = 0;
+  const program = new Command('usage-gateway')
+    .description('Operator commands of the usage gateway (database from MONGODB_URI/MONGODB_DB, or the embedded one in DATA_DIR).')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .showHelpAfterError();
+
+  program
+    .command('bootstrap-admin')
+    .description('Create the first ADMIN user and print a new API key for it (once). Refused if an ADMIN exists, unless --force.')
+    .option('--id <id>', 'user id', 'admin')
+    .option('--name <name>', 'display name', 'Admin')
+    .option('--email <email>', 'e-mail address')
+    .option('--label <label>', 'label of the key', 'bootstrap-admin')
+    .option('--force', 'even if an ADMIN exists; makes an existing non-admin user --id an ADMIN', false)
+    .action(async (o: BootstrapAdminOptions) => {
+      code = await bootstrapAdminCommand(o, io);
+    });
+
+  program
+    .command('issue-key')
+    .description('Print a new API key for an existing user (once).')
+    .requiredOption('--user <id>', 'user id')
+    .option('--label <label>', 'label of the key')
+    .option('--automated', 'traffic sent with this key is machine traffic (extractors, harvesters)', false)
+    .action(async (o: { user: string; label?: string; automated: boolean }) => {
+      code = await issueKeyCommand(o, io);
+    });
+
+  program
+    .command('revoke-key')
+    .description('Revoke the API key(s) with this prefix (as listed by the apiKeys query), or a full key.')
+    .requiredOption('--prefix <prefix>', 'key prefix or full key')
+    .action(async (o: { prefix: string }) => {
+      code = await revokeKeyCommand(o, io);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    io.err(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

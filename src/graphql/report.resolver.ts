@@ -1,0 +1,90 @@
+import { Args, ArgsType, Ctx, Field, ID, Query, Resolver } from 'type-graphql';
+import type { GatewayContext } from './context';
+import { requireRole } from './guards';
+import { PageArgs } from './dataset.resolver';
+import { ResourceType } from './enums';
+import { MonthlyUsageConnection, UsageByUserConnection, UsageReportConnection } from './report.types';
+import type { ConnectionShape } from './connection';
+import { pageRows, parseMonthParam, parseWindow } from '../reports/report.service';
+import {
+  byUserRowKey,
+  monthlyRowKey,
+  resourceRowKey,
+  type ByUserReportRow,
+  type MonthlyUsageRow,
+  type ResourceReportRow,
+} from '../reports/report-rows';
+
+@ArgsType()
+class UsageReportArgs extends PageArgs {
+  @Field(() => ResourceType, { nullable: true, description: 'FILE, DATASET or COLLECTION; null: all three (collections, then datasets, then files).' })
+  type?: ResourceType | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Only activity on or after this UTC day. ISO 8601 date or date-time (reduced to its UTC day).',
+  })
+  since?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Only activity on or before this UTC day (inclusive).' })
+  until?: string | null;
+}
+
+@ArgsType()
+class UsageByUserArgs extends PageArgs {
+  @Field(() => ResourceType)
+  type!: ResourceType;
+}
+
+@ArgsType()
+class MonthlyExportArgs extends PageArgs {
+  @Field(() => ID, { nullable: true, description: 'The portal. Required except for admins (null: every portal).' })
+  portalId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'First month, YYYY-MM (inclusive).' })
+  from?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Last month, YYYY-MM (inclusive).' })
+  to?: string | null;
+}
+
+/**
+ * The usage reports as GraphQL (docs/reports.md): the same row sources as
+ * the CSV endpoints, paged with keyset cursors. ADMIN or USER keys only; a
+ * USER sees only what they may see (docs/permissions.md).
+ */
+@Resolver()
+export class ReportResolver {
+  @Query(() => UsageReportConnection, {
+    description:
+      'Resources with views or downloads (collections: views), by downloads desc, views desc, id. ' +
+      'Same rows as GET /api/reports/metrics[/files|/datasets|/collections].',
+  })
+  usageReport(@Args() { type, since, until, first, after }: UsageReportArgs, @Ctx() ctx: GatewayContext): Promise<ConnectionShape<ResourceReportRow>> {
+    requireRole(ctx, 'ADMIN', 'USER');
+    const window = parseWindow(since, until);
+    return pageRows(ctx.services.reports.openResourceReport(ctx.caller, type ?? null, window), resourceRowKey, first, after);
+  }
+
+  @Query(() => UsageByUserConnection, {
+    description:
+      'All-time use per (user, resource) of signed-in people (anonymous and machine traffic are never here). ' +
+      'A USER gets only their own rows. Same rows as GET /api/reports/metrics/<type>s_by_user.',
+  })
+  usageByUserReport(@Args() { type, first, after }: UsageByUserArgs, @Ctx() ctx: GatewayContext): Promise<ConnectionShape<ByUserReportRow>> {
+    requireRole(ctx, 'ADMIN', 'USER');
+    return pageRows(ctx.services.reports.openByUserReport(ctx.caller, type), byUserRowKey, first, after);
+  }
+
+  @Query(() => MonthlyUsageConnection, {
+    description: 'Per dataset and month (YYYY-MM): views, downloads, API calls. Same rows as GET /api/reports/monthly.',
+  })
+  async monthlyUsageExport(
+    @Args() { portalId, from, to, first, after }: MonthlyExportArgs,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<ConnectionShape<MonthlyUsageRow>> {
+    requireRole(ctx, 'ADMIN', 'USER');
+    const rows = await ctx.services.reports.openMonthlyExport(ctx.caller, portalId ?? null, parseMonthParam('from', from), parseMonthParam('to', to));
+    return pageRows(rows, monthlyRowKey, first, after);
+  }
+}

@@ -1,0 +1,461 @@
+/**
+ * The usage reports, as async iterables of rows: the CSV endpoints stream
+ * them (src/reports/report.routes.ts) and the GraphQL queries page through
+ * them (src/graphql/report.resolver.ts), so both always give the same rows
+ * in the same order. Rules: docs/reports.md and docs/permissions.md.
+ *
+ * Memory: a report reads the small catalog collections into maps, streams
+ * the usage documents and the files through cursors and keeps, per active
+ * resource, only its counts (and for files the projected file document)
+ * until it can sort them; row objects and CSV text are made one at a time
+ * while the client reads.
+ */
+import { ResourceType } from '../domain/resources';
+import type { Caller } from '../auth/caller';
+import { ErrorCode } from '../errors/error-codes';
+import { GatewayError } from '../errors/gateway-error';
+import type { ReportRepository } from '../store/report.repository';
+import type { ConnectionShape } from '../graphql/connection';
+import { pageSize } from '../graphql/connection';
+import {
+  accFromTotals,
+  addDaily,
+  buildByUserRow,
+  buildCollectionRow,
+  buildDatasetRow,
+  buildFileRow,
+  compareKeys,
+  isActive,
+  newAcc,
+  reportAccess,
+  usageOf,
+  type ByUserReportRow,
+  type CatalogLookup,
+  type DatasetInfo,
+  type FileInfo,
+  type MonthlyUsageRow,
+  type ReportAccess,
+  type ResourceReportRow,
+  type SortKey,
+  type UsageAcc,
+} from './report-rows';
+
+// ---------------------------------------------------------------------------
+// Parameters
+// ---------------------------------------------------------------------------
+
+/** An activity window in whole UTC days, both bounds inclusive; null = unbounded. */
+export interface ReportWindow {
+  fromDay: string | null;
+  toDay: string | null;
+}
+
+export const ALL_TIME: ReportWindow = Object.freeze({ fromDay: null, toDay: null });
+
+const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})$/i;
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+function badInput(message: string): GatewayError {
+  return new GatewayError(ErrorCode.BAD_USER_INPUT, message);
+}
+
+function validCalendarDate(y: number, m: number, d: number): boolean {
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
+/**
+ * Parses a `since`/`until` value: an ISO 8601 date (`2026-03-01`) or
+ * date-time with a zone (`2026-03-01T12:00:00Z`, `…+02:00`). Usage is
+ * bucketed by UTC day, so the result is the UTC day (`YYYY-MM-DD`) the
+ * instant falls on. Empty/absent → null.
+ *
+ * @throws GatewayError BAD_USER_INPUT for anything else.
+ */
+export function parseDayParam(name: string, raw: unknown): string | null {
+  if (raw === undefined || raw === null || raw === '') return null;
+  const fail = (): never => {
+    throw badInput(
+      `${name} must be an ISO 8601 date (YYYY-MM-DD) or date-time with a time zone (YYYY-MM-DDTHH:mm:ssZ), got ${JSON.stringify(raw).slice(0, 80)}`,
+    );
+  };
+  if (typeof raw !== 'string') return fail();
+  const value = raw.trim();
+  let m = DATE_ONLY.exec(value);
+  if (m) {
+    if (!validCalendarDate(+m[1], +m[2], +m[3])) return fail();
+    return value;
+  }
+  m = DATE_TIME.exec(value);
+  if (!m) return fail();
+  const [, y, mo, d, hh, mm, ss = '0', frac = '', zone] = m;
+  if (!validCalendarDate(+y, +mo, +d) || +hh > 23 || +mm > 59 || +ss > 59) return fail();
+  let offsetMin = 0;
+  if (zone.toUpperCase() !== 'Z') {
+    const sign = zone[0] === '-' ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    const oh = +digits.slice(0, 2);
+    const om = +digits.slice(2, 4);
+    if (oh > 23 || om > 59) return fail();
+    offsetMin = sign * (oh * 60 + om);
+  }
+  const ms = Date.UTC(+y, +mo - 1, +d, +hh, +mm, +ss, Math.floor(Number(`0.${frac || '0'}`) * 1000)) - offsetMin * 60_000;
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** `since`/`until` → a window; both optional; since after until is an error. */
+export function parseWindow(since: unknown, until: unknown): ReportWindow {
+  const fromDay = parseDayParam('since', since);
+  const toDay = parseDayParam('until', until);
+  if (fromDay !== null && toDay !== null && fromDay > toDay) {
+    throw badInput(`since (${fromDay}) is after until (${toDay})`);
+  }
+  return { fromDay, toDay };
+}
+
+/** Parses a month `YYYY-MM` (`from`/`to` of the monthly export). Empty/absent → null. */
+export function parseMonthParam(name: string, raw: unknown): string | null {
+  if (raw === undefined || raw === null || raw === '') return null;
+  if (typeof raw !== 'string' || !MONTH.test(raw.trim())) {
+    throw badInput(`${name} must be a month YYYY-MM, got ${JSON.stringify(raw).slice(0, 80)}`);
+  }
+  return raw.trim();
+}
+
+/** The by-user reports are all-time only: a window is refused, not ignored. */
+export function rejectByUserWindow(since: unknown, until: unknown): void {
+  if ((since !== undefined && since !== null && since !== '') || (until !== undefined && until !== null && until !== '')) {
+    throw badInput(
+      'since/until are not supported by the by-user reports: per-user usage is kept as all-time totals only (no per-user daily buckets); see docs/reports.md',
+    );
+  }
+}
+
+/** Reports are for ADMIN and USER callers: anonymous → UNAUTHENTICATED, TRACKER → FORBIDDEN. */
+export function assertCanReport(caller: Caller): asserts caller is Extract<Caller, { kind: 'user' }> {
+  if (caller.kind !== 'user') throw new GatewayError(ErrorCode.UNAUTHENTICATED, 'an API key is required');
+  if (caller.role !== 'ADMIN' && caller.role !== 'USER') {
+    throw new GatewayError(ErrorCode.FORBIDDEN, 'usage reports need the role ADMIN or USER');
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Paging (GraphQL) over a sorted row source
+// ---------------------------------------------------------------------------
+
+const CURSOR_PREFIX = 'rk:';
+
+/** Keyset cursor: the sort key of the last row seen. */
+export function encodeReportCursor(key: SortKey): string {
+  return Buffer.from(CURSOR_PREFIX + JSON.stringify(key), 'utf8').toString('base64url');
+}
+
+export function decodeReportCursor(cursor: string | null | undefined): SortKey | null {
+  if (cursor === null || cursor === undefined) return null;
+  const raw = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (raw.startsWith(CURSOR_PREFIX)) {
+    try {
+      const key: unknown = JSON.parse(raw.slice(CURSOR_PREFIX.length));
+      if (Array.isArray(key) && key.length > 0 && key.length <= 8 && key.every((k) => typeof k === 'string' || typeof k === 'number')) {
+        return key as SortKey;
+      }
+    } catch {
+      /* falls through */
+    }
+  }
+  throw badInput('invalid cursor');
+}
+
+/**
+ * One page of a sorted row source: the rows whose key comes after `after`,
+ * at most `first` of them. The source is read to the end to count
+ * `totalCount`; only the page is kept.
+ */
+export async function pageRows<R>(
+  rows: AsyncIterable<R>,
+  keyOf: (r: R) => SortKey,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<ConnectionShape<R>> {
+  const n = pageSize(first);
+  const afterKey = decodeReportCursor(after);
+  const nodes: R[] = [];
+  let totalCount = 0;
+  let hasNextPage = false;
+  for await (const r of rows) {
+    totalCount++;
+    if (afterKey !== null && compareKeys(keyOf(r), afterKey) <= 0) continue;
+    if (nodes.length < n) nodes.push(r);
+    else hasNextPage = true;
+  }
+  const edges = nodes.map((node) => ({ cursor: encodeReportCursor(keyOf(node)), node }));
+  return {
+    edges,
+    nodes,
+    pageInfo: { hasNextPage, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
+    totalCount,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// The service
+// ---------------------------------------------------------------------------
+
+/**
+ * One active resource while a report is being put together: its usage,
+ * compact (numbers only), and for files the projected file document. One
+ * object per row; row objects are only made when the row is written.
+ */
+interface Entry extends UsageAcc {
+  id: string;
+  file: FileInfo | null;
+}
+
+interface UserEntry extends UsageAcc {
+  resourceId: string;
+  userId: string;
+}
+
+/** downloads desc, views desc, id asc (collections: no downloads). */
+function compareEntries(type: ResourceType): (a: Entry, b: Entry) => number {
+  const byDownloads = type !== ResourceType.COLLECTION;
+  return (a, b) => {
+    if (byDownloads && a.downloads !== b.downloads) return b.downloads - a.downloads;
+    if (a.views !== b.views) return b.views - a.views;
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  };
+}
+
+function compareUserEntries(type: ResourceType): (a: UserEntry, b: UserEntry) => number {
+  const byDownloads = type !== ResourceType.COLLECTION;
+  return (a, b) => {
+    if (byDownloads && a.downloads !== b.downloads) return b.downloads - a.downloads;
+    if (a.views !== b.views) return b.views - a.views;
+    if (a.resourceId !== b.resourceId) return a.resourceId < b.resourceId ? -1 : 1;
+    return a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0;
+  };
+}
+
+/**
+ * Returns the one stored copy of a string that recurs across documents
+ * (dataset and user ids in files), so thousands of files share it.
+ */
+function interner(known: Iterable<string>): (s: string) => string {
+  const m = new Map<string, string>();
+  for (const k of known) m.set(k, k);
+  return (v) => m.get(v) ?? v;
+}
+
+/** Types of the merged report, in Clowder's order. */
+export const MERGED_TYPES: readonly ResourceType[] = [ResourceType.COLLECTION, ResourceType.DATASET, ResourceType.FILE];
+
+export class ReportService {
+  constructor(private readonly repo: ReportRepository) {}
+
+  /**
+   * Rows of the file, dataset or collection report (`type`), or of the
+   * merged report (`type` null: collections, then datasets, then files),
+   * for `caller`, over `window`. Checks the caller now; reads lazily.
+   * `signal` (all `open*`): abort when the client is gone; the reading
+   * stops at the next document and its cursor is closed.
+   */
+  openResourceReport(
+    caller: Caller,
+    type: ResourceType | null,
+    window: ReportWindow = ALL_TIME,
+    signal?: AbortSignal,
+  ): AsyncIterable<ResourceReportRow> {
+    assertCanReport(caller);
+    return this.resourceRows(caller, type === null ? MERGED_TYPES : [type], window, signal);
+  }
+
+  /** Rows of a by-user report (all-time; a non-admin gets only their own rows). */
+  openByUserReport(caller: Caller, type: ResourceType, signal?: AbortSignal): AsyncIterable<ByUserReportRow> {
+    assertCanReport(caller);
+    return this.byUserRows(caller, type, signal);
+  }
+
+  /**
+   * Rows of the monthly export of one portal (admins may pass null: all
+   * portals), months `from`..`to` inclusive (`YYYY-MM`, optional).
+   */
+  async openMonthlyExport(
+    caller: Caller,
+    portalId: string | null,
+    fromMonth: string | null,
+    toMonth: string | null,
+    signal?: AbortSignal,
+  ): Promise<AsyncIterable<MonthlyUsageRow>> {
+    assertCanReport(caller);
+    if (fromMonth !== null && toMonth !== null && fromMonth > toMonth) throw badInput(`from (${fromMonth}) is after to (${toMonth})`);
+    if (portalId === null && caller.role !== 'ADMIN') {
+      throw badInput('portal is required: only admins may export all portals at once');
+    }
+    if (portalId !== null && !(await this.repo.portalExists(portalId))) {
+      throw new GatewayError(ErrorCode.NOT_FOUND, `no portal with id "${portalId}"`);
+    }
+    return this.monthlyRows(caller, portalId, fromMonth, toMonth, signal);
+  }
+
+  private async lookup(needDatasets: boolean, needSpaces = true): Promise<CatalogLookup> {
+    const [users, spaces, collections, datasets] = await Promise.all([
+      this.repo.users(),
+      needSpaces ? this.repo.spaces() : Promise.resolve(new Map()),
+      this.repo.collections(),
+      needDatasets ? this.repo.datasets() : Promise.resolve(new Map<string, DatasetInfo>()),
+    ]);
+    return { users, spaces, collections, datasets };
+  }
+
+  /** Regular usage of every active resource of a type, all-time or over a window, by resource id. */
+  private async usageOf(type: ResourceType, window: ReportWindow, signal: AbortSignal | undefined): Promise<Map<string, Entry>> {
+    const out = new Map<string, Entry>();
+    if (window.fromDay === null && window.toDay === null) {
+      for await (const d of this.repo.totals(type)) {
+        // The client went away: stop reading (the cursor is closed on the way out).
+        signal?.throwIfAborted();
+        const acc = accFromTotals(d);
+        if (isActive(type, acc)) out.set(d.resourceId, { id: d.resourceId, file: null, ...acc });
+      }
+      return out;
+    }
+    for await (const d of this.repo.daily(type, window.fromDay, window.toDay)) {
+      signal?.throwIfAborted();
+      let e = out.get(d.resourceId);
+      if (!e) {
+        e = { id: d.resourceId, file: null, ...newAcc() };
+        out.set(d.resourceId, e);
+      }
+      addDaily(e, d);
+    }
+    for (const [id, e] of out) if (!isActive(type, e)) out.delete(id);
+    return out;
+  }
+
+  private async *resourceRows(
+    caller: Caller,
+    types: readonly ResourceType[],
+    window: ReportWindow,
+    signal: AbortSignal | undefined,
+  ): AsyncGenerator<ResourceReportRow> {
+    const needDatasets = types.some((t) => t !== ResourceType.COLLECTION);
+    const lookup = await this.lookup(needDatasets);
+    const access = reportAccess(caller, lookup.datasets);
+    for (const type of types) yield* this.rowsOfType(type, window, lookup, access, signal);
+  }
+
+  private async *rowsOfType(
+    type: ResourceType,
+    window: ReportWindow,
+    lookup: CatalogLookup,
+    access: ReportAccess,
+    signal: AbortSignal | undefined,
+  ): AsyncGenerator<ResourceReportRow> {
+    const usage = await this.usageOf(type, window, signal);
+    let entries: Entry[];
+    if (type === ResourceType.FILE) {
+      // Join with the files in one pass; keep only active files the caller may see.
+      entries = [];
+      const datasetId = interner(lookup.datasets.keys());
+      const userId = interner(lookup.users.keys());
+      for await (const f of this.repo.files()) {
+        signal?.throwIfAborted();
+        const e = usage.get(f._id);
+        if (!e) continue;
+        usage.delete(f._id);
+        if (!access.seesAll && !f.datasetIds.some((d) => access.canSeeDataset(d))) continue;
+        e.file = {
+          title: f.title,
+          sizeBytes: f.sizeBytes,
+          datasetIds: f.datasetIds.map(datasetId),
+          ownerId: f.ownerId === null ? null : userId(f.ownerId),
+          createdAtMs: f.createdAtMs,
+        };
+        entries.push(e);
+      }
+      // Usage left by files no longer in the catalog: admins only.
+      if (access.seesAll) entries.push(...usage.values());
+    } else {
+      entries = [...usage.values()];
+    }
+    usage.clear();
+    entries.sort(compareEntries(type));
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i];
+      // Let the entry go once written: memory falls while the report streams.
+      (entries as (Entry | undefined)[])[i] = undefined;
+      let row: ResourceReportRow | null;
+      switch (type) {
+        case ResourceType.FILE:
+          row = buildFileRow(e.id, e.file ?? undefined, usageOf(e), lookup, access);
+          break;
+        case ResourceType.DATASET:
+          row = buildDatasetRow(e.id, usageOf(e), lookup, access);
+          break;
+        case ResourceType.COLLECTION:
+          row = buildCollectionRow(e.id, usageOf(e), lookup, access);
+          break;
+      }
+      if (row) yield row;
+    }
+  }
+
+  private async *byUserRows(caller: Caller, type: ResourceType, signal: AbortSignal | undefined): AsyncGenerator<ByUserReportRow> {
+    const lookup = await this.lookup(type !== ResourceType.COLLECTION, false);
+    const access = reportAccess(caller, lookup.datasets);
+    const entries: UserEntry[] = [];
+    for await (const d of this.repo.byUser(type, access.onlyUserId)) {
+      signal?.throwIfAborted();
+      const acc = accFromTotals(d);
+      if (isActive(type, acc)) entries.push({ resourceId: d.resourceId, userId: d.userId, ...acc });
+    }
+    const files = new Map<string, Pick<FileInfo, 'title' | 'datasetIds'>>();
+    if (type === ResourceType.FILE && entries.length) {
+      const wanted = new Set(entries.map((e) => e.resourceId));
+      for await (const f of this.repo.files()) {
+        signal?.throwIfAborted();
+        if (wanted.has(f._id)) files.set(f._id, { title: f.title, datasetIds: f.datasetIds });
+      }
+    }
+    entries.sort(compareUserEntries(type));
+    for (const e of entries) {
+      const row = buildByUserRow(type, e.resourceId, e.userId, usageOf(e), lookup, access, files);
+      if (row) yield row;
+    }
+  }
+
+  private async *monthlyRows(
+    caller: Caller,
+    portalId: string | null,
+    fromMonth: string | null,
+    toMonth: string | null,
+    signal: AbortSignal | undefined,
+  ): AsyncGenerator<MonthlyUsageRow> {
+    const datasets = await this.repo.datasets(portalId);
+    const access = reportAccess(caller, datasets);
+    const rows = new Map<string, MonthlyUsageRow>();
+    const days = this.repo.daily(ResourceType.DATASET, fromMonth ? `${fromMonth}-01` : null, toMonth ? `${toMonth}-31` : null);
+    for await (const d of days) {
+      signal?.throwIfAborted();
+      const known = datasets.get(d.resourceId);
+      // Another portal's dataset (or, for a portal, one no longer in the catalog).
+      if (!known && portalId !== null) continue;
+      if (!access.seesAll && !access.canSeeDataset(d.resourceId)) continue;
+      const month = d.day.slice(0, 7);
+      const key = `${d.resourceId}\u0000${month}`;
+      let r = rows.get(key);
+      if (!r) {
+        r = { datasetId: d.resourceId, datasetTitle: known ? known.title : null, month, views: 0, downloads: 0, apiCalls: 0 };
+        rows.set(key, r);
+      }
+      r.views += typeof d.views === 'number' ? d.views : 0;
+      r.downloads += typeof d.downloads === 'number' ? d.downloads : 0;
+      r.apiCalls += typeof d.apiCalls === 'number' ? d.apiCalls : 0;
+    }
+    const out = [...rows.values()].filter((r) => r.views > 0 || r.downloads > 0 || r.apiCalls > 0);
+    rows.clear();
+    out.sort((a, b) => (a.datasetId !== b.datasetId ? (a.datasetId < b.datasetId ? -1 : 1) : a.month < b.month ? -1 : a.month > b.month ? 1 : 0));
+    yield* out;
+  }
+}
