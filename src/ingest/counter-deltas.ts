@@ -94,7 +94,9 @@ export function counterDeltas(events: readonly CountableEvent[]): CounterDeltas 
       into.set(id, u);
     }
     for (const [k, v] of Object.entries(inc) as [CounterField, number][]) u.inc[k] += v;
-    if (e.counted && e.trafficClass !== 'robot') {
+    // Last-seen times are human times, like the totals beside them: a
+    // harvester's nightly run must not look like a person's visit.
+    if (e.counted && e.trafficClass === 'regular') {
       const f = LAST_SEEN[e.action];
       const cur = u.max[f];
       if (!cur || cur.getTime() < e.timestamp.getTime()) u.max[f] = e.timestamp;
