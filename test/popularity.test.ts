@@ -1,3 +1,4 @@
+import { mulberry32 } from '../src/demo/prng';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -16,17 +17,8 @@ import {
 type Metric = 'downloads' | 'apiCalls' | 'reuses';
 const METRICS: readonly Metric[] = ['downloads', 'apiCalls', 'reuses'];
 
-/** mulberry32: tiny seeded PRNG so the property tests are reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG so the property tests are reproducible. */
+const prng = mulberry32;
 
 /** Heavy-tailed count: often 0, mostly small, sometimes huge. */
 function count(rand: () => number): number {

@@ -23,9 +23,10 @@ import type {
 } from '../store/documents';
 import { AccessAction, ResourceType, Visibility } from '../domain/resources';
 import type { TrackEventInput } from '../domain/tracking';
+import type { ReuseType } from '../store/documents-ingest';
+import { mulberry32 } from './prng';
 
-/** Kinds of reuse, as data.gouv.fr classifies them. */
-export type ReuseType = 'API' | 'APPLICATION' | 'VISUALIZATION' | 'ARTICLE' | 'PAPER' | 'OTHER';
+export type { ReuseType };
 
 /** A reuse of one or more datasets (an app, a map, an article, ...). */
 export interface DemoReuse {
@@ -97,20 +98,6 @@ const MAX_RECORDS = 2_000_000;
 // ---------------------------------------------------------------------------
 // PRNG
 
-/**
- * mulberry32 (Tommy Ettinger): a 32-bit state PRNG, tiny and fast, good
- * enough for demo data (not for cryptography). Returns floats in [0, 1).
- */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Convenience draws on top of the PRNG. */
 class Rng {

@@ -1,3 +1,5 @@
+import { mulberry32 } from '../../src/demo/prng';
+
 /**
  * Deterministic random event mixes for reliability tests and benchmarks,
  * with a plain reference count to compare the gateway's totals with.
@@ -22,17 +24,8 @@ export interface MixEvent {
   timestamp: string;
 }
 
-/** mulberry32: a tiny seeded PRNG so every run sends the same mix. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG so every run sends the same mix. */
+export const prng = mulberry32;
 
 export function makeEvents(opts: {
   count: number;
