@@ -54,8 +54,10 @@ export function startEmbeddedDatabase(opts: EmbeddedDatabaseOptions): Promise<Em
   mkdirSync(opts.dataDir, { recursive: true });
   const child = spawn(
     launcher,
-    ['-listen', `127.0.0.1:${opts.port ?? 0}`, '-data-dir', path.resolve(opts.dataDir), '-log-level', 'error', '-synchronous', opts.synchronous ?? 'full'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    ['-listen', `127.0.0.1:${opts.port ?? 0}`, '-data-dir', path.resolve(opts.dataDir), '-log-level', 'error', '-synchronous', opts.synchronous ?? 'full', '-exit-on-stdin-eof'],
+    // stdin stays open for the launcher's life: when this process dies, the
+    // pipe closes and the launcher exits instead of lingering as an orphan.
+    { stdio: ['pipe', 'pipe', 'pipe'] },
   );
   let stderr = '';
   child.stderr?.on('data', (b: Buffer) => {

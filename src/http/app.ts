@@ -96,6 +96,10 @@ export async function createApp(opts: AppOptions): Promise<GatewayApp> {
     includeStacktraceInErrorResponses: false,
     formatError: maskError(logger),
     introspection: true,
+    // The process owns SIGTERM/SIGINT (src/index.ts): it drains HTTP, flushes
+    // ingestion and closes the database in order. Apollo's own handler would
+    // race it and leave the process hanging.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
 

@@ -10,6 +10,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -23,6 +24,7 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on (loopback by default)")
 	dataDir := flag.String("data-dir", ".data/ferretdb", "directory holding the SQLite database files")
 	logLevel := flag.String("log-level", "warn", "log level: debug, info, warn or error")
+	parentPipe := flag.Bool("exit-on-stdin-eof", false, "exit when stdin closes: the parent process holds it open, so EOF means the parent died")
 	synchronous := flag.String("synchronous", "full", "SQLite synchronous pragma: full (fsync every commit) or normal (WAL: survives process crashes, a power cut may lose the last commits)")
 	flag.Parse()
 
@@ -61,6 +63,15 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+
+	// A parent killed without stopping us (SIGKILL, crash) must not leave
+	// an orphan database holding the data directory.
+	if *parentPipe {
+		go func() {
+			_, _ = io.Copy(io.Discard, os.Stdin)
+			stop()
+		}()
+	}
 
 	// Printed once the listener is up so a parent process can wait for it.
 	go func() {
