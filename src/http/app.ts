@@ -13,6 +13,7 @@ import { createLoaders } from '../loaders/create-loaders';
 import { apiKeyFromHeaders } from '../auth/api-keys';
 import { ANONYMOUS, type Caller } from '../auth/caller';
 import { ErrorCode } from '../errors/error-codes';
+import { GatewayError } from '../errors/gateway-error';
 import { createMetrics, metricsPlugin, type GatewayMetrics } from './metrics';
 
 export interface GatewayApp {
@@ -147,7 +148,6 @@ export async function createApp(opts: AppOptions): Promise<GatewayApp> {
       context: async ({ req }) => {
         const caller = await resolveCaller(req);
         if (caller === 'invalid') {
-          const { GatewayError } = await import('../errors/gateway-error');
           throw new GatewayError(ErrorCode.UNAUTHENTICATED, 'unknown or revoked API key', { http: { status: 401 } });
         }
         return { caller, loaders: createLoaders(services.store), services };

@@ -249,20 +249,9 @@ export class IngestService {
   }
 
   private eventRecord(e: BatchEvent, batchId: string, receivedAt: Date): EventDoc {
-    return {
-      _id: e._id,
-      batchId,
-      receivedAt,
-      timestamp: e.timestamp,
-      resourceType: e.resourceType,
-      resourceId: e.resourceId,
-      action: e.action,
-      userId: e.userId,
-      trafficClass: e.trafficClass,
-      counted: e.counted,
-      uniqueInvestigation: e.uniqueInvestigation,
-      uniqueRequest: e.uniqueRequest,
-    };
+    // The dedup record keeps the decisions, not the hashed session keys.
+    const { sessionKey: _s, clickerKey: _c, ...record } = e;
+    return { ...record, batchId, receivedAt };
   }
 
   private async flush(items: ClassifiedEvent[]): Promise<('RECORDED' | 'DUPLICATE')[]> {
@@ -288,20 +277,7 @@ export class IngestService {
     const keys = stateKeysFor(unique);
     const state = await this.repo.loadDecisionState(keys.clickKeys, keys.markKeys);
     const decisions = decideCounting(unique, state);
-    const batchEvents: BatchEvent[] = decisions.events.map((e) => ({
-      _id: e.eventId,
-      timestamp: e.timestamp,
-      resourceType: e.resourceType,
-      resourceId: e.resourceId,
-      action: e.action,
-      userId: e.userId,
-      trafficClass: e.trafficClass,
-      counted: e.counted,
-      uniqueInvestigation: e.uniqueInvestigation,
-      uniqueRequest: e.uniqueRequest,
-      sessionKey: e.sessionKey,
-      clickerKey: e.clickerKey,
-    }));
+    const batchEvents: BatchEvent[] = decisions.events.map(({ eventId, ...rest }) => ({ _id: eventId, ...rest }));
 
     // Write-ahead: the batch, with its decisions, is stored before any of
     // its effects, so a crash at any later point is replayed exactly.
