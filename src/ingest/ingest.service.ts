@@ -55,6 +55,8 @@ export interface IngestOptions extends EventLimits {
 export class IngestService {
   private readonly committer: GroupCommitter<ClassifiedEvent, 'RECORDED' | 'DUPLICATE'>;
   private lastRepairCheck = 0;
+  /** A flush of ours failed: repair before the next batch touches any counter. */
+  private repairDue = false;
   /** Identifies this process as a batch lease holder. */
   private readonly instanceId = randomUUID();
   private readonly leaseMs: number;
@@ -256,9 +258,12 @@ export class IngestService {
 
   private async flush(items: ClassifiedEvent[]): Promise<('RECORDED' | 'DUPLICATE')[]> {
     const now = this.clock();
-    if (now.getTime() - this.lastRepairCheck > 1000) {
+    // After a failure of our own the repair runs first, so the batch marks
+    // a replay relies on are still in every counter it touched.
+    if (this.repairDue || now.getTime() - this.lastRepairCheck > 1000) {
       this.lastRepairCheck = now.getTime();
       await this.repairExpired();
+      this.repairDue = false;
     }
     // Short ids: every counter document keeps the last BATCH_MARKS of them.
     const batchId = `${now.getTime().toString(36)}${randomUUID().slice(0, 8)}`;
@@ -301,6 +306,7 @@ export class IngestService {
       // Let any instance replay the batch now rather than when the lease
       // runs out (best effort: the database may be the thing that failed).
       await this.repo.releaseLease(batchId, this.instanceId).catch(() => undefined);
+      this.repairDue = true;
       throw err;
     }
 
