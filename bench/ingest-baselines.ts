@@ -8,7 +8,8 @@ import { UPDATE_CHUNK } from '../src/store/bulk';
 /**
  * The raw-driver baseline: what the gateway's writes cost without HTTP,
  * GraphQL, validation or COUNTER state — dedup records inserted, then the
- * merged `$inc` upserts of totals, per-user and per-day counters, in the
+ * merged `$inc` upserts of totals, per-user, per-day and per-user-per-day
+ * counters, in the
  * command size the embedded database tolerates.
  */
 export async function rawDriverIngest(store: Store, events: (CountableEvent & { eventId: string })[]): Promise<void> {
@@ -25,6 +26,7 @@ export async function rawDriverIngest(store: Store, events: (CountableEvent & { 
     [store.usageTotals, deltas.totals],
     [store.usageByUser, deltas.byUser],
     [store.usageDaily, deltas.daily],
+    [store.usageByUserDaily, deltas.userDaily],
   ] as const) {
     const ops: AnyBulkWriteOperation<Document>[] = updates.map((u) => {
       const inc: Record<string, number> = {};
@@ -57,6 +59,12 @@ export async function naiveIngest(store: Store, events: (CountableEvent & { even
       await store.usageByUser.updateOne(
         { _id: `${e.userId}|${rk}` },
         { $inc: inc, $setOnInsert: { resourceType: e.resourceType, resourceId: e.resourceId, userId: e.userId } },
+        { upsert: true },
+      );
+      const day = utcDay(e.timestamp);
+      await store.usageByUserDaily.updateOne(
+        { _id: `${e.userId}|${rk}|${day}` },
+        { $inc: inc, $setOnInsert: { resourceType: e.resourceType, resourceId: e.resourceId, userId: e.userId, day } },
         { upsert: true },
       );
     }

@@ -58,6 +58,15 @@ async function expectTotalsMatch(store: Store, acknowledged: Iterable<MixEvent>)
     });
   }
   expect(await store.usageByUser.countDocuments({})).toBe(perUser.size);
+  // Per-user daily buckets add up to the per-user totals.
+  const userDaily = await store.usageByUserDaily.find({}).toArray();
+  for (const [key, expected] of perUser) {
+    const days = userDaily.filter((x) => x._id.startsWith(`${key}|`)) as never as Record<string, number>[];
+    const sum = (f: string) => days.reduce((n, d) => n + (d[f] ?? 0), 0);
+    expect({ key, views: sum('views'), downloads: sum('downloads'), apiCalls: sum('apiCalls') }).toEqual({
+      key, views: expected.views, downloads: expected.downloads, apiCalls: expected.apiCalls,
+    });
+  }
   return [...perResource.values()].reduce((n, c) => n + fields.reduce((m, f) => m + c[f], 0), 0);
 }
 

@@ -46,7 +46,6 @@ import {
   parseDayParam,
   parseMonthParam,
   parseWindow,
-  rejectByUserWindow,
   assertCanReport,
 } from '../src/reports/report.service';
 
@@ -303,14 +302,12 @@ describe('parameters', () => {
     },
   );
 
-  it('checks window order, months, and refuses windows on by-user reports', () => {
+  it('checks window order and months', () => {
     expect(parseWindow(undefined, '')).toEqual({ fromDay: null, toDay: null });
     expect(parseWindow('2025-01-01', '2025-01-01')).toEqual({ fromDay: '2025-01-01', toDay: '2025-01-01' });
     expect(() => parseWindow('2025-01-02', '2025-01-01')).toThrow(/after/);
     expect(parseMonthParam('from', '2025-02')).toBe('2025-02');
     expect(() => parseMonthParam('from', '2025-2')).toThrow(/YYYY-MM/);
-    expect(() => rejectByUserWindow('2025-01-01', undefined)).toThrow(/all-time/);
-    expect(() => rejectByUserWindow(undefined, '')).not.toThrow();
   });
 
   it('refuses anonymous callers and trackers', () => {

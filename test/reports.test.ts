@@ -292,11 +292,25 @@ describe('usage reports', () => {
       expect(alice.records).toEqual(DATASETS_BY_USER.filter((r) => r.user_id === 'alice'));
     });
 
-    it('refuses since/until: per-user usage is all-time only', async () => {
-      const r = await fetchCsv(t, '/api/reports/metrics/files_by_user?since=2025-01-01', k.admin);
-      expect(r.status).toBe(400);
-      expect(r.json!.error).toMatchObject({ code: 'BAD_USER_INPUT' });
-      expect(r.json!.error!.message).toMatch(/all-time/);
+    it('since/until count only the activity of the window, from per-user daily buckets', async () => {
+      const late = await fetchCsv(t, '/api/reports/metrics/collections_by_user?since=2025-03-01', k.admin);
+      expect(late.records!.map((r) => [r.id, r.user_id, r.views, r.last_viewed])).toEqual([['c-child', 'carol', '1', '2025-03-02T00:00:00.000Z']]);
+      const early = await fetchCsv(t, '/api/reports/metrics/collections_by_user?until=2025-01-31', k.admin);
+      expect(early.records!.map((r) => [r.id, r.user_id, r.views, r.last_viewed])).toEqual([
+        ['c-child', 'alice', '1', '2025-01-16T00:00:00.000Z'],
+        ['c-root', 'bob', '1', '2025-01-15T00:00:00.000Z'],
+      ]);
+      // A USER still sees only their own rows inside a window.
+      const bob = await fetchCsv(t, '/api/reports/metrics/collections_by_user?until=2025-01-31', k.bob);
+      expect(bob.records!.map((r) => [r.id, r.user_id])).toEqual([['c-root', 'bob']]);
+      const bad = await fetchCsv(t, '/api/reports/metrics/files_by_user?since=2025-03-01&until=2025-02-01', k.admin);
+      expect(bad.status).toBe(400);
+      const gql = await t.gql<{ usageByUserReport: { nodes: { id: string; user: { id: string } }[] } }>(
+        'query Q($since: String) { usageByUserReport(type: COLLECTION, since: $since) { nodes { id user { id } } } }',
+        { since: '2025-03-01' },
+        k.admin,
+      );
+      expect(gql.data!.usageByUserReport.nodes.map((n) => `${n.id}/${n.user.id}`)).toEqual(['c-child/carol']);
     });
 
     it('the same rows through GraphQL', async () => {

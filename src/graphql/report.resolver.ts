@@ -34,6 +34,12 @@ class UsageReportArgs extends PageArgs {
 class UsageByUserArgs extends PageArgs {
   @Field(() => ResourceType)
   type!: ResourceType;
+
+  @Field(() => String, { nullable: true, description: 'Only activity on or after this UTC day (ISO 8601 date or date-time).' })
+  since?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Only activity on or before this UTC day (inclusive).' })
+  until?: string | null;
 }
 
 @ArgsType()
@@ -68,12 +74,13 @@ export class ReportResolver {
 
   @Query(() => UsageByUserConnection, {
     description:
-      'All-time use per (user, resource) of signed-in people (anonymous and machine traffic are never here). ' +
+      'Use per (user, resource) of signed-in people, all-time or in a since/until window (anonymous and machine traffic are never here). ' +
       'A USER gets only their own rows. Same rows as GET /api/reports/metrics/<type>s_by_user.',
   })
-  usageByUserReport(@Args() { type, first, after }: UsageByUserArgs, @Ctx() ctx: GatewayContext): Promise<ConnectionShape<ByUserReportRow>> {
+  usageByUserReport(@Args() { type, since, until, first, after }: UsageByUserArgs, @Ctx() ctx: GatewayContext): Promise<ConnectionShape<ByUserReportRow>> {
     requireRole(ctx, 'ADMIN', 'USER');
-    return pageRows(ctx.services.reports.openByUserReport(ctx.caller, type), byUserRowKey, first, after);
+    const window = parseWindow(since, until);
+    return pageRows(ctx.services.reports.openByUserReport(ctx.caller, type, window), byUserRowKey, first, after);
   }
 
   @Query(() => MonthlyUsageConnection, {

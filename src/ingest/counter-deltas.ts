@@ -29,6 +29,8 @@ export interface CounterDeltas {
   totals: CounterUpdate[];
   byUser: CounterUpdate[];
   daily: CounterUpdate[];
+  /** Per user, resource and day: what by-user reports over a window read. */
+  userDaily: CounterUpdate[];
 }
 
 const REGULAR: Record<AccessAction, CounterField> = {
@@ -73,13 +75,14 @@ export function eventIncrements(e: CountableEvent): Partial<Counters> {
 /**
  * Merges a batch of decided events into one update per counter document:
  * resource totals, per-user totals (regular human traffic only: automated
- * and robot traffic never appears in per-user statistics) and per-day
- * buckets. Pure; the order of events does not matter.
+ * and robot traffic never appears in per-user statistics), per-day buckets
+ * and per-user per-day buckets. Pure; the order of events does not matter.
  */
 export function counterDeltas(events: readonly CountableEvent[]): CounterDeltas {
   const totals = new Map<string, CounterUpdate>();
   const byUser = new Map<string, CounterUpdate>();
   const daily = new Map<string, CounterUpdate>();
+  const userDaily = new Map<string, CounterUpdate>();
 
   const add = (
     into: Map<string, CounterUpdate>,
@@ -112,7 +115,13 @@ export function counterDeltas(events: readonly CountableEvent[]): CounterDeltas 
     add(daily, `${rk}|${day}`, { ...identity, day }, inc, e);
     if (e.userId && e.trafficClass === 'regular' && e.counted) {
       add(byUser, `${e.userId}|${rk}`, { ...identity, userId: e.userId }, inc, e);
+      add(userDaily, `${e.userId}|${rk}|${day}`, { ...identity, userId: e.userId, day }, inc, e);
     }
   }
-  return { totals: [...totals.values()], byUser: [...byUser.values()], daily: [...daily.values()] };
+  return {
+    totals: [...totals.values()],
+    byUser: [...byUser.values()],
+    daily: [...daily.values()],
+    userDaily: [...userDaily.values()],
+  };
 }

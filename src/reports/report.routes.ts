@@ -20,7 +20,7 @@ import {
   MONTHLY_EXPORT_TEXT_COLUMNS,
 } from './report-columns';
 import { byUserRecord, collectionRecord, datasetRecord, fileRecord, mergedRecord, monthlyRecord } from './report-rows';
-import { assertCanReport, parseMonthParam, parseWindow, rejectByUserWindow } from './report.service';
+import { assertCanReport, parseMonthParam, parseWindow } from './report.service';
 
 type Deps = { services: Services; resolveCaller: (req: express.Request) => Promise<Caller | 'invalid'> };
 
@@ -175,8 +175,8 @@ export function mountReports(app: express.Express, deps: Deps): void {
       }
       const byUser = Object.hasOwn(BY_USER_REPORTS, name) ? BY_USER_REPORTS[name] : undefined;
       if (byUser) {
-        const rows = reports.openByUserReport(caller, byUser.type, signal);
-        rejectByUserWindow(param(req, 'since'), param(req, 'until'));
+        const window = parseWindow(param(req, 'since'), param(req, 'until'));
+        const rows = reports.openByUserReport(caller, byUser.type, window, signal);
         return {
           fileBase: byUser.fileBase,
           columns: BY_USER_REPORT_COLUMNS,

@@ -123,15 +123,6 @@ export function parseMonthParam(name: string, raw: unknown): string | null {
   return raw.trim();
 }
 
-/** The by-user reports are all-time only: a window is refused, not ignored. */
-export function rejectByUserWindow(since: unknown, until: unknown): void {
-  if ((since !== undefined && since !== null && since !== '') || (until !== undefined && until !== null && until !== '')) {
-    throw badInput(
-      'since/until are not supported by the by-user reports: per-user usage is kept as all-time totals only (no per-user daily buckets); see docs/reports.md',
-    );
-  }
-}
-
 /** Reports are for ADMIN and USER callers: anonymous → UNAUTHENTICATED, TRACKER → FORBIDDEN. */
 export function assertCanReport(caller: Caller): asserts caller is Extract<Caller, { kind: 'user' }> {
   if (caller.kind !== 'user') throw new GatewayError(ErrorCode.UNAUTHENTICATED, 'an API key is required');
@@ -271,9 +262,14 @@ export class ReportService {
   }
 
   /** Rows of a by-user report (all-time; a non-admin gets only their own rows). */
-  openByUserReport(caller: Caller, type: ResourceType, signal?: AbortSignal): AsyncIterable<ByUserReportRow> {
+  openByUserReport(
+    caller: Caller,
+    type: ResourceType,
+    window: ReportWindow = ALL_TIME,
+    signal?: AbortSignal,
+  ): AsyncIterable<ByUserReportRow> {
     assertCanReport(caller);
-    return this.byUserRows(caller, type, signal);
+    return this.byUserRows(caller, type, window, signal);
   }
 
   /**
@@ -401,14 +397,35 @@ export class ReportService {
     }
   }
 
-  private async *byUserRows(caller: Caller, type: ResourceType, signal: AbortSignal | undefined): AsyncGenerator<ByUserReportRow> {
+  private async *byUserRows(
+    caller: Caller,
+    type: ResourceType,
+    window: ReportWindow,
+    signal: AbortSignal | undefined,
+  ): AsyncGenerator<ByUserReportRow> {
     const lookup = await this.lookup(type !== ResourceType.COLLECTION, false);
     const access = reportAccess(caller, lookup.datasets);
-    const entries: UserEntry[] = [];
-    for await (const d of this.repo.byUser(type, access.onlyUserId)) {
-      signal?.throwIfAborted();
-      const acc = accFromTotals(d);
-      if (isActive(type, acc)) entries.push({ resourceId: d.resourceId, userId: d.userId, ...acc });
+    let entries: UserEntry[] = [];
+    if (window.fromDay === null && window.toDay === null) {
+      for await (const d of this.repo.byUser(type, access.onlyUserId)) {
+        signal?.throwIfAborted();
+        const acc = accFromTotals(d);
+        if (isActive(type, acc)) entries.push({ resourceId: d.resourceId, userId: d.userId, ...acc });
+      }
+    } else {
+      // A window sums the user's daily buckets inside it, as resource reports do.
+      const byKey = new Map<string, UserEntry>();
+      for await (const d of this.repo.byUserDaily(type, access.onlyUserId, window.fromDay, window.toDay)) {
+        signal?.throwIfAborted();
+        const key = `${d.userId}|${d.resourceId}`;
+        let e = byKey.get(key);
+        if (!e) {
+          e = { resourceId: d.resourceId, userId: d.userId, ...newAcc() };
+          byKey.set(key, e);
+        }
+        addDaily(e, d);
+      }
+      entries = [...byKey.values()].filter((e) => isActive(type, e));
     }
     const files = new Map<string, Pick<FileInfo, 'title' | 'datasetIds'>>();
     if (type === ResourceType.FILE && entries.length) {

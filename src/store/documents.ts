@@ -107,3 +107,9 @@ export interface DailyUsageDoc extends Partial<Counters>, Partial<AppliedBatches
   /** UTC day, `YYYY-MM-DD`: string order is time order. */
   day: string;
 }
+
+/** Per user, resource and UTC day: by-user reports over an activity window read these. */
+export interface UserDailyUsageDoc extends DailyUsageDoc {
+  /** `${userId}|${resourceKey}|${day}` */
+  userId: string;
+}

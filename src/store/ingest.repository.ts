@@ -170,6 +170,7 @@ export class IngestRepository {
       [this.store.usageTotals as unknown as Collection<Document>, deltas.totals],
       [this.store.usageByUser as unknown as Collection<Document>, deltas.byUser],
       [this.store.usageDaily as unknown as Collection<Document>, deltas.daily],
+      [this.store.usageByUserDaily as unknown as Collection<Document>, deltas.userDaily],
     ];
   }
 
@@ -189,8 +190,8 @@ export class IngestRepository {
 
   /** Replay: only the counters that do not carry the batch's mark yet. */
   async applyMissingCounters(batchId: string, deltas: CounterDeltas, beforeChunk: () => Promise<void>): Promise<void> {
-    const missing: CounterDeltas = { totals: [], byUser: [], daily: [] };
-    const keys = ['totals', 'byUser', 'daily'] as const;
+    const missing: CounterDeltas = { totals: [], byUser: [], daily: [], userDaily: [] };
+    const keys = ['totals', 'byUser', 'daily', 'userDaily'] as const;
     const targets = this.targets(deltas);
     for (let t = 0; t < keys.length; t++) {
       const [col, updates] = targets[t];

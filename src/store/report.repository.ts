@@ -1,6 +1,6 @@
 import type { Document, Filter, FindCursor } from 'mongodb';
 import type { Store } from './store';
-import type { DailyUsageDoc, UserUsageDoc } from './documents';
+import type { DailyUsageDoc, UserDailyUsageDoc, UserUsageDoc } from './documents';
 import type { ResourceType, Visibility } from '../domain/resources';
 import type { CollectionInfo, DatasetInfo, FileInfo, SpaceInfo, StoredCounts, UserInfo } from '../reports/report-rows';
 
@@ -11,6 +11,7 @@ const BATCH = 2000;
 export type UsageRead = StoredCounts & { resourceId: string };
 export type DailyUsageRead = StoredCounts & { resourceId: string; day: string };
 export type UserUsageRead = StoredCounts & { resourceId: string; userId: string };
+export type UserDailyUsageRead = UserUsageRead & { day: string };
 
 const COUNT_FIELDS = { views: 1, downloads: 1, apiCalls: 1 } as const;
 
@@ -129,6 +130,21 @@ export class ReportRepository {
       batchSize: BATCH,
     });
     return mapCursor(cursor, (d) => d as unknown as DailyUsageRead);
+  }
+
+  /** Per-user daily buckets of a type in [fromDay, toDay] (`usage_by_user_daily`), of every user or of one. */
+  byUserDaily(type: ResourceType, userId: string | null, fromDay: string | null, toDay: string | null): AsyncGenerator<UserDailyUsageRead> {
+    const filter: Document = { resourceType: type };
+    if (userId !== null) filter.userId = userId;
+    const day: Document = {};
+    if (fromDay !== null) day.$gte = fromDay;
+    if (toDay !== null) day.$lte = toDay;
+    if (fromDay !== null || toDay !== null) filter.day = day;
+    const cursor = this.store.usageByUserDaily.find(filter as Filter<UserDailyUsageDoc>, {
+      projection: { resourceId: 1, userId: 1, day: 1, ...COUNT_FIELDS },
+      batchSize: BATCH,
+    });
+    return mapCursor(cursor, (d) => d as unknown as UserDailyUsageRead);
   }
 
   /** Per-user all-time usage of a type (`usage_by_user`), of every user or of one. */

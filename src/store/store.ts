@@ -10,6 +10,7 @@ import type {
   UserDoc,
   UsageTotalsDoc,
   UserUsageDoc,
+  UserDailyUsageDoc,
 } from './documents';
 import type { LockDoc } from './db-lock';
 import type { ApiKeyDoc, EventDoc, PendingBatchDoc, ReuseDoc, ClickStateDoc, SessionMarkDoc } from './documents-ingest';
@@ -32,6 +33,7 @@ export interface Store {
   usageTotals: Collection<UsageTotalsDoc>;
   usageByUser: Collection<UserUsageDoc>;
   usageDaily: Collection<DailyUsageDoc>;
+  usageByUserDaily: Collection<UserDailyUsageDoc>;
   events: Collection<EventDoc>;
   pendingBatches: Collection<PendingBatchDoc>;
   clickState: Collection<ClickStateDoc>;
@@ -58,6 +60,7 @@ export function storeFor(client: MongoClient, dbName: string, isFerretDb = false
     usageTotals: db.collection('usage_totals'),
     usageByUser: db.collection('usage_by_user'),
     usageDaily: db.collection('usage_daily'),
+    usageByUserDaily: db.collection('usage_by_user_daily'),
     events: db.collection('events'),
     pendingBatches: db.collection('pending_batches'),
     clickState: db.collection('click_state'),
@@ -89,6 +92,8 @@ export async function ensureIndexes(store: Store): Promise<void> {
     store.usageByUser.createIndex({ resourceType: 1, resourceId: 1 }),
     store.usageDaily.createIndex({ resourceType: 1, day: 1 }),
     store.usageDaily.createIndex({ resourceType: 1, resourceId: 1, day: 1 }),
+    store.usageByUserDaily.createIndex({ resourceType: 1, day: 1 }),
+    store.usageByUserDaily.createIndex({ userId: 1, day: 1 }),
     store.events.createIndex({ receivedAt: 1 }),
     store.pendingBatches.createIndex({ leaseUntil: 1 }),
     store.clickState.createIndex({ lastAt: 1 }),
