@@ -3,7 +3,7 @@ import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
 import type { Store } from '../store/store';
 import { bulkWriteTolerant } from '../store/bulk';
-import { findByIds } from '../store/catalog.repository';
+import { findByIds } from '../store/find-in';
 import type {
   CollectionDoc,
   DatasetDoc,

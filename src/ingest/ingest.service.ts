@@ -219,7 +219,10 @@ export class IngestService {
   }
 
   /** Replays batches whose writer died or stalled past its lease. Idempotent. */
-  repairPending(): Promise<number> {
+  async repairPending(): Promise<number> {
+    // The periodic check usually finds nothing: only then is the
+    // cross-instance lock worth taking.
+    if (!(await this.repo.expiredBatchIds(this.clock())).length) return 0;
     return this.exclusive(() => this.repairExpired());
   }
 

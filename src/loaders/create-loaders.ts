@@ -12,7 +12,7 @@ import type {
   UserDoc,
 } from '../store/documents';
 import type { ReuseDoc } from '../store/documents-ingest';
-import { findByArrayField, findByIds, IN_CHUNK } from '../store/catalog.repository';
+import { findByArrayField, findByIds, IN_CHUNK } from '../store/find-in';
 import { orderByKey, groupByKey } from './order-by-key';
 
 /** The per-request DataLoaders. Never shared between requests. */

@@ -2,7 +2,7 @@ import type { Filter } from 'mongodb';
 import type { Store } from './store';
 import type { DatasetDoc, DailyUsageDoc, UsageTotalsDoc } from './documents';
 import type { ReuseDoc } from './documents-ingest';
-import { findByIds } from './catalog.repository';
+import { findByIds, findIn } from './find-in';
 import { ResourceType } from '../domain/resources';
 import type { DatedReuseLink, UsageFigures } from '../dashboard/dashboard';
 import type { DayUsage } from '../dashboard/usage-series';
@@ -28,8 +28,6 @@ const DATASET_PROJECTION = {
 } as const;
 
 const USAGE_PROJECTION = { _id: 0, resourceId: 1, views: 1, downloads: 1, apiCalls: 1 } as const;
-
-const IN_CHUNK = 1000;
 
 function num(v: unknown): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : 0;
@@ -87,14 +85,12 @@ export class DashboardRepository {
   /** The daily buckets of some datasets on `firstDay`..`lastDay`, by dataset id. */
   async dailyUsage(datasetIds: readonly string[], firstDay: string, lastDay: string): Promise<Map<string, DayUsage[]>> {
     const out = new Map<string, DayUsage[]>(datasetIds.map((id) => [id, []]));
-    for (let i = 0; i < datasetIds.length; i += IN_CHUNK) {
-      const cursor = this.store.usageDaily.find(
-        { resourceType: ResourceType.DATASET, resourceId: { $in: datasetIds.slice(i, i + IN_CHUNK) }, ...dayRange(firstDay, lastDay) },
-        { projection: { _id: 0, resourceId: 1, day: 1, views: 1, downloads: 1, apiCalls: 1 } },
-      );
-      for await (const doc of cursor) {
-        out.get(doc.resourceId)?.push({ day: doc.day, views: num(doc.views), downloads: num(doc.downloads), apiCalls: num(doc.apiCalls) });
-      }
+    const docs = await findIn(this.store.usageDaily, 'resourceId', datasetIds, {
+      filter: { resourceType: ResourceType.DATASET, ...dayRange(firstDay, lastDay) },
+      projection: { _id: 0, resourceId: 1, day: 1, views: 1, downloads: 1, apiCalls: 1 },
+    });
+    for (const doc of docs) {
+      out.get(doc.resourceId)?.push({ day: doc.day, views: num(doc.views), downloads: num(doc.downloads), apiCalls: num(doc.apiCalls) });
     }
     return out;
   }

@@ -4,6 +4,7 @@ import type { BatchEvent, EventDoc, PendingBatchDoc } from './documents-ingest';
 import type { CounterDeltas, CounterUpdate } from '../ingest/counter-deltas';
 import { COUNTER_FIELDS } from '../domain/counters';
 import { DbLock } from './db-lock';
+import { findIn } from './find-in';
 import { bulkWriteTolerant, insertManyIgnoringDuplicates, UPDATE_CHUNK } from './bulk';
 
 /**
@@ -38,17 +39,6 @@ export async function pointReads<T extends { _id: string }>(
   return out;
 }
 
-const IN_CHUNK = 5000;
-
-async function findIn<T extends { _id: string }>(col: Collection<T>, ids: readonly string[], projection?: Document): Promise<T[]> {
-  const out: T[] = [];
-  for (let i = 0; i < ids.length; i += IN_CHUNK) {
-    const filter = { _id: { $in: ids.slice(i, i + IN_CHUNK) } } as unknown as Filter<T>;
-    out.push(...((await col.find(filter, projection ? { projection } : {}).toArray()) as T[]));
-  }
-  return out;
-}
-
 /** Database side of ingestion: dedup records, pending batches, counting state, counters. */
 export class IngestRepository {
   constructor(private readonly store: Store) {}
@@ -60,8 +50,8 @@ export class IngestRepository {
     // One `$in` query per collection: an index lookup on MongoDB, a scan of
     // these small, pruned collections on FerretDB (far cheaper there than
     // hundreds of point reads).
-    const clicks = await findIn(this.store.clickState, clickKeys);
-    const marks = await findIn(this.store.sessionMarks, markKeys, { _id: 1 });
+    const clicks = await findIn(this.store.clickState, '_id', clickKeys);
+    const marks = await findIn(this.store.sessionMarks, '_id', markKeys, { projection: { _id: 1 } });
     return {
       lastClicks: new Map(clicks.map((c) => [c._id, c.lastAt])),
       existingMarks: new Set(marks.map((m) => m._id)),
