@@ -17,12 +17,9 @@ export class NamedRef {
   name!: string;
 }
 
-@ObjectType({
-  description:
-    'One resource in a usage report (Clowder FileMetrics/DatasetMetrics/CollectionMetrics). Counts are regular (human) use; ' +
-    'with since/until they cover the window only, and lastViewedAt/lastDownloadedAt are then day-precise (start of the UTC day).',
-})
-export class UsageReportRow {
+/** What every report row has: the resource and its regular (human) use. */
+@ObjectType()
+abstract class ReportRowFields {
   @Field(() => ResourceType)
   type!: ResourceType;
 
@@ -31,9 +28,6 @@ export class UsageReportRow {
 
   @Field(() => String, { nullable: true, description: 'Title (files, datasets) or name (collections); null if the resource left the catalog.' })
   name!: string | null;
-
-  @Field(() => NamedRef, { nullable: true })
-  owner!: NamedRef | null;
 
   @Field(() => NonNegativeIntResolver)
   views!: number;
@@ -49,6 +43,16 @@ export class UsageReportRow {
 
   @Field(() => DateTimeResolver, { nullable: true, description: 'Null for collections.' })
   lastDownloadedAt!: Date | null;
+}
+
+@ObjectType({
+  description:
+    'One resource in a usage report (Clowder FileMetrics/DatasetMetrics/CollectionMetrics). Counts are regular (human) use; ' +
+    'with since/until they cover the window only, and lastViewedAt/lastDownloadedAt are then day-precise (start of the UTC day).',
+})
+export class UsageReportRow extends ReportRowFields {
+  @Field(() => NamedRef, { nullable: true })
+  owner!: NamedRef | null;
 
   @Field(() => NonNegativeIntResolver, { nullable: true, description: 'Files: size in KiB, round(bytes / 1024).' })
   sizeKb!: number | null;
@@ -77,34 +81,10 @@ export class UsageReportRow {
 @ObjectType({ description: 'A page of a usage report, in report order (downloads desc, views desc, id asc).' })
 export class UsageReportConnection extends Connection('UsageReport', UsageReportRow) {}
 
-@ObjectType({ description: 'One (user, resource) pair of a by-user report: all-time regular (human) use of a signed-in user.' })
-export class UsageByUserRow {
-  @Field(() => ResourceType)
-  type!: ResourceType;
-
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => String, { nullable: true })
-  name!: string | null;
-
+@ObjectType({ description: 'One (user, resource) pair of a by-user report: regular (human) use of a signed-in user, all-time or in the since/until window.' })
+export class UsageByUserRow extends ReportRowFields {
   @Field(() => NamedRef)
   user!: NamedRef;
-
-  @Field(() => NonNegativeIntResolver)
-  views!: number;
-
-  @Field(() => NonNegativeIntResolver, { nullable: true, description: 'Null for collections.' })
-  downloads!: number | null;
-
-  @Field(() => NonNegativeIntResolver)
-  apiCalls!: number;
-
-  @Field(() => DateTimeResolver, { nullable: true })
-  lastViewedAt!: Date | null;
-
-  @Field(() => DateTimeResolver, { nullable: true, description: 'Null for collections.' })
-  lastDownloadedAt!: Date | null;
 }
 
 @ObjectType({ description: 'A page of a by-user report (downloads desc, views desc, resource id, user id).' })
