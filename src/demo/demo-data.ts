@@ -23,23 +23,17 @@ import type {
 } from '../store/documents';
 import { AccessAction, ResourceType, Visibility } from '../domain/resources';
 import type { TrackEventInput } from '../domain/tracking';
-import type { ReuseType } from '../store/documents-ingest';
+import type { ReuseDoc, ReuseType } from '../store/documents-ingest';
 import { mulberry32 } from './prng';
 
 export type { ReuseType };
 
-/** A reuse of one or more datasets (an app, a map, an article, ...). */
-export interface DemoReuse {
-  _id: string;
-  title: string;
-  url: string;
-  type: ReuseType;
-  /** 1–3 datasets, biased toward the most used ones. */
-  datasetIds: string[];
-  /** A USER account, or null when published by an organisation. */
-  authorId: string | null;
-  createdAt: Date;
-}
+/**
+ * A reuse of one or more datasets (an app, a map, an article, ...): 1–3
+ * datasets biased toward the most used ones; author null when published by
+ * an organisation. Stored as a ReuseDoc once `modifiedAt` is set.
+ */
+export type DemoReuse = Omit<ReuseDoc, 'modifiedAt'>;
 
 type DemoEventRequiredKey = 'eventId' | 'resourceType' | 'resourceId' | 'action' | 'timestamp' | 'userAgent';
 
