@@ -118,7 +118,7 @@ export class IngestService {
       const e = event.event;
       if (!byType.has(e.resourceType)) byType.set(e.resourceType, new Set());
       byType.get(e.resourceType)!.add(e.resourceId);
-      const uid = e.userId ?? (caller.kind === 'user' && caller.role === 'USER' ? caller.userId : null);
+      const uid = endUserOf(e.userId, caller);
       if (uid) userIds.add(uid);
     }
     const [existing, users] = await Promise.all([
@@ -134,7 +134,7 @@ export class IngestService {
         reject(index, ErrorCode.UNKNOWN_RESOURCE, `no ${e.resourceType} with id "${e.resourceId}"`);
         continue;
       }
-      const userId = e.userId ?? (caller.kind === 'user' && caller.role === 'USER' ? caller.userId : null);
+      const userId = endUserOf(e.userId, caller);
       if (userId && !users.has(userId)) {
         reject(index, ErrorCode.UNKNOWN_USER, `no user with id "${userId}"`);
         continue;
@@ -325,6 +325,11 @@ export class IngestService {
 
     return items.map((e, i) => (first.get(e.eventId) === i && !dupIds.has(e.eventId) ? 'RECORDED' : 'DUPLICATE'));
   }
+}
+
+/** Whose access an event is: the stated user, else a USER key's own user (trackers and admins state it). */
+function endUserOf(stated: string | null | undefined, caller: Caller): string | null {
+  return stated ?? (caller.kind === 'user' && caller.role === 'USER' ? caller.userId : null);
 }
 
 /** The click times and session marks a set of decided events implies. */
