@@ -5,6 +5,11 @@
  * missing or its sources changed. Runs from `npm install` (postinstall) and
  * before `npm test`.
  *
+ * FerretDB is built patched: the module the Go proxy serves is copied to
+ * .tools/ferretdb-src, tools/ferretdb-launcher/*.patch are applied, and the
+ * launcher's go.mod points there with a `replace` directive (see
+ * docs/design.md, "Indexes that work").
+ *
  * Without Go it prints how to use MONGODB_URI instead; it fails only with
  * --required and no MONGODB_URI set.
  */
@@ -20,10 +25,17 @@ const binDir = path.join(root, '.tools', 'bin');
 const bin = path.join(binDir, 'ferretdb-launcher');
 const stamp = bin + '.sources';
 const required = process.argv.includes('--required');
+const ferretModule = 'github.com/FerretDB/FerretDB';
+const ferretVersion = 'v1.24.0';
+const patchedSrc = path.join(root, '.tools', 'ferretdb-src');
+const patches = fs
+  .readdirSync(src)
+  .filter((f) => f.endsWith('.patch'))
+  .sort();
 
 function sourcesHash() {
   const h = crypto.createHash('sha256');
-  for (const f of ['go.mod', 'go.sum', 'main.go']) h.update(fs.readFileSync(path.join(src, f)));
+  for (const f of ['go.mod', 'go.sum', 'main.go', ...patches]) h.update(fs.readFileSync(path.join(src, f)));
   return h.digest('hex');
 }
 
@@ -48,7 +60,30 @@ if (go.error || go.status !== 0) {
 
 console.log(`usage-gateway: building the embedded database launcher (${go.stdout.trim()}) ...`);
 fs.mkdirSync(binDir, { recursive: true });
+
+/** Copies the pristine FerretDB module to .tools/ferretdb-src and patches it. */
+function preparePatchedFerretDB() {
+  // Outside the launcher's module, so its `replace` does not hide the module.
+  const info = JSON.parse(
+    execFileSync('go', ['mod', 'download', '-json', `${ferretModule}@${ferretVersion}`], {
+      cwd: require('node:os').tmpdir(),
+      encoding: 'utf8',
+      env: { ...process.env, GOFLAGS: '-mod=mod', GO111MODULE: 'on' },
+    }),
+  );
+  if (!info.Dir) throw new Error(`go mod download gave no directory: ${JSON.stringify(info)}`);
+  fs.rmSync(patchedSrc, { recursive: true, force: true });
+  fs.cpSync(info.Dir, patchedSrc, { recursive: true });
+  // The module cache is read-only; the copy must be writable to be patched.
+  execFileSync('chmod', ['-R', 'u+w', patchedSrc]);
+  for (const p of patches) {
+    execFileSync('patch', ['-p1', '--forward', '--quiet', '-d', patchedSrc, '-i', path.join(src, p)], { stdio: 'inherit' });
+    console.log(`usage-gateway: applied ${p} to FerretDB ${ferretVersion}`);
+  }
+}
+
 try {
+  preparePatchedFerretDB();
   execFileSync('go', ['build', '-trimpath', '-o', bin, '.'], {
     cwd: src,
     stdio: 'inherit',

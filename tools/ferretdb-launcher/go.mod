@@ -66,3 +66,7 @@ require (
 	modernc.org/strutil v1.2.0 // indirect
 	modernc.org/token v1.1.0 // indirect
 )
+
+// usage-gateway builds FerretDB with the patches beside this file applied
+// (scripts/ensure-ferretdb.js prepares the directory).
+replace github.com/FerretDB/FerretDB => ../../.tools/ferretdb-src
