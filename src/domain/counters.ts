@@ -25,6 +25,12 @@ export const COUNTER_FIELDS = [
   'robotEvents',
   /** Repeats within the 30-second double-click window: tallied, not counted. */
   'doubleClicks',
+  /** Bytes delivered by counted regular requests (COUNTER "volume"). */
+  'volume',
+  /** Bytes delivered by counted machine requests. */
+  'machineVolume',
+  /** Events whose HTTP status was neither 200 nor 304: tallied, never counted (CoP-RD §10). */
+  'failedEvents',
 ] as const;
 
 export type CounterField = (typeof COUNTER_FIELDS)[number];
@@ -46,4 +52,49 @@ export function countersOf(doc: Partial<Record<string, unknown>> | null | undefi
     if (typeof v === 'number') c[f] = v;
   }
   return c;
+}
+
+/**
+ * COUNTER metrics of one country (ISO 3166-1 alpha-2, or `ZZ` unknown),
+ * regular (`ti ui tr ur`) and machine (`mti mui mtr mur`): total and unique
+ * investigations and requests. Stored on dataset day documents as
+ * `countries: { FR: {...}, ... }`; absent fields are 0.
+ */
+export interface CountryCounts {
+  ti: number;
+  ui: number;
+  tr: number;
+  ur: number;
+  mti: number;
+  mui: number;
+  mtr: number;
+  mur: number;
+}
+
+export const COUNTRY_FIELDS = ['ti', 'ui', 'tr', 'ur', 'mti', 'mui', 'mtr', 'mur'] as const;
+
+/**
+ * COUNTER's own figures from our counter fields. Investigations include
+ * requests (CoP-RD §3.3.3): a download is both.
+ */
+export function counterMetrics(c: Counters): {
+  totalInvestigations: number;
+  uniqueInvestigations: number;
+  totalRequests: number;
+  uniqueRequests: number;
+  machineTotalInvestigations: number;
+  machineUniqueInvestigations: number;
+  machineTotalRequests: number;
+  machineUniqueRequests: number;
+} {
+  return {
+    totalInvestigations: c.views + c.downloads + c.apiCalls,
+    uniqueInvestigations: c.uniqueInvestigations,
+    totalRequests: c.downloads,
+    uniqueRequests: c.uniqueRequests,
+    machineTotalInvestigations: c.machineViews + c.machineDownloads + c.machineApiCalls,
+    machineUniqueInvestigations: c.machineUniqueInvestigations,
+    machineTotalRequests: c.machineDownloads,
+    machineUniqueRequests: c.machineUniqueRequests,
+  };
 }
