@@ -164,9 +164,9 @@ describe('csv-format', () => {
     expect(cells).toEqual(['x', '12', '', '2021-05-06T07:08:09.010Z', '']);
   });
 
-  it('toCells neutralises text columns only, and only strings', () => {
+  it('toCells neutralises every string cell (ids too), never numbers', () => {
     const cells = toCells({ name: '=1+1', owner_id: '=id', size_kb: -5, views: '-5' }, ['name', 'owner_id', 'size_kb', 'views'], new Set(['name', 'size_kb']));
-    expect(cells).toEqual(["'=1+1", '=id', '-5', '-5']);
+    expect(cells).toEqual(["'=1+1", "'=id", '-5', '-5']);
   });
 
   it('cellText prints numbers in decimal and rejects lists/objects', () => {

@@ -62,10 +62,11 @@ export function nameList(names: readonly string[]): string {
 /**
  * First characters that make a spreadsheet (Excel, LibreOffice, Google Sheets,
  * Numbers) treat a cell as a formula or a DDE command, per OWASP "CSV
- * Injection": `=`, `+`, `-`, `@`, tab, carriage return. The full-width forms
- * (U+FF1D, U+FF0B, U+FF0D, U+FF20) are added because Apple Numbers normalises
- * them to the ASCII ones (csv-stringify's own `escape_formulas` list does the
- * same).
+ * Injection": `=`, `+`, `-`, `@`, tab, carriage return, line feed; `%`, `;`
+ * and `|` (DDE and separator tricks: `%0A-1+1`, `;=cmd`, `|cmd`). The
+ * full-width forms (U+FF1D, U+FF0B, U+FF0D, U+FF20) are added because Apple
+ * Numbers normalises them to the ASCII ones (csv-stringify's own
+ * `escape_formulas` list does the same).
  */
 const FORMULA_TRIGGERS: ReadonlySet<string> = new Set([
   '=',
@@ -74,11 +75,23 @@ const FORMULA_TRIGGERS: ReadonlySet<string> = new Set([
   '@',
   '\t',
   '\r',
+  '\n',
+  '%',
+  ';',
+  '|',
   '\uFF1D',
   '\uFF0B',
   '\uFF0D',
   '\uFF20',
 ]);
+
+/**
+ * Leading characters that hide what follows from the eye or from a naive
+ * check: whitespace (a spreadsheet trims ` =1+1` and evaluates it), zero-width
+ * characters and bidirectional controls (U+200B–U+200F, U+202A–U+202E,
+ * U+2060–U+2069, U+061C, U+FEFF, U+00A0, other Unicode spaces).
+ */
+const HIDING_LEAD = /^[\s\u00A0\u061C\u180E\u200B-\u200F\u2028-\u202F\u205F-\u206F\u3000\uFEFF]/u;
 
 /**
  * A plain decimal number, optionally signed, with an optional exponent:
@@ -89,23 +102,29 @@ const FORMULA_TRIGGERS: ReadonlySet<string> = new Set([
 const PLAIN_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /**
- * Formula-injection defence for one free-text cell (OWASP CSV Injection): if
- * the value starts with `=`, `+`, `-`, `@`, tab or carriage return (or a
- * full-width `=`, `+`, `-`, `@`), prefixes it with a single quote `'` so that
- * spreadsheets display it as text instead of evaluating it.
+ * Formula-injection defence for one text cell (OWASP CSV Injection). This is
+ * the one rule applied to **every** string cell of every report, ids
+ * included (an id, a parent-id list or a user id is as attacker-controlled
+ * as a name):
  *
- * Apply it only to columns that hold user-typed text (names, titles, paths),
- * never to ids, counts or dates: it would corrupt values that machines read
- * back. Plain numbers such as `-5` are returned unchanged (see above), and ISO
- * dates start with a digit so they are never touched.
+ * - NUL characters are removed (they truncate cells in some readers);
+ * - a value starting with a formula trigger (`=`, `+`, `-`, `@`, tab, CR,
+ *   LF, `%`, `;`, `|`, or a full-width `=`, `+`, `-`, `@`), with whitespace
+ *   or with an invisible / direction-control character is prefixed with a
+ *   single quote `'`, so that spreadsheets display it as text.
  *
- * The quote is visible to CSV readers that are not spreadsheets; that is the
- * accepted cost of the OWASP recommendation.
+ * Plain numbers such as `-5` are returned unchanged (see above), and ISO
+ * dates and ids of the shared id alphabet (`src/domain/ids.ts`, which starts
+ * with a letter or digit) are never touched, so machine-read columns still
+ * join. The quote is visible to CSV readers that are not spreadsheets; that
+ * is the accepted cost of the OWASP recommendation.
  */
 export function neutralizeFormula(value: string): string {
-  if (value.length === 0 || !FORMULA_TRIGGERS.has(value.charAt(0))) return value;
-  if (PLAIN_NUMBER.test(value)) return value;
-  return `'${value}`;
+  const v = value.includes('\0') ? value.replace(/\0/g, '') : value;
+  if (v.length === 0) return v;
+  if (!FORMULA_TRIGGERS.has(v.charAt(0)) && !HIDING_LEAD.test(v)) return v;
+  if (PLAIN_NUMBER.test(v)) return v;
+  return `'${v}`;
 }
 
 /**
@@ -164,8 +183,12 @@ export function cellText(value: unknown): string {
  * Dates give {@link csvDate}. Keys of the record that are not columns are
  * ignored (so one row object can feed several reports).
  *
- * @param textColumns columns whose cells also go through
- *   {@link neutralizeFormula}; only string values are neutralised.
+ * Every string value goes through {@link neutralizeFormula} (ids and lists
+ * included); numbers, booleans and Dates are produced by the gateway and
+ * printed as they are.
+ *
+ * @param textColumns kept for callers that still name their free-text
+ *   columns; it no longer limits the defence, which covers every string cell.
  */
 export function toCells(
   row: Readonly<Record<string, CellValue>>,
@@ -185,7 +208,7 @@ export function toCells(
 export function recordCells(
   row: Readonly<Record<string, unknown>>,
   columns: readonly string[],
-  textColumns?: ReadonlySet<string>,
+  _textColumns?: ReadonlySet<string>,
 ): string[] {
   const cells = new Array<string>(columns.length);
   for (let i = 0; i < columns.length; i++) {
@@ -194,7 +217,7 @@ export function recordCells(
     // `toString`) must read as missing, not as a function.
     const value = Object.hasOwn(row, column) ? row[column] : undefined;
     const text = cellText(value);
-    cells[i] = textColumns?.has(column) && typeof value === 'string' ? neutralizeFormula(text) : text;
+    cells[i] = typeof value === 'string' ? neutralizeFormula(text) : text;
   }
   return cells;
 }
