@@ -1,0 +1,289 @@
+/**
+ * COUNTER Code of Practice for Research Data: the Dataset Report (`DSR`,
+ * release `rd1`) as SUSHI JSON and as TSV, from per-dataset monthly
+ * metrics. Pure: the figures are read by src/store/sushi.repository.ts.
+ *
+ * The JSON follows the published schema DataCite validates reports with
+ * (data/counter/sushi_usage_schema.json, lower case with hyphens, as
+ * counter-processor sends them); the TSV follows the CoP-RD tables
+ * (`Report_Name`, `Metric_Type`, `Total_Dataset_Investigations`, …).
+ */
+import { lastDayOfMonth, monthsBetween } from '../dates/date-input';
+import { neutralizeFormula } from '../reports/csv-format';
+
+export const DSR_REPORT_ID = 'DSR';
+export const DSR_RELEASE = 'rd1';
+export const DSR_REPORT_NAME = 'dataset report';
+
+export type AccessMethod = 'regular' | 'machine';
+
+/** The four CoP-RD metric types, in the order reports list them. */
+export const METRIC_TYPES = [
+  'total-dataset-investigations',
+  'unique-dataset-investigations',
+  'total-dataset-requests',
+  'unique-dataset-requests',
+] as const;
+export type MetricType = (typeof METRIC_TYPES)[number];
+
+/** `total-dataset-investigations` → `Total_Dataset_Investigations` (CoP-RD tables, TSV). */
+export function metricLabel(m: MetricType): string {
+  return m
+    .split('-')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('_');
+}
+
+/** One dataset's COUNTER figures for one month and one access method. */
+export interface MethodFigures {
+  'total-dataset-investigations': number;
+  'unique-dataset-investigations': number;
+  'total-dataset-requests': number;
+  'unique-dataset-requests': number;
+  /** Bytes delivered by the counted requests. */
+  volume: number;
+  /** Per country (ISO 3166-1 alpha-2): the same four metrics. */
+  countries: Record<string, Record<MetricType, number>>;
+}
+
+export interface DsrDatasetInput {
+  id: string;
+  title: string;
+  doi: string | null;
+  portalId: string;
+  portalName: string;
+  /** By month `YYYY-MM`. Months without use may be absent. */
+  months: ReadonlyMap<string, Record<AccessMethod, MethodFigures>>;
+}
+
+export interface DsrException {
+  code: number;
+  severity: 'warning' | 'error';
+  message: string;
+  'help-url'?: string;
+  data?: string;
+}
+
+export interface DsrParams {
+  beginMonth: string;
+  endMonth: string;
+  /** Filters as requested, echoed in the header (`begin-date`, `end-date`, `portal`, `dataset_id`). */
+  filters: { name: string; value: string }[];
+  platform: string;
+  createdBy: string;
+  now: Date;
+  /** First and last UTC day with stored events (null: none stored). */
+  dataFrom: string | null;
+  dataTo: string | null;
+}
+
+export function emptyFigures(): MethodFigures {
+  return {
+    'total-dataset-investigations': 0,
+    'unique-dataset-investigations': 0,
+    'total-dataset-requests': 0,
+    'unique-dataset-requests': 0,
+    volume: 0,
+    countries: {},
+  };
+}
+
+/**
+ * The reporting period and the exceptions of a request. 3040 "Partial
+ * Data Returned" when the period starts before the first stored event or
+ * reaches into the current (unfinished) month or beyond; 3030 "No Usage
+ * Available for Requested Dates" is added by {@link buildDsr} when no
+ * dataset has use. The period's end is cut at today for the current month
+ * (CoP-RD: an end date inside the month marks a partial month).
+ */
+export function reportingPeriod(p: Pick<DsrParams, 'beginMonth' | 'endMonth' | 'now' | 'dataFrom'>): {
+  beginDate: string;
+  endDate: string;
+  exceptions: DsrException[];
+} {
+  const today = p.now.toISOString().slice(0, 10);
+  const beginDate = `${p.beginMonth}-01`;
+  let endDate = lastDayOfMonth(p.endMonth);
+  const reasons: string[] = [];
+  if (endDate >= today) {
+    reasons.push(`usage is only available to ${today} (the current month is not complete)`);
+    if (endDate > today) endDate = today < beginDate ? beginDate : today;
+  }
+  if (p.dataFrom === null || p.dataFrom > beginDate) {
+    reasons.push(p.dataFrom === null ? 'no usage is stored yet' : `stored usage starts on ${p.dataFrom}`);
+  }
+  const exceptions: DsrException[] = reasons.length
+    ? [
+        {
+          code: 3040,
+          severity: 'warning',
+          message: 'Partial Data Returned',
+          data: `request was for ${beginDate} to ${lastDayOfMonth(p.endMonth)}; ${reasons.join('; ')}`,
+        },
+      ]
+    : [];
+  return { beginDate, endDate, exceptions };
+}
+
+function datasetIds(d: DsrDatasetInput): { type: 'doi' | 'proprietary'; value: string }[] {
+  const ids: { type: 'doi' | 'proprietary'; value: string }[] = [];
+  if (d.doi) ids.push({ type: 'doi', value: d.doi });
+  // The proprietary id is namespaced by portal: two portals may reuse an id.
+  ids.push({ type: 'proprietary', value: `${d.portalId}:${d.id}` });
+  return ids;
+}
+
+/** The SUSHI JSON of a DSR. Datasets in the given order; zero counts are left out (schema: "if count is zero, the instance element should be excluded"). */
+export function buildDsr(datasets: readonly DsrDatasetInput[], p: DsrParams): Record<string, unknown> {
+  const period = reportingPeriod(p);
+  const months = monthsBetween(p.beginMonth, p.endMonth);
+  const reportDatasets: Record<string, unknown>[] = [];
+  for (const d of datasets) {
+    const performance: Record<string, unknown>[] = [];
+    for (const month of months) {
+      const figures = d.months.get(month);
+      if (!figures) continue;
+      const instance: Record<string, unknown>[] = [];
+      for (const method of ['regular', 'machine'] as const) {
+        const f = figures[method];
+        for (const metric of METRIC_TYPES) {
+          const count = f[metric];
+          if (!(count > 0)) continue;
+          const countryCounts: Record<string, number> = {};
+          for (const [cc, byMetric] of Object.entries(f.countries)) {
+            if (byMetric[metric] > 0) countryCounts[cc] = byMetric[metric];
+          }
+          const inst: Record<string, unknown> = { 'access-method': method, 'metric-type': metric, count };
+          if (Object.keys(countryCounts).length) inst['country-counts'] = countryCounts;
+          // COUNTER volume (bytes) rides on the request total it belongs to.
+          if (metric === 'total-dataset-requests' && f.volume > 0) inst.volume = f.volume;
+          instance.push(inst);
+        }
+      }
+      if (!instance.length) continue;
+      const begin = `${month}-01`;
+      const end = month === p.endMonth ? period.endDate : lastDayOfMonth(month);
+      performance.push({ period: { 'begin-date': begin, 'end-date': end }, instance });
+    }
+    if (!performance.length) continue;
+    reportDatasets.push({
+      'dataset-id': datasetIds(d),
+      'dataset-title': d.title,
+      publisher: d.portalName,
+      'publisher-id': [{ type: 'client-id', value: d.portalId }],
+      platform: p.platform,
+      'data-type': 'dataset',
+      performance,
+    });
+  }
+  const exceptions = [...period.exceptions];
+  if (!reportDatasets.length) {
+    exceptions.push({ code: 3030, severity: 'warning', message: 'No Usage Available for Requested Dates' });
+  }
+  return {
+    'report-header': {
+      'report-name': DSR_REPORT_NAME,
+      'report-id': DSR_REPORT_ID,
+      release: DSR_RELEASE,
+      created: p.now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      'created-by': p.createdBy,
+      'reporting-period': { 'begin-date': period.beginDate, 'end-date': period.endDate },
+      'report-filters': p.filters,
+      'report-attributes': [],
+      exceptions,
+    },
+    'report-datasets': reportDatasets,
+  };
+}
+
+const MONTH_ABBR = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `2026-03` → `Mar-2026` (the CoP's `mmm-yyyy` column heading). */
+export function monthHeading(month: string): string {
+  return `${MONTH_ABBR[+month.slice(5, 7) - 1]}-${month.slice(0, 4)}`;
+}
+
+/** A TSV cell: tabs and line breaks would break the row; user text gets the formula defence. */
+function tsvCell(v: string | number): string {
+  if (typeof v === 'number') return String(v);
+  return neutralizeFormula(v.replace(/[\t\r\n]+/g, ' '));
+}
+
+/**
+ * The same report as a CoP-RD tabular report (Table 7.2 header rows, a
+ * blank row, Table 7.3 columns, one row per dataset × access method ×
+ * metric type with use), from the JSON {@link buildDsr} made. Lines end
+ * with CRLF; UTF-8.
+ */
+export function dsrToTsv(report: Record<string, unknown>): string {
+  const h = report['report-header'] as Record<string, unknown>;
+  const period = h['reporting-period'] as { 'begin-date': string; 'end-date': string };
+  const filters = (h['report-filters'] as { name: string; value: string }[]).map((f) => `${f.name}=${f.value}`).join('; ');
+  const exceptions = (h.exceptions as DsrException[]).map((e) => `${e.code}: ${e.message}${e.data ? ` (${e.data})` : ''}`).join('; ');
+  const beginMonth = period['begin-date'].slice(0, 7);
+  const endMonth = period['end-date'].slice(0, 7);
+  const months = monthsBetween(beginMonth, endMonth);
+  const lines: string[][] = [
+    ['Report_Name', 'Dataset Master Report'],
+    ['Report_ID', DSR_REPORT_ID],
+    ['Release', 'RD1'],
+    ['Metric_Types', METRIC_TYPES.map(metricLabel).join('; ')],
+    ['Report_Filters', filters],
+    ['Report_Attributes', ''],
+    ['Exceptions', exceptions],
+    ['Reporting_Period', `begin_date=${period['begin-date']}; end_date=${period['end-date']}`],
+    ['Created', String(h.created).slice(0, 10)],
+    ['Created_By', String(h['created-by'])],
+    [],
+    [
+      'Dataset_Title',
+      'Publisher',
+      'Publisher_ID',
+      'Platform',
+      'DOI',
+      'Other_ID',
+      'URI',
+      'Access_Method',
+      'Metric_Type',
+      'Reporting_Period_Total',
+      ...months.map(monthHeading),
+    ],
+  ];
+  for (const d of report['report-datasets'] as Record<string, unknown>[]) {
+    const ids = d['dataset-id'] as { type: string; value: string }[];
+    const doi = ids.find((i) => i.type === 'doi')?.value ?? '';
+    const other = ids.find((i) => i.type === 'proprietary')?.value ?? '';
+    const publisherId = (d['publisher-id'] as { value: string }[])[0]?.value ?? '';
+    const cells = new Map<string, Map<string, number>>();
+    for (const perf of d.performance as { period: { 'begin-date': string }; instance: { 'access-method': string; 'metric-type': MetricType; count: number }[] }[]) {
+      const month = perf.period['begin-date'].slice(0, 7);
+      for (const i of perf.instance) {
+        const key = `${i['access-method']}|${i['metric-type']}`;
+        if (!cells.has(key)) cells.set(key, new Map());
+        cells.get(key)!.set(month, i.count);
+      }
+    }
+    for (const method of ['regular', 'machine']) {
+      for (const metric of METRIC_TYPES) {
+        const byMonth = cells.get(`${method}|${metric}`);
+        if (!byMonth) continue;
+        let total = 0;
+        for (const c of byMonth.values()) total += c;
+        lines.push([
+          tsvCell(String(d['dataset-title'])),
+          tsvCell(String(d.publisher)),
+          tsvCell(publisherId),
+          tsvCell(String(d.platform)),
+          tsvCell(doi),
+          tsvCell(other),
+          '',
+          method === 'regular' ? 'Regular' : 'Machine',
+          metricLabel(metric),
+          String(total),
+          ...months.map((m) => String(byMonth.get(m) ?? 0)),
+        ]);
+      }
+    }
+  }
+  return lines.map((l) => l.join('\t')).join('\r\n') + '\r\n';
+}
