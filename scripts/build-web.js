@@ -13,14 +13,35 @@
  * entry point and `MonacoEnvironment.getWorker` (web/src/graphiql/workers.ts)
  * starts it from its same-origin URL.
  *
- * Usage: node scripts/build-web.js [--watch]
+ * The build is skipped when dist/web/.inputs-hash matches its inputs (web/,
+ * this script, package-lock.json): `npm test` runs it every time. A rebuild
+ * goes to a temporary directory that then replaces dist/web, so a gateway
+ * serving the old files (another test run) never sees a half-written tree.
+ *
+ * Usage: node scripts/build-web.js [--force]
  */
 'use strict';
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const out = path.join(root, 'dist', 'web');
+const target = path.join(root, 'dist', 'web');
+const out = path.join(root, 'dist', `web.tmp-${process.pid}`);
+
+function inputsHash() {
+  const hash = crypto.createHash('sha256');
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else hash.update(path.relative(root, p)).update(fs.readFileSync(p));
+    }
+  };
+  walk(path.join(root, 'web'));
+  for (const f of ['scripts/build-web.js', 'package-lock.json']) hash.update(f).update(fs.readFileSync(path.join(root, f)));
+  return hash.digest('hex');
+}
 
 let esbuild;
 try {
@@ -43,6 +64,12 @@ const common = {
 };
 
 async function build() {
+  const hash = inputsHash();
+  const stamp = path.join(target, '.inputs-hash');
+  if (!process.argv.includes('--force') && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash) {
+    console.log('build-web: dist/web is up to date');
+    return;
+  }
   fs.rmSync(out, { recursive: true, force: true });
   fs.mkdirSync(path.join(out, 'graphiql'), { recursive: true });
   const started = Date.now();
@@ -79,10 +106,16 @@ async function build() {
   ]) {
     fs.copyFileSync(path.join(root, from), path.join(out, to));
   }
+  fs.writeFileSync(path.join(out, '.inputs-hash'), hash);
+  const old = path.join(root, 'dist', `web.old-${process.pid}`);
+  if (fs.existsSync(target)) fs.renameSync(target, old);
+  fs.renameSync(out, target);
+  fs.rmSync(old, { recursive: true, force: true });
   console.log(`build-web: dist/web built in ${Date.now() - started} ms`);
 }
 
 build().catch((err) => {
+  fs.rmSync(out, { recursive: true, force: true });
   console.error(err);
   process.exit(1);
 });

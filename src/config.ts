@@ -6,7 +6,12 @@
 export interface GatewayConfig {
   /** HTTP port. Env `PORT`, default 4000. */
   port: number;
-  /** Bind address. Env `HOST`, default `0.0.0.0`. */
+  /**
+   * Bind address. Env `HOST`, default `127.0.0.1` (loopback: a first
+   * `npm start` prints a demo admin key and must not be reachable from the
+   * network). Set `0.0.0.0` behind a reverse proxy on another host or in a
+   * container (the Dockerfile does).
+   */
   host: string;
   /**
    * MongoDB connection string. Env `MONGODB_URI`; when unset the embedded
@@ -43,8 +48,55 @@ export interface GatewayConfig {
   maxQueryDepth: number;
   /** Aliases per operation. Env `MAX_ALIASES`, default 30. */
   maxAliases: number;
-  /** Query cost limit (graphql-armor cost, depth factor 1.2). Env `MAX_QUERY_COST`, default 500000 (a 20 × 10 × 10 usage tree with `first` literals costs ~84000). */
+  /**
+   * Query cost limit, units of about one object resolved (src/graphql/cost.ts:
+   * `first` from literals, variables or defaults multiplies, heavy fields
+   * weighted). Env `MAX_QUERY_COST`, default 100000 (a 10 × 20 × 20 usage
+   * tree with stats costs ~25000; one `dataDashboard` 10000).
+   */
   maxQueryCost: number;
+  /** Tokens in one GraphQL document (parser limit). Env `MAX_QUERY_TOKENS`, default 20000. */
+  maxQueryTokens: number;
+  /**
+   * Time budget of one request, ms: when exceeded (or when the client goes
+   * away) no new resolver starts and the answer is HTTP 504 `REQUEST_TIMEOUT`.
+   * Env `REQUEST_TIMEOUT_MS`, default 15000.
+   */
+  requestTimeoutMs: number;
+  /** Length of the rate-limit windows below, ms. Env `RATE_LIMIT_WINDOW_MS`, default 60000. */
+  rateLimitWindowMs: number;
+  /** HTTP requests per API key per window (`/graphql`, `/api`). Env `RATE_LIMIT_PER_KEY`, default 6000; 0 = off. */
+  rateLimitPerKey: number;
+  /** HTTP requests per client IP per window without a key. Env `RATE_LIMIT_ANONYMOUS`, default 300; 0 = off. */
+  rateLimitAnonymous: number;
+  /** Failed authentications (HTTP 401) per client IP per 15 minutes. Env `AUTH_FAILURE_LIMIT`, default 20; 0 = off. */
+  authFailureLimit: number;
+  /** Access events a USER key may record per minute. Env `TRACK_EVENTS_PER_MINUTE_USER`, default 60; 0 = off. */
+  trackEventsPerMinuteUser: number;
+  /** Access events a TRACKER or ADMIN key may record per minute. Env `TRACK_EVENTS_PER_MINUTE`, default 60000; 0 = off. */
+  trackEventsPerMinute: number;
+  /** `registerReuse` calls per USER key per hour (admins are not limited). Env `REUSE_REGISTRATIONS_PER_HOUR`, default 5; 0 = off. */
+  reuseRegistrationsPerHour: number;
+  /** Items in one catalog upsert call. Env `MAX_CATALOG_BATCH`, default 1000 (`BATCH_TOO_LARGE` above). */
+  maxCatalogBatch: number;
+  /**
+   * Bearer token required by `GET /metrics`. Env `METRICS_TOKEN`; default
+   * unset, and then `/metrics` is off (404): Prometheus metrics describe the
+   * traffic and are not for the public.
+   */
+  metricsToken: string | null;
+  /**
+   * GraphQL operation names kept as the `operation` metrics label (comma
+   * separated); other operations are labelled by their first root field, or
+   * `other`. Env `METRICS_OPERATIONS`, default none.
+   */
+  metricsOperations: readonly string[];
+  /**
+   * Express `trust proxy`: how client IPs (rate limits) are read behind a
+   * reverse proxy. Env `TRUST_PROXY`: `false` (default: the socket address),
+   * a hop count (`1`), or addresses/subnets (`loopback, 10.0.0.0/8`).
+   */
+  trustProxy: boolean | number | string;
   /** Largest group-commit batch, events. Env `INGEST_MAX_BATCH`, default 500. */
   ingestMaxBatch: number;
   /**
@@ -62,6 +114,12 @@ export interface GatewayConfig {
   popularityWeights: string | undefined;
   /** Graceful shutdown bound, ms. Env `SHUTDOWN_TIMEOUT_MS`, default 10000. */
   shutdownTimeoutMs: number;
+  /**
+   * Origins (scheme://host[:port]) allowed to call /graphql and the report
+   * routes from a browser (CORS), comma-separated. Env `CORS_ORIGINS`,
+   * default none: no CORS headers are sent.
+   */
+  corsOrigins: string[];
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, def: number, min = 0): number {
@@ -82,11 +140,33 @@ function bool(env: NodeJS.ProcessEnv, name: string, def: boolean): boolean {
   throw new Error(`${name} must be true or false, got "${raw}"`);
 }
 
+/** Comma-separated origins; each must be exactly an origin (no path), or start-up fails. */
+function origins(env: NodeJS.ProcessEnv, name: string): string[] {
+  const list = (env[name] ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  for (const o of list) {
+    let origin: string | null = null;
+    try {
+      origin = new URL(o).origin;
+    } catch {
+      /* reported below */
+    }
+    if (origin !== o) throw new Error(`${name}: "${o}" is not an origin like https://portal.example.org`);
+  }
+  return list;
+}
+
+function trustProxy(raw: string | undefined): boolean | number | string {
+  if (raw === undefined || raw === '' || /^(0|false|no|off)$/i.test(raw)) return false;
+  if (/^(true|yes|on)$/i.test(raw)) return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const mongodbUri = env.MONGODB_URI ? env.MONGODB_URI : null;
   return {
     port: int(env, 'PORT', 4000),
-    host: env.HOST || '0.0.0.0',
+    host: env.HOST || '127.0.0.1',
     mongodbUri,
     dbName: env.MONGODB_DB || 'usage_gateway',
     maxPoolSize: int(env, 'MONGODB_MAX_POOL_SIZE', mongodbUri ? 20 : 4, 1),
@@ -101,7 +181,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     maxEventAgeDays: int(env, 'MAX_EVENT_AGE_DAYS', 400, 1),
     maxQueryDepth: int(env, 'MAX_QUERY_DEPTH', 12, 2),
     maxAliases: int(env, 'MAX_ALIASES', 30, 1),
-    maxQueryCost: int(env, 'MAX_QUERY_COST', 500_000, 1),
+    maxQueryCost: int(env, 'MAX_QUERY_COST', 100_000, 1),
+    maxQueryTokens: int(env, 'MAX_QUERY_TOKENS', 20_000, 100),
+    requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 15_000, 100),
+    rateLimitWindowMs: int(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1000),
+    rateLimitPerKey: int(env, 'RATE_LIMIT_PER_KEY', 6000),
+    rateLimitAnonymous: int(env, 'RATE_LIMIT_ANONYMOUS', 300),
+    authFailureLimit: int(env, 'AUTH_FAILURE_LIMIT', 20),
+    trackEventsPerMinuteUser: int(env, 'TRACK_EVENTS_PER_MINUTE_USER', 60),
+    trackEventsPerMinute: int(env, 'TRACK_EVENTS_PER_MINUTE', 60_000),
+    reuseRegistrationsPerHour: int(env, 'REUSE_REGISTRATIONS_PER_HOUR', 5),
+    maxCatalogBatch: int(env, 'MAX_CATALOG_BATCH', 1000, 1),
+    metricsToken: env.METRICS_TOKEN ? env.METRICS_TOKEN : null,
+    metricsOperations: (env.METRICS_OPERATIONS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    trustProxy: trustProxy(env.TRUST_PROXY),
     ingestMaxBatch: int(env, 'INGEST_MAX_BATCH', 500, 1),
     ingestLeaseMs: int(env, 'INGEST_LEASE_MS', 30_000, 100),
     eventRetentionDays: int(env, 'EVENT_RETENTION_DAYS', 7, 1),
@@ -109,5 +202,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     machinePatterns: env.MACHINE_PATTERNS,
     popularityWeights: env.POPULARITY_WEIGHTS,
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10000),
+    corsOrigins: origins(env, 'CORS_ORIGINS'),
   };
 }

@@ -3,6 +3,7 @@ import express from 'express';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
@@ -15,6 +16,8 @@ import { ANONYMOUS, type Caller } from '../auth/caller';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
 import { createMetrics, metricsPlugin, type GatewayMetrics } from './metrics';
+import { mountWeb } from './web.routes';
+import { corsMiddleware } from './cors';
 
 export interface GatewayApp {
   server: http.Server;
@@ -91,7 +94,8 @@ export async function createApp(opts: AppOptions): Promise<GatewayApp> {
 
   const apollo = new ApolloServer<GatewayContext>({
     schema: opts.schema,
-    plugins: [...protection.plugins, ApolloServerPluginDrainHttpServer({ httpServer: server }), metricsPlugin(metrics)],
+    // Our own GraphiQL (web.routes.ts) replaces the landing page, which loads Apollo Sandbox from a CDN.
+    plugins: [...protection.plugins, ApolloServerPluginDrainHttpServer({ httpServer: server }), metricsPlugin(metrics), ApolloServerPluginLandingPageDisabled()],
     validationRules: protection.validationRules,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
@@ -139,7 +143,10 @@ export async function createApp(opts: AppOptions): Promise<GatewayApp> {
     res.send(await metrics.registry.metrics());
   });
 
+  const cors = corsMiddleware(config.corsOrigins);
+  if (cors) app.use(['/graphql', '/api/reports'], cors);
   opts.routes?.(app, { services, resolveCaller });
+  mountWeb(app);
 
   app.use(
     '/graphql',

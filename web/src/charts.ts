@@ -113,7 +113,8 @@ export function treemapOption(items: { name: string; value: number; tooltip: str
       breadcrumb: { show: false },
       width: '100%',
       height: '100%',
-      label: { show: true, formatter: '{b}', color: '#fff', textBorderColor: 'rgba(0,0,0,0.6)', textBorderWidth: 2 },
+      // Dark text with a white halo reads on every palette colour, yellow and black included.
+      label: { show: true, formatter: '{b}', color: '#000', fontSize: 13, textBorderColor: '#fff', textBorderWidth: 3 },
       levels: [{ itemStyle: { borderColor: '#fff', borderWidth: 2, gapWidth: 2 }, colorMappingBy: 'index' }],
     }],
   };
