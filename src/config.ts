@@ -115,6 +115,11 @@ export interface GatewayConfig {
   /** Graceful shutdown bound, ms. Env `SHUTDOWN_TIMEOUT_MS`, default 10000. */
   shutdownTimeoutMs: number;
   /**
+   * Platform (and `created-by`) named in COUNTER SUSHI reports: the name
+   * DataCite knows the service by. Env `SUSHI_PLATFORM`, default `usage-gateway`.
+   */
+  sushiPlatform: string;
+  /**
    * Origins (scheme://host[:port]) allowed to call /graphql and the report
    * routes from a browser (CORS), comma-separated. Env `CORS_ORIGINS`,
    * default none: no CORS headers are sent.
@@ -202,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     machinePatterns: env.MACHINE_PATTERNS,
     popularityWeights: env.POPULARITY_WEIGHTS,
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10000),
+    sushiPlatform: env.SUSHI_PLATFORM || 'usage-gateway',
     corsOrigins: origins(env, 'CORS_ORIGINS'),
   };
 }

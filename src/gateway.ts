@@ -9,7 +9,7 @@ import { buildGatewaySchema } from './graphql/schema';
 import { createApp, type GatewayApp } from './http/app';
 import { startMaintenance } from './maintenance';
 import { loadDemoData } from './demo/load-demo';
-import { mountReports } from './reports/report.routes';
+import { apiRoutes } from './http/api-routes';
 
 export interface RunningGateway {
   url: string;
@@ -61,7 +61,7 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions): P
       }
     }
     const schema = await buildGatewaySchema();
-    const app = await createApp({ schema, services, config, logger, routes: mountReports });
+    const app = await createApp({ schema, services, config, logger, routes: apiRoutes(config) });
     const port = await app.listen(config.port, config.host);
     const stopMaintenance = startMaintenance(services, logger, { retentionDays: config.eventRetentionDays });
     const url = `http://localhost:${port}/graphql`;
