@@ -3,7 +3,7 @@ import { parseCombinedLine } from '../src/logs/combined-log';
 import { parseMdcLine, MDC_COLUMNS } from '../src/logs/mdc-log';
 import { compileUrlRules, matchUrl } from '../src/logs/url-rules';
 import { OccurrenceCounter, lineHash, logEventId } from '../src/logs/log-events';
-import { normalizeDoi } from '../src/logs/log-import';
+import { normalizeDoi } from '../src/catalog/doi';
 import { GatewayError } from '../src/errors/gateway-error';
 import mapping from '../examples/log-mapping.json';
 

@@ -47,6 +47,8 @@ export class DatasetInput {
   @Field(() => [ID], { defaultValue: [] }) themeIds!: string[];
   @Field(() => String, { nullable: true }) licence?: string | null;
   @Field(() => String, { nullable: true }) publisher?: string | null;
+  @Field(() => String, { nullable: true, description: 'DOI (`10.5061/dryad.x1`, `doi:…` or `https://doi.org/…`); stored lower case without prefix; the dataset id in COUNTER SUSHI reports.' })
+  doi?: string | null;
   @Field({ defaultValue: true }) published!: boolean;
   @Field(() => Visibility, { defaultValue: Visibility.PUBLIC }) visibility!: Visibility;
   @Field(() => NonNegativeIntResolver, { defaultValue: 0 }) recordCount!: number;

@@ -10,6 +10,7 @@ import {
 } from './catalog.inputs';
 import type { GatewayContext } from './context';
 import { requireRole } from './guards';
+import { catalogDoi } from '../catalog/doi';
 
 /**
  * Catalog pushes from portals: idempotent upserts by id. Admins only (a
@@ -49,12 +50,13 @@ export class CatalogMutationResolver {
   upsertDatasets(@Arg('datasets', () => [DatasetInput]) items: DatasetInput[], @Ctx() ctx: GatewayContext) {
     requireRole(ctx, 'ADMIN');
     return ctx.services.catalogWriter.datasets(
-      items.map(({ id, description, ownerId, licence, publisher, ...r }) => ({
+      items.map(({ id, description, ownerId, licence, publisher, doi, ...r }) => ({
         _id: id,
         description: description ?? null,
         ownerId: ownerId ?? null,
         licence: licence ?? null,
         publisher: publisher ?? null,
+        doi: catalogDoi(id, doi),
         ...r,
       })),
     );

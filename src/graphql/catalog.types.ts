@@ -84,6 +84,9 @@ export class Dataset {
   @Field(() => String, { nullable: true })
   publisher!: string | null;
 
+  @Field(() => String, { nullable: true, description: 'DOI, lower case without prefix (`10.5061/dryad.x1`).' })
+  doi?: string | null;
+
   @Field()
   published!: boolean;
 

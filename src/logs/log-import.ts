@@ -15,6 +15,7 @@ import type { Caller } from '../auth/caller';
 import type { TrackOutcome } from '../ingest/ingest.service';
 import type { TrackEventInput } from '../domain/tracking';
 import { ResourceType } from '../domain/resources';
+import { normalizeDoi } from '../catalog/doi';
 import { parseCombinedLine, type ParseResult } from './combined-log';
 import { isMdcComment, parseMdcLine } from './mdc-log';
 import { matchUrl, type CompiledRule } from './url-rules';
@@ -54,13 +55,6 @@ export interface LogImportSummary {
 
 const EXAMPLES_PER_REASON = 5;
 
-/** `doi:10.1/X`, `https://doi.org/10.1/x` → `10.1/x` (DOIs are case-insensitive). */
-export function normalizeDoi(doi: string): string {
-  return doi
-    .trim()
-    .replace(/^(?:https?:\/\/(?:dx\.)?doi\.org\/|doi:)/i, '')
-    .toLowerCase();
-}
 
 /** Opens a file as a stream of text, gunzipping when it starts with the gzip magic number. */
 function openText(path: string, onBytes: (n: number) => void): NodeJS.ReadableStream {

@@ -45,6 +45,8 @@ export interface DatasetDoc {
   themeIds: string[];
   licence?: string | null;
   publisher?: string | null;
+  /** DOI, normalised (`10.5061/dryad.x1`, lower case, no `doi:` or resolver prefix): the dataset's id in COUNTER reports. */
+  doi?: string | null;
   published: boolean;
   visibility: Visibility;
   recordCount: number;

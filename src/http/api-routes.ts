@@ -1,0 +1,26 @@
+/**
+ * Every HTTP endpoint under /api, mounted before GraphQL: the usage
+ * reports (CSV), COUNTER SUSHI, the raw event export and the usage table.
+ */
+import type express from 'express';
+import type { GatewayConfig } from '../config';
+import type { Services } from '../services';
+import type { Caller } from '../auth/caller';
+import { mountReports } from '../reports/report.routes';
+import { mountSushi } from '../sushi/sushi.routes';
+import { SushiService } from '../sushi/sushi.service';
+import { SushiRepository } from '../store/sushi.repository';
+import { mountEventExport } from '../events/event-export.routes';
+import { EventExportService } from '../events/event-export.service';
+import { EventExportRepository } from '../store/event-export.repository';
+
+type Deps = { services: Services; resolveCaller: (req: express.Request) => Promise<Caller | 'invalid'> };
+
+export function apiRoutes(config: GatewayConfig): (app: express.Express, deps: Deps) => void {
+  return (app, deps) => {
+    mountReports(app, deps);
+    const sushi = new SushiService(new SushiRepository(deps.services.store), { platform: config.sushiPlatform, createdBy: config.sushiPlatform });
+    mountSushi(app, { sushi, resolveCaller: deps.resolveCaller, platform: config.sushiPlatform });
+    mountEventExport(app, { events: new EventExportService(new EventExportRepository(deps.services.store)), resolveCaller: deps.resolveCaller });
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * Reads stored events for the raw export, a window of days at a time,
+ * through the event log's day indexes (event-log.repository.ts): one
+ * `_id`-range cursor over the index documents of the days, then one `$in`
+ * read per index document. Memory holds one flush's events, whatever the
+ * window: the export streams. Order: by day, then by arrival (flush).
+ */
+import type { Document } from 'mongodb';
+import type { LoggedEvent } from '../domain/logged-event';
+import type { Store } from './store';
+import { EventLogRepository, INDEX_PREFIX, type DayIndexDoc } from './event-log.repository';
+
+export class EventExportRepository {
+  private readonly log: EventLogRepository;
+
+  constructor(private readonly store: Store) {
+    this.log = new EventLogRepository(store);
+  }
+
+  /** Events whose UTC day is in [fromDay, toDay] (null = open), each once. */
+  async *events(fromDay: string | null, toDay: string | null, signal?: AbortSignal): AsyncGenerator<LoggedEvent> {
+    const cursor = this.store.eventLog
+      .find({ _id: { $gte: `${INDEX_PREFIX}${fromDay ?? ''}`, $lt: toDay ? `${INDEX_PREFIX}${toDay}}` : '~i}' } } as Document)
+      .sort({ _id: 1 })
+      .batchSize(20);
+    try {
+      for await (const doc of cursor) {
+        signal?.throwIfAborted();
+        const idx = doc as unknown as DayIndexDoc;
+        const events = await this.log.events(idx.keys);
+        // An index may also list the next day's first seconds (double-click
+        // context): an event is exported with its own day only.
+        for (const e of events) if (e.day === idx.day) yield e;
+      }
+    } finally {
+      await cursor.close().catch(() => undefined);
+    }
+  }
+}

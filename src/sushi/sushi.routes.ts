@@ -1,0 +1,88 @@
+/**
+ * COUNTER research-data SUSHI endpoints (CoP-RD §11: `GET /status`, `GET
+ * /reports`, `GET /reports/{id}`) under /api/sushi. ADMIN or USER key; a
+ * USER's report holds the datasets they may see (docs/formats.md).
+ */
+import express from 'express';
+import { callerOf, queryParam, sendKnownError, wants, type ResolveCaller } from '../http/route-helpers';
+import { ErrorCode } from '../errors/error-codes';
+import { GatewayError } from '../errors/gateway-error';
+import { assertCanReport } from '../reports/report.service';
+import { DSR_RELEASE, DSR_REPORT_ID, dsrToTsv } from './dsr-report';
+import type { SushiService } from './sushi.service';
+
+export function mountSushi(app: express.Express, deps: { sushi: SushiService; resolveCaller: ResolveCaller; platform: string }): void {
+  const router = express.Router();
+  router.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+
+  router.get('/status', async (req, res, next) => {
+    try {
+      assertCanReport(await callerOf(req, deps.resolveCaller));
+      res.json({
+        description: `COUNTER research data usage reports (CoP-RD, release rd1) of ${deps.platform}`,
+        serviceactive: true,
+        registryurl: '',
+        note: 'Dataset report (DSR) only; months are UTC.',
+        alerts: [],
+      });
+    } catch (err) {
+      if (!sendKnownError(res, err)) next(err);
+    }
+  });
+
+  router.get('/reports', async (req, res, next) => {
+    try {
+      assertCanReport(await callerOf(req, deps.resolveCaller));
+      res.json([
+        {
+          'report-name': 'dataset report',
+          'report-id': DSR_REPORT_ID,
+          release: DSR_RELEASE,
+          'report-description': 'Usage by month and dataset (COUNTER Code of Practice for Research Data)',
+          path: '/api/sushi/reports/dsr',
+        },
+      ]);
+    } catch (err) {
+      if (!sendKnownError(res, err)) next(err);
+    }
+  });
+
+  router.get('/reports/:id', async (req, res, next) => {
+    try {
+      const caller = await callerOf(req, deps.resolveCaller);
+      assertCanReport(caller);
+      if (String(req.params.id).toLowerCase() !== 'dsr') {
+        throw new GatewayError(ErrorCode.NOT_FOUND, `no report "${String(req.params.id)}": this service has DSR`);
+      }
+      const tsv = wants(req, 'tsv', 'text/tab-separated-values');
+      const format = queryParam(req, 'format');
+      if (format !== undefined && !/^(json|tsv)$/i.test(format)) throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'format must be json or tsv');
+      const report = await deps.sushi.dsr(caller, {
+        beginDate: queryParam(req, 'begin_date'),
+        endDate: queryParam(req, 'end_date'),
+        portal: queryParam(req, 'portal') || null,
+        datasetId: queryParam(req, 'dataset_id') || null,
+      });
+      if (tsv) {
+        const period = (report['report-header'] as { 'reporting-period': { 'begin-date': string; 'end-date': string } })['reporting-period'];
+        res.set({
+          'Content-Type': 'text/tab-separated-values; charset=utf-8',
+          'Content-Disposition': `attachment; filename="DSR-${period['begin-date']}-${period['end-date']}.tsv"`,
+        });
+        res.send(dsrToTsv(report));
+      } else {
+        res.json(report);
+      }
+    } catch (err) {
+      if (!sendKnownError(res, err)) next(err);
+    }
+  });
+
+  router.use((req, res) => {
+    res.status(404).json({ error: { code: ErrorCode.NOT_FOUND, message: `nothing at ${req.method} ${req.baseUrl}${req.path}` } });
+  });
+  app.use('/api/sushi', router);
+}
