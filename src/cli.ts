@@ -5,6 +5,9 @@
  *   usage-gateway bootstrap-admin [--id admin] [--name Admin] [--email e] [--label l] [--force]
  *   usage-gateway issue-key --user <id> [--label l] [--automated]
  *   usage-gateway revoke-key --prefix <prefix>
+ *   usage-gateway import-logs --mapping rules.json [--portal p] FILE...   (src/logs/log-cli.ts)
+ *   usage-gateway export-events [--since d] [--until d] [--format jsonl|csv]
+ *   usage-gateway import-events FILE.jsonl...
  *
  * They connect like the gateway does (src/config.ts): to MONGODB_URI /
  * MONGODB_DB, or, without MONGODB_URI, to the embedded FerretDB in DATA_DIR
@@ -22,6 +25,7 @@ import { connectStore, ensureIndexes, type Store } from './store/store';
 import { AuthRepository } from './store/auth.repository';
 import { UserAdminService } from './auth/user-admin.service';
 import { GatewayError } from './errors/gateway-error';
+import { registerFormatCommands } from './logs/log-cli';
 
 /** Where the CLI reads its environment and writes its output (tests pass their own). */
 export interface CliIo {
@@ -180,6 +184,11 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .action(async (o: { prefix: string }) => {
       code = await revokeKeyCommand(o, io);
     });
+
+  // import-logs, export-events, import-events (src/logs/log-cli.ts)
+  registerFormatCommands(program, io, connect, (c) => {
+    code = c;
+  });
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -63,6 +63,7 @@ export interface LogEventInput {
   userAgent: string | null;
   ipAddress: string | null;
   sessionId: string | null;
+  userCookie: string | null;
   httpStatus: number | null;
   bytes: number;
   url: string;
@@ -82,6 +83,7 @@ export function toLogEvent(
     userAgent: line.userAgent,
     ipAddress: line.ip,
     sessionId: line.sessionId ?? null,
+    userCookie: line.userCookie ?? null,
     // Unknown status (`-`): the request never completed; ingestion keeps 200/304 only.
     httpStatus: line.status,
     bytes: line.bytes,
