@@ -9,6 +9,8 @@ import { IngestService } from './ingest/ingest.service';
 import { createTrafficClassifier, parsePatternList } from './counting/classify';
 import { ReportRepository } from './store/report.repository';
 import { ReportService } from './reports/report.service';
+import { UsageTableService } from './reports/usage-table.service';
+import { UsageTableRepository } from './store/usage-table.repository';
 import { UserAdminService } from './auth/user-admin.service';
 import { DashboardRepository } from './store/dashboard.repository';
 import { DashboardService, popularityWeightsFrom } from './dashboard/dashboard.service';
@@ -27,6 +29,8 @@ export interface Services {
   reuses: ReuseService;
   /** Usage reports (CSV endpoints and GraphQL). */
   reports: ReportService;
+  /** The long usage table for BI tools (CSV and GraphQL). */
+  usageTable: UsageTableService;
   /** Users and API keys (admin mutations, CLI). */
   userAdmin: UserAdminService;
 }
@@ -59,6 +63,7 @@ export function createServices(store: Store, config: GatewayConfig): Services {
     dashboard: new DashboardService(dashboardRepo, popularityWeights),
     reuses: new ReuseService(dashboardRepo, catalogWriter),
     reports: new ReportService(new ReportRepository(store)),
+    usageTable: new UsageTableService(new ReportRepository(store), new UsageTableRepository(store)),
     userAdmin: new UserAdminService(store, auth),
   };
 }

@@ -13,6 +13,7 @@ import { ReportResolver } from './report.resolver';
 import { DashboardResolver } from './dashboard.resolver';
 import { DatasetUsageResolver } from './dataset-usage.resolver';
 import { ReuseResolver } from './reuse.resolver';
+import { UsageTableResolver } from './usage-table.resolver';
 
 /** Every resolver class of the API; the SDL in schema/ is generated from these. */
 export const RESOLVERS = [
@@ -30,6 +31,7 @@ export const RESOLVERS = [
   ReuseResolver,
   AdminResolver,
   ReportResolver,
+  UsageTableResolver,
 ] as const;
 
 export function buildGatewaySchema(): Promise<GraphQLSchema> {

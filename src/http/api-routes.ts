@@ -7,6 +7,7 @@ import type { GatewayConfig } from '../config';
 import type { Services } from '../services';
 import type { Caller } from '../auth/caller';
 import { mountReports } from '../reports/report.routes';
+import { mountUsageTable } from '../reports/usage-table.routes';
 import { mountSushi } from '../sushi/sushi.routes';
 import { SushiService } from '../sushi/sushi.service';
 import { SushiRepository } from '../store/sushi.repository';
@@ -18,6 +19,8 @@ type Deps = { services: Services; resolveCaller: (req: express.Request) => Promi
 
 export function apiRoutes(config: GatewayConfig): (app: express.Express, deps: Deps) => void {
   return (app, deps) => {
+    // Before mountReports: its router answers 404 for any other /api/reports path.
+    mountUsageTable(app, { usageTable: deps.services.usageTable, resolveCaller: deps.resolveCaller });
     mountReports(app, deps);
     const sushi = new SushiService(new SushiRepository(deps.services.store), { platform: config.sushiPlatform, createdBy: config.sushiPlatform });
     mountSushi(app, { sushi, resolveCaller: deps.resolveCaller, platform: config.sushiPlatform });
