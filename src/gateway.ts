@@ -39,6 +39,11 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions): P
     embedded = await startEmbeddedDatabase({ dataDir: path.join(config.dataDir, 'ferretdb') });
     uri = embedded.uri;
     logger.info({ uri, dataDir: config.dataDir }, 'embedded FerretDB started');
+    // Supervised: restarted with back-off when it dies; /ready is 503 and
+    // requests get DATABASE_UNAVAILABLE at once meanwhile.
+    embedded.events.on('down', (e: unknown) => logger.error(e, 'embedded FerretDB died; restarting'));
+    embedded.events.on('failed', (err: unknown) => logger.error({ err }, 'embedded FerretDB restart failed; retrying'));
+    embedded.events.on('up', (e: unknown) => logger.warn(e, 'embedded FerretDB restarted'));
   }
   let store: Store | null = null;
   try {
@@ -61,7 +66,7 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions): P
       }
     }
     const schema = await buildGatewaySchema();
-    const app = await createApp({ schema, services, config, logger, routes: apiRoutes(config) });
+    const app = await createApp({ schema, services, config, logger, routes: apiRoutes(config), databaseUp: embedded ? () => embedded!.up : undefined });
     const port = await app.listen(config.port, config.host);
     const stopMaintenance = startMaintenance(services, logger, { retentionDays: config.eventRetentionDays });
     const url = `http://localhost:${port}/graphql`;

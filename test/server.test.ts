@@ -11,7 +11,7 @@ describe('HTTP server', () => {
   let t: TestGateway;
   let admin: string;
   beforeAll(async () => {
-    t = await startTestGateway({ env: { MAX_BODY_BYTES: '20000', MAX_QUERY_DEPTH: '6' } });
+    t = await startTestGateway({ env: { MAX_BODY_BYTES: '20000', MAX_QUERY_DEPTH: '6', METRICS_TOKEN: 'test-metrics' } });
     await loadSmallCatalog(t);
     admin = await t.keyFor('root', 'ADMIN');
   });
@@ -21,7 +21,7 @@ describe('HTTP server', () => {
     expect(await (await fetch(`${t.baseUrl}/health`)).json()).toEqual({ status: 'ok' });
     expect(await (await fetch(`${t.baseUrl}/ready`)).json()).toEqual({ status: 'ready' });
     await t.gql(`{ portals { id } }`);
-    const metrics = await (await fetch(`${t.baseUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${t.baseUrl}/metrics`, { headers: { authorization: 'Bearer test-metrics' } })).text();
     expect(metrics).toContain('usage_gateway_graphql_duration_seconds_bucket');
     expect(metrics).toContain('process_cpu_user_seconds_total');
   });

@@ -16,6 +16,30 @@ export const ErrorCode = {
   DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** The operation's cost (src/graphql/cost.ts) exceeds MAX_QUERY_COST. HTTP 400. */
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  /** The request ran past REQUEST_TIMEOUT_MS; its remaining work was not started. HTTP 504. */
+  REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
+  /** A rate limit or an event / registration budget is exhausted. HTTP 429 with Retry-After. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** The Authorization or X-API-Key header is not `Bearer <key>` / `<key>`. HTTP 401. */
+  INVALID_AUTHORIZATION: 'INVALID_AUTHORIZATION',
+  /** Malformed HTTP request (bad JSON, bad parameters of the transport). HTTP 400. */
+  BAD_REQUEST: 'BAD_REQUEST',
+  /** Unsupported charset or Content-Encoding. HTTP 415. */
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  /** An automatic persisted query whose sha256Hash does not match its query. HTTP 400. */
+  PERSISTED_QUERY_HASH_MISMATCH: 'PERSISTED_QUERY_HASH_MISMATCH',
+  /** Request line or headers too large. HTTP 431. */
+  HEADERS_TOO_LARGE: 'HEADERS_TOO_LARGE',
+  /** More items than MAX_CATALOG_BATCH in one catalog upsert. */
+  BATCH_TOO_LARGE: 'BATCH_TOO_LARGE',
+  /** An id outside the shared id alphabet (src/domain/ids.ts). */
+  INVALID_ID: 'INVALID_ID',
+  /** A text, number, URL or date outside its accepted range. */
+  VALUE_OUT_OF_RANGE: 'VALUE_OUT_OF_RANGE',
+  /** Collection parents that would form a cycle. */
+  COLLECTION_CYCLE: 'COLLECTION_CYCLE',
 } as const;
 
 export type ErrorCodeName = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -21,18 +21,21 @@ export class CatalogMutationResolver {
   @Mutation(() => UpsertPayload)
   upsertPortals(@Arg('portals', () => [PortalInput]) items: PortalInput[], @Ctx() ctx: GatewayContext) {
     requireRole(ctx, 'ADMIN');
+    ctx.limits?.catalogBatch(items.length);
     return ctx.services.catalogWriter.portals(items.map(({ id, url, ...r }) => ({ _id: id, url: url ? url.toString() : null, ...r })));
   }
 
   @Mutation(() => UpsertPayload)
   upsertThemes(@Arg('themes', () => [ThemeInput]) items: ThemeInput[], @Ctx() ctx: GatewayContext) {
     requireRole(ctx, 'ADMIN');
+    ctx.limits?.catalogBatch(items.length);
     return ctx.services.catalogWriter.themes(items.map(({ id, ...r }) => ({ _id: id, ...r })));
   }
 
   @Mutation(() => UpsertPayload)
   upsertSpaces(@Arg('spaces', () => [SpaceInput]) items: SpaceInput[], @Ctx() ctx: GatewayContext) {
     requireRole(ctx, 'ADMIN');
+    ctx.limits?.catalogBatch(items.length);
     return ctx.services.catalogWriter.spaces(
       items.map(({ id, description, ...r }) => ({ _id: id, description: description ?? null, ...r })),
     );
@@ -41,6 +44,7 @@ export class CatalogMutationResolver {
   @Mutation(() => UpsertPayload)
   upsertCollections(@Arg('collections', () => [CollectionInput]) items: CollectionInput[], @Ctx() ctx: GatewayContext) {
     requireRole(ctx, 'ADMIN');
+    ctx.limits?.catalogBatch(items.length);
     return ctx.services.catalogWriter.collections(
       items.map(({ id, description, ownerId, ...r }) => ({ _id: id, description: description ?? null, ownerId: ownerId ?? null, ...r })),
     );
@@ -49,6 +53,7 @@ export class CatalogMutationResolver {
   @Mutation(() => UpsertPayload)
   upsertDatasets(@Arg('datasets', () => [DatasetInput]) items: DatasetInput[], @Ctx() ctx: GatewayContext) {
     requireRole(ctx, 'ADMIN');
+    ctx.limits?.catalogBatch(items.length);
     return ctx.services.catalogWriter.datasets(
       items.map(({ id, description, ownerId, licence, publisher, doi, ...r }) => ({
         _id: id,
@@ -65,6 +70,7 @@ export class CatalogMutationResolver {
   @Mutation(() => UpsertPayload)
   upsertFiles(@Arg('files', () => [FileInput]) items: FileInput[], @Ctx() ctx: GatewayContext) {
     requireRole(ctx, 'ADMIN');
+    ctx.limits?.catalogBatch(items.length);
     return ctx.services.catalogWriter.files(
       items.map(({ id, contentType, ownerId, ...r }) => ({ _id: id, contentType: contentType ?? null, ownerId: ownerId ?? null, ...r })),
     );

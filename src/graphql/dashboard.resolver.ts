@@ -1,6 +1,7 @@
 import { Args, Ctx, Query, Resolver } from 'type-graphql';
 import { DataDashboard, DataDashboardArgs } from './dashboard.types';
 import type { GatewayContext } from './context';
+import { checkDateRange } from './date-range';
 import type { DataDashboard as DataDashboardResult } from '../dashboard/dashboard.service';
 
 @Resolver(() => DataDashboard)
@@ -16,6 +17,7 @@ export class DashboardResolver {
     @Args() { visibility, portalId, from, to, histogramBuckets }: DataDashboardArgs,
     @Ctx() ctx: GatewayContext,
   ): Promise<DataDashboardResult> {
+    checkDateRange({ from, to });
     return ctx.services.dashboard.dashboard(
       ctx.caller,
       { visibility, portalId: portalId ?? null, from: from ?? null, to: to ?? null, histogramBuckets },

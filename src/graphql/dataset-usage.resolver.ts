@@ -5,6 +5,7 @@ import { ReuseConnection } from './reuse.types';
 import { PageArgs } from './dataset.resolver';
 import { type ConnectionShape, connectionFromArray } from './connection';
 import type { GatewayContext } from './context';
+import { checkDateRange } from './date-range';
 import type { DatasetDoc } from '../store/documents';
 import type { ReuseDoc } from '../store/documents-ingest';
 import type { PopularityScore as PopularityScoreResult } from '../dashboard/dashboard';
@@ -25,6 +26,7 @@ export class DatasetUsageResolver {
     @Args() { scope, from, to }: PopularityArgs,
     @Ctx() ctx: GatewayContext,
   ): Promise<PopularityScoreResult | null> {
+    checkDateRange({ from, to });
     return ctx.services.dashboard.popularity(ctx.caller, d, scope, from ?? null, to ?? null, ctx.loaders.memo);
   }
 
@@ -44,6 +46,7 @@ export class DatasetUsageResolver {
     @Args() { from, to, granularity }: UsageSeriesArgs,
     @Ctx() ctx: GatewayContext,
   ): Promise<UsageSeriesResult> {
+    checkDateRange({ from, to });
     return ctx.services.dashboard.usageSeries(d._id, from, to, granularity, ctx.loaders.memo);
   }
 }

@@ -26,6 +26,7 @@ export class ReuseResolver {
   })
   registerReuse(@Arg('input', () => RegisterReuseInput) input: RegisterReuseInput, @Ctx() ctx: GatewayContext): Promise<ReuseDoc> {
     requireRole(ctx, 'ADMIN', 'USER');
+    ctx.limits?.reuseRegistration(ctx.caller);
     return ctx.services.reuses.register(ctx.caller, { ...input, url: input.url.toString() });
   }
 

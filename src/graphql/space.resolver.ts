@@ -6,6 +6,10 @@ import { PageArgs } from './dataset.resolver';
 import type { GatewayContext } from './context';
 import type { PortalDoc, SpaceDoc, ThemeDoc } from '../store/documents';
 import { canSeeDataset } from '../auth/visibility';
+import { isAdmin } from '../auth/caller';
+import { requireRole } from './guards';
+import { ErrorCode } from '../errors/error-codes';
+import { GatewayError } from '../errors/gateway-error';
 
 @Resolver(() => Space)
 export class SpaceResolver {
@@ -61,8 +65,15 @@ export class ThemeResolver {
 
 @Resolver(() => User)
 export class UserResolver {
-  @Query(() => User, { nullable: true })
+  @Query(() => User, {
+    nullable: true,
+    description: 'A user by id: admins any user, other keys only themselves (FORBIDDEN otherwise; UNAUTHENTICATED without a key).',
+  })
   user(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext) {
+    requireRole(ctx, 'ADMIN', 'USER', 'TRACKER');
+    if (!isAdmin(ctx.caller) && !(ctx.caller.kind === 'user' && ctx.caller.userId === id)) {
+      throw new GatewayError(ErrorCode.FORBIDDEN, 'only admins may look up other users');
+    }
     return ctx.loaders.user.load(id);
   }
 }

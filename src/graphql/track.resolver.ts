@@ -64,6 +64,7 @@ export class TrackResolver {
   })
   async trackAccess(@Arg('input', () => TrackAccessInput) input: TrackAccessInput, @Ctx() ctx: GatewayContext): Promise<TrackOutcome> {
     requireRole(ctx, 'TRACKER', 'ADMIN', 'USER');
+    ctx.limits?.trackEvents(ctx.caller, 1);
     const [outcome] = await ctx.services.ingest.track([input], ctx.caller);
     if (outcome.error) throw new GatewayError(outcome.error.code, outcome.error.message);
     return outcome;
@@ -77,6 +78,8 @@ export class TrackResolver {
     @Ctx() ctx: GatewayContext,
   ): Promise<TrackAccessesPayload> {
     requireRole(ctx, 'TRACKER', 'ADMIN', 'USER');
+    // The budget counts events, not requests (TRACK_EVENTS_PER_MINUTE*).
+    ctx.limits?.trackEvents(ctx.caller, inputs.length);
     const results = await ctx.services.ingest.track(inputs, ctx.caller);
     return {
       recorded: results.filter((r) => r.status === 'RECORDED').length,

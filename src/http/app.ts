@@ -5,17 +5,37 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config';
 import type { Services } from '../services';
 import type { GatewayContext } from '../graphql/context';
 import { createLoaders } from '../loaders/create-loaders';
-import { apiKeyFromHeaders } from '../auth/api-keys';
+import { credentialsFromHeaders } from '../auth/api-keys';
 import { ANONYMOUS, type Caller } from '../auth/caller';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
 import { createMetrics, metricsPlugin, type GatewayMetrics } from './metrics';
+import { costLimitPlugin } from '../graphql/cost';
+import { requestBudgetPlugin, requestSignal } from '../graphql/request-budget';
+import { GatewayLimits, authFailureLimit, requestRateLimit } from './rate-limits';
+import {
+  KNOWN_CODES,
+  databaseGate,
+  databaseStatusPlugin,
+  databaseUnavailable,
+  errorHandler,
+  isDatabaseUnavailable,
+  jsonClientErrors,
+  maskError,
+  metricsAuth,
+  notFound,
+  routeLabel,
+  securityHeaders,
+  strictCredentials,
+} from './security';
+
+export { maskError };
 import { mountWeb } from './web.routes';
 import { corsMiddleware } from './cors';
 
@@ -36,43 +56,18 @@ export interface AppOptions {
   logger: Logger;
   /** Extra routes (reports) mounted before the GraphQL endpoint. */
   routes?: (app: express.Express, deps: { services: Services; resolveCaller: (req: express.Request) => Promise<Caller | 'invalid'> }) => void;
-}
-
-const KNOWN_CODES = new Set<string>([
-  ...Object.values(ErrorCode),
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_USER_INPUT',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-  'BAD_REQUEST',
-]);
-
-/**
- * Errors without a code we chose are internal: their message may carry
- * database details, so the client gets a generic message and the log gets
- * the real one.
- */
-export function maskError(logger: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const code = String(formatted.extensions?.code ?? '');
-    if (KNOWN_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
-    logger.error({ err: error, path: formatted.path }, 'internal error in GraphQL request');
-    return {
-      message: 'Internal server error',
-      path: formatted.path,
-      locations: formatted.locations,
-      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
-    };
-  };
+  /** False while the embedded database is down and being restarted: requests get 503 at once. */
+  databaseUp?: () => boolean;
 }
 
 export async function createApp(opts: AppOptions): Promise<GatewayApp> {
   const { services, config, logger } = opts;
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
   const server = http.createServer(app);
+  jsonClientErrors(server);
+  const limits = new GatewayLimits(config);
   const metrics = createMetrics();
   const sockets = new Set<import('node:net').Socket>();
   server.on('connection', (s) => {
@@ -83,20 +78,20 @@ export async function createApp(opts: AppOptions): Promise<GatewayApp> {
   const armor = new ApolloArmor({
     maxDepth: { n: config.maxQueryDepth },
     maxAliases: { n: config.maxAliases },
-    // The cost rule multiplies by literal `first` sizes and weighs fields by
-    // depth. A factor of 1.2 (instead of 1.5) keeps legitimate usage trees
-    // (20 collections × 10 datasets × 10 files with stats and parents costs
-    // ~84,000) well inside the default limit.
-    costLimit: { maxCost: config.maxQueryCost, depthCostFactor: 1.2 },
-    maxTokens: { n: 20000 },
+    // Cost: src/graphql/cost.ts (reads variables and defaults, weighs heavy
+    // fields). Tokens: the parser's own limit (parseOptions below), so that
+    // an over-long document is a 400 GRAPHQL_PARSE_FAILED like any syntax error.
+    costLimit: { enabled: false },
+    maxTokens: { enabled: false },
   });
   const protection = armor.protect();
 
   const apollo = new ApolloServer<GatewayContext>({
     schema: opts.schema,
     // Our own GraphiQL (web.routes.ts) replaces the landing page, which loads Apollo Sandbox from a CDN.
-    plugins: [...protection.plugins, ApolloServerPluginDrainHttpServer({ httpServer: server }), metricsPlugin(metrics), ApolloServerPluginLandingPageDisabled()],
+    plugins: [...protection.plugins, ApolloServerPluginDrainHttpServer({ httpServer: server }), metricsPlugin(metrics, config.metricsOperations, KNOWN_CODES), costLimitPlugin(opts.schema, config.maxQueryCost), requestBudgetPlugin(), databaseStatusPlugin(), ApolloServerPluginLandingPageDisabled()],
     validationRules: protection.validationRules,
+    parseOptions: { maxTokens: config.maxQueryTokens },
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     formatError: maskError(logger),
@@ -109,16 +104,22 @@ export async function createApp(opts: AppOptions): Promise<GatewayApp> {
   await apollo.start();
 
   const resolveCaller = async (req: express.Request): Promise<Caller | 'invalid'> => {
-    const key = apiKeyFromHeaders(req.headers);
-    if (!key) return ANONYMOUS;
-    return (await services.auth.callerForKey(key)) ?? 'invalid';
+    const credentials = credentialsFromHeaders(req.headers);
+    if (credentials.kind === 'none') return ANONYMOUS;
+    if (credentials.kind === 'malformed') return 'invalid'; // strictCredentials() answers first
+    try {
+      return (await services.auth.callerForKey(credentials.key)) ?? 'invalid';
+    } catch (err) {
+      if (isDatabaseUnavailable(err)) throw databaseUnavailable();
+      throw err;
+    }
   };
 
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      const route = req.route?.path ?? (req.path.startsWith('/api/reports') ? '/api/reports' : req.path);
-      metrics.httpRequests.inc({ method: req.method, route: String(route), status: String(res.statusCode) });
+      const method = /^(GET|POST|HEAD|OPTIONS|PUT|DELETE|PATCH)$/.test(req.method) ? req.method : 'other';
+      metrics.httpRequests.inc({ method, route: routeLabel(req, res), status: String(res.statusCode) });
       logger.info(
         { method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
         'request',
@@ -127,10 +128,16 @@ export async function createApp(opts: AppOptions): Promise<GatewayApp> {
     next();
   });
 
+  app.use(securityHeaders());
+
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/ready', async (_req, res) => {
+    if (opts.databaseUp && !opts.databaseUp()) {
+      res.status(503).json({ status: 'unavailable', reason: 'database restarting' });
+      return;
+    }
     try {
       await services.store.db.command({ ping: 1 });
       res.json({ status: 'ready' });
@@ -138,13 +145,16 @@ export async function createApp(opts: AppOptions): Promise<GatewayApp> {
       res.status(503).json({ status: 'unavailable', reason: 'database unreachable' });
     }
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', metricsAuth(config.metricsToken), async (_req, res) => {
     res.set('Content-Type', metrics.registry.contentType);
     res.send(await metrics.registry.metrics());
   });
 
   const cors = corsMiddleware(config.corsOrigins);
   if (cors) app.use(['/graphql', '/api/reports'], cors);
+  // Order: outage first (no database work), then key guessing, request
+  // rates, and malformed credentials (401, counted as a failed authentication).
+  app.use(['/graphql', '/api'], databaseGate(opts.databaseUp), authFailureLimit(config), requestRateLimit(config), strictCredentials());
   opts.routes?.(app, { services, resolveCaller });
   mountWeb(app);
 
@@ -152,28 +162,22 @@ export async function createApp(opts: AppOptions): Promise<GatewayApp> {
     '/graphql',
     express.json({ limit: config.maxBodyBytes }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
+      context: async ({ req, res }) => {
         const caller = await resolveCaller(req);
         if (caller === 'invalid') {
           throw new GatewayError(ErrorCode.UNAUTHENTICATED, 'unknown or revoked API key', { http: { status: 401 } });
         }
-        return { caller, loaders: createLoaders(services.store), services };
+        const { signal, dispose } = requestSignal(req, res, config.requestTimeoutMs);
+        res.once('finish', dispose);
+        res.once('close', dispose);
+        return { caller, loaders: createLoaders(services.store), services, signal, limits };
       },
     }),
   );
 
-  // Body parser errors (too large, bad JSON) get a stable code too.
-  app.use((err: Error & { type?: string; status?: number }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
-    if (res.headersSent) return next(err);
-    if (err.type === 'entity.too.large') {
-      return res.status(413).json({ errors: [{ message: `request body larger than ${config.maxBodyBytes} bytes`, extensions: { code: ErrorCode.PAYLOAD_TOO_LARGE } }] });
-    }
-    if (err.type === 'entity.parse.failed') {
-      return res.status(400).json({ errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
-    }
-    logger.error({ err }, 'unhandled HTTP error');
-    return res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] });
-  });
+  // Every client error is a coded JSON 4xx; unknown routes a JSON 404.
+  app.use(notFound());
+  app.use(errorHandler(logger, config));
 
   let stopped = false;
   return {

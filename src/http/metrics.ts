@@ -1,5 +1,6 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ApolloServerPlugin } from '@apollo/server';
+import { Kind, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 
 /** Prometheus metrics of one gateway instance (one registry per app, no globals). */
 export interface GatewayMetrics {
@@ -43,16 +44,38 @@ export function createMetrics(): GatewayMetrics {
   };
 }
 
-/** Apollo plugin timing operations and counting errors by code. */
-export function metricsPlugin(metrics: GatewayMetrics): ApolloServerPlugin {
+/**
+ * The `operation` label, from a bounded set: the operation name when the
+ * operator listed it (METRICS_OPERATIONS), else `field:<first root field>`
+ * (a schema field), else `other`. Never the client's free text.
+ */
+export function operationLabel(
+  operationName: string | null | undefined,
+  operation: OperationDefinitionNode | undefined,
+  schema: GraphQLSchema,
+  known: ReadonlySet<string>,
+): string {
+  if (operationName && known.has(operationName)) return operationName;
+  const first = operation?.selectionSet.selections.find((s) => s.kind === Kind.FIELD);
+  const root =
+    operation?.operation === 'mutation' ? schema.getMutationType() : operation?.operation === 'query' ? schema.getQueryType() : null;
+  if (first && first.kind === Kind.FIELD && root?.getFields()[first.name.value]) return `field:${first.name.value}`;
+  return 'other';
+}
+
+/** Apollo plugin timing operations and counting errors by code (labels bounded: see {@link operationLabel}). */
+export function metricsPlugin(metrics: GatewayMetrics, knownOperations: readonly string[] = [], knownCodes?: ReadonlySet<string>): ApolloServerPlugin {
+  const known = new Set(knownOperations);
   return {
     async requestDidStart() {
       const end = metrics.graphqlDuration.startTimer();
       return {
         async willSendResponse(rc) {
-          end({ operation: rc.operationName ?? 'anonymous', type: rc.operation?.operation ?? 'unknown' });
+          const type = rc.operation?.operation ?? 'unknown';
+          end({ operation: operationLabel(rc.operationName, rc.operation, rc.schema, known), type });
           for (const e of rc.errors ?? []) {
-            metrics.graphqlErrors.inc({ code: String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
+            const code = String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+            metrics.graphqlErrors.inc({ code: !knownCodes || knownCodes.has(code) ? code : 'other' });
           }
         },
       };

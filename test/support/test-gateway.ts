@@ -41,6 +41,14 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
+    // Rate limits and event budgets are off in tests unless a test sets them
+    // (test/security/*): functional tests send bursts from one address.
+    RATE_LIMIT_PER_KEY: '0',
+    RATE_LIMIT_ANONYMOUS: '0',
+    AUTH_FAILURE_LIMIT: '0',
+    TRACK_EVENTS_PER_MINUTE_USER: '0',
+    TRACK_EVENTS_PER_MINUTE: '0',
+    REUSE_REGISTRATIONS_PER_HOUR: '0',
     ...opts.env,
   });
   const gw = await startGateway(config, { logger: pino({ level: 'silent' }), monitorCommands: opts.monitorCommands });

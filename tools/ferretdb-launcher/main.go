@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -21,7 +22,8 @@ import (
 )
 
 func main() {
-	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on (loopback by default)")
+	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on (loopback by default); ignored with -unix")
+	unixSocket := flag.String("unix", "", "Unix domain socket path to listen on instead of TCP; keep it in a 0700 directory: FerretDB's SQLite backend has no authentication, so whoever can reach the listener can read every collection")
 	dataDir := flag.String("data-dir", ".data/ferretdb", "directory holding the SQLite database files")
 	logLevel := flag.String("log-level", "warn", "log level: debug, info, warn or error")
 	parentPipe := flag.Bool("exit-on-stdin-eof", false, "exit when stdin closes: the parent process holds it open, so EOF means the parent died")
@@ -50,8 +52,22 @@ func main() {
 		os.Exit(1)
 	}
 
+	listener := ferretdb.ListenerConfig{TCP: *listen}
+	if *unixSocket != "" {
+		sock, err := filepath.Abs(*unixSocket)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "ferretdb-launcher: %v\n", err)
+			os.Exit(1)
+		}
+		// A socket left by a killed process would make the listener fail.
+		if st, err := os.Lstat(sock); err == nil && st.Mode()&os.ModeSocket != 0 {
+			_ = os.Remove(sock)
+		}
+		listener = ferretdb.ListenerConfig{Unix: sock}
+	}
+
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
+		Listener:  listener,
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + abs + "/?_pragma=synchronous(" + *synchronous + ")",
 		Logger:    logger,
@@ -75,7 +91,12 @@ func main() {
 
 	// Printed once the listener is up so a parent process can wait for it.
 	go func() {
-		fmt.Fprintf(os.Stdout, "ready %s\n", f.MongoDBURI())
+		uri := f.MongoDBURI()
+		if listener.Unix != "" {
+			// The driver wants the socket path percent-encoded in the host part.
+			uri = "mongodb://" + url.PathEscape(listener.Unix) + "/"
+		}
+		fmt.Fprintf(os.Stdout, "ready %s\n", uri)
 	}()
 
 	if err := f.Run(ctx); err != nil {

@@ -1,0 +1,186 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import {
+  GraphQLError,
+  getNamedType,
+  getNullableType,
+  isLeafType,
+  isListType,
+  type DocumentNode,
+  type GraphQLSchema,
+} from 'graphql';
+import { getComplexity, type ComplexityEstimator, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './connection';
+import { ErrorCode } from '../errors/error-codes';
+import { GatewayError } from '../errors/gateway-error';
+
+/**
+ * What a query costs, in "units" of roughly one object resolved (docs/security.md).
+ *
+ * The model holds whatever the client sends because it is computed by
+ * graphql-query-complexity on the parsed operation **with the request's
+ * variables** (and the schema's defaults), after fragments are expanded and
+ * for every alias:
+ *
+ * - a composite field costs 1 plus what is below it; a scalar costs 0;
+ * - a connection (a field with `first`) multiplies what is below it by
+ *   `first` — the default page size when absent, {@link MAX_PAGE_SIZE} at
+ *   most — and its `nodes`/`edges` lists do not multiply again;
+ * - any other list field multiplies by {@link COST.assumedListSize} (the
+ *   catalog does not bound how many collections, spaces or themes a dataset
+ *   has);
+ * - the heavy fields carry what they really cost: `dataDashboard` and the
+ *   report queries read every counter document in scope, a time series costs
+ *   one unit per bucket (day or month), and a popularity score costs
+ *   {@link COST.popularityScope} once per distinct scope and window (the
+ *   ranking is computed once per request and memoised), plus a little per
+ *   dataset.
+ */
+export const COST = {
+  /** Multiplier of list fields without `first`. */
+  assumedListSize: 20,
+  /** `dataDashboard`: reads the totals (or the daily counters of the window) of every dataset in scope. */
+  dashboard: 10_000,
+  /** `usageReport`, `usageByUserReport`, `monthlyUsageExport`: build every row of the report, then page. */
+  report: 10_000,
+  /** Each distinct (scope, from, to) of `Dataset.popularity` in one request: ranks every dataset in the scope. */
+  popularityScope: 5_000,
+  /** `Dataset.popularity`, per dataset once its scope is ranked. */
+  popularity: 5,
+} as const;
+
+/** Lists whose size the schema itself bounds, or which are paid for by their parent. */
+const BOUNDED_LISTS: Readonly<Record<string, number>> = {
+  'UsageSeries.points': 1, // paid by Dataset.usage (one unit per bucket)
+  'DashboardPopularity.mostPopular': 5,
+  'DashboardPopularity.leastPopular': 5,
+  'DashboardPopularity.histogram': 100,
+  'DashboardTop5.downloads': 5,
+  'DashboardTop5.apiCalls': 5,
+  'DashboardTop5.reuses': 5,
+  'TrackAccessesPayload.results': 1, // bounded by MAX_EVENTS_PER_REQUEST; the events are the mutation's cost
+  'UpsertPayload.ids': 1,
+};
+
+const HEAVY_ROOT: Readonly<Record<string, number>> = {
+  'Query.dataDashboard': COST.dashboard,
+  'Query.usageReport': COST.report,
+  'Query.usageByUserReport': COST.report,
+  'Query.monthlyUsageExport': COST.report,
+};
+
+const DAY_MS = 86_400_000;
+
+/** Buckets of a usage series: days (inclusive) or calendar months; 1 when the arguments are not usable (execution rejects them). */
+export function seriesBuckets(from: unknown, to: unknown, granularity: unknown): number {
+  if (!(from instanceof Date) || !(to instanceof Date)) return 1;
+  const a = from.getTime();
+  const b = to.getTime();
+  if (!Number.isFinite(a) || !Number.isFinite(b) || b < a) return 1;
+  if (granularity === 'MONTH') {
+    return (to.getUTCFullYear() - from.getUTCFullYear()) * 12 + (to.getUTCMonth() - from.getUTCMonth()) + 1;
+  }
+  return Math.floor(b / DAY_MS) - Math.floor(a / DAY_MS) + 1;
+}
+
+function pageMultiplier(first: unknown): number {
+  if (first === undefined || first === null) return DEFAULT_PAGE_SIZE;
+  if (typeof first !== 'number' || !Number.isFinite(first)) return MAX_PAGE_SIZE;
+  return Math.max(0, Math.min(MAX_PAGE_SIZE, Math.ceil(first)));
+}
+
+function dateKey(v: unknown): string {
+  return v instanceof Date ? String(v.getTime()) : '-';
+}
+
+/** Per-request state of the estimator: the distinct popularity scopes seen. */
+interface CostState {
+  popularityScopes: Set<string>;
+}
+
+function gatewayEstimator(state: CostState): ComplexityEstimator {
+  return (o: ComplexityEstimatorArgs): number => {
+    const coordinate = `${o.type.name}.${o.field.name}`;
+    const child = o.childComplexity;
+    const heavy = HEAVY_ROOT[coordinate];
+    const hasFirst = o.field.args.some((a) => a.name === 'first');
+    if (heavy !== undefined) {
+      return heavy + 1 + (hasFirst ? pageMultiplier(o.args.first) : 1) * child;
+    }
+    if (coordinate === 'Dataset.usage') {
+      return 1 + seriesBuckets(o.args.from, o.args.to, o.args.granularity) + child;
+    }
+    if (coordinate === 'Dataset.popularity') {
+      state.popularityScopes.add(`${String(o.args.scope)}|${dateKey(o.args.from)}|${dateKey(o.args.to)}`);
+      return COST.popularity + child;
+    }
+    if (hasFirst) return 1 + pageMultiplier(o.args.first) * child;
+    const nullable = getNullableType(o.field.type);
+    if (isListType(nullable)) {
+      if (o.type.name.endsWith('Connection') && (o.field.name === 'nodes' || o.field.name === 'edges')) return 1 + child;
+      const bound = BOUNDED_LISTS[coordinate];
+      const size = bound ?? COST.assumedListSize;
+      return isLeafType(getNamedType(o.field.type)) ? size : 1 + size * child;
+    }
+    return isLeafType(getNamedType(o.field.type)) ? 0 : 1 + child;
+  };
+}
+
+/**
+ * The cost of one operation with its variables.
+ *
+ * @throws GraphQLError (without our code) when the variables do not fit the
+ *   operation: execution then reports that as a client error anyway.
+ */
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName?: string | null,
+): number {
+  const state: CostState = { popularityScopes: new Set() };
+  const base = getComplexity({
+    schema,
+    query: document,
+    variables: variables ?? {},
+    operationName: operationName ?? undefined,
+    estimators: [gatewayEstimator(state)],
+    maxQueryNodes: 20_000,
+  });
+  return base + state.popularityScopes.size * COST.popularityScope;
+}
+
+/**
+ * Apollo plugin refusing operations whose {@link operationCost} exceeds
+ * `maxCost` before any resolver runs: HTTP 400, `QUERY_TOO_COMPLEX`, with the
+ * cost and the limit in `extensions`.
+ */
+export function costLimitPlugin(schema: GraphQLSchema, maxCost: number): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document, operationName }) {
+          let cost: number;
+          try {
+            cost = operationCost(schema, document, request.variables, operationName);
+          } catch (err) {
+            // Too many nodes to even count: refuse. Bad variables: leave them to execution (BAD_USER_INPUT).
+            if (err instanceof GraphQLError && /maximum allowed number of nodes/i.test(err.message)) {
+              throw new GatewayError(ErrorCode.QUERY_TOO_COMPLEX, 'the query has too many fields to evaluate', {
+                maxCost,
+                http: { status: 400 },
+              });
+            }
+            return;
+          }
+          if (cost > maxCost) {
+            throw new GatewayError(
+              ErrorCode.QUERY_TOO_COMPLEX,
+              `query cost ${cost} exceeds the limit ${maxCost}: ask for smaller pages (first), fewer aliases or shorter windows`,
+              { cost, maxCost, http: { status: 400 } },
+            );
+          }
+        },
+      };
+    },
+  };
+}

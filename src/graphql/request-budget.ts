@@ -1,0 +1,73 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type express from 'express';
+import { ErrorCode } from '../errors/error-codes';
+import { GatewayError } from '../errors/gateway-error';
+import type { GatewayContext } from './context';
+
+/** Why a request's signal was aborted. */
+export class RequestAborted extends GatewayError {
+  constructor(readonly timedOut: boolean, timeoutMs: number) {
+    super(
+      ErrorCode.REQUEST_TIMEOUT,
+      timedOut
+        ? `the request exceeded its time budget of ${timeoutMs} ms (REQUEST_TIMEOUT_MS); ask for less`
+        : 'the client closed the connection',
+      { http: { status: 504 } },
+    );
+  }
+}
+
+/**
+ * An AbortSignal for one HTTP request: aborted after `timeoutMs`, or as soon
+ * as the client closes the connection before the response is complete.
+ */
+export function requestSignal(req: express.Request, res: express.Response, timeoutMs: number): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new RequestAborted(true, timeoutMs)), timeoutMs);
+  timer.unref();
+  const onClose = () => {
+    if (!res.writableFinished) controller.abort(new RequestAborted(false, timeoutMs));
+  };
+  res.once('close', onClose);
+  req.socket?.once('close', onClose);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      clearTimeout(timer);
+      res.off('close', onClose);
+      req.socket?.off('close', onClose);
+    },
+  };
+}
+
+/**
+ * Apollo plugin enforcing the per-request time budget: once the context's
+ * signal is aborted, no resolver starts (each throws the abort reason), and
+ * the response becomes one `REQUEST_TIMEOUT` error with HTTP 504.
+ */
+export function requestBudgetPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async executionDidStart() {
+          return {
+            willResolveField({ contextValue }) {
+              const signal = contextValue.signal;
+              if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new RequestAborted(true, 0);
+            },
+          };
+        },
+        async willSendResponse({ contextValue, response }) {
+          const signal = contextValue?.signal;
+          if (!signal?.aborted || !(signal.reason instanceof RequestAborted)) return;
+          response.http.status = 504;
+          if (response.body.kind === 'single') {
+            response.body.singleResult = {
+              errors: [{ message: signal.reason.message, extensions: { code: ErrorCode.REQUEST_TIMEOUT } }],
+            };
+          }
+        },
+      };
+    },
+  };
+}
