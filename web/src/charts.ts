@@ -28,7 +28,8 @@ const resizer = new ResizeObserver((entries) => {
 export function mountChart(id: string, el: HTMLElement, option: ChartOption, onClick?: ChartClick): void {
   live.get(id)?.dispose();
   const chart = echarts.init(el, null, { renderer: 'canvas' });
-  chart.setOption({ color: PALETTE, aria: { enabled: true }, animationDuration: 300, textStyle: { fontFamily: 'inherit' }, ...option });
+  const animation = !window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  chart.setOption({ color: PALETTE, aria: { enabled: true }, animation, animationDuration: 300, textStyle: { fontFamily: 'inherit' }, ...option });
   if (onClick) chart.on('click', (p) => onClick((p as { dataIndex: number }).dataIndex));
   live.set(id, chart);
   resizer.observe(el);

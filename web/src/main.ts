@@ -81,7 +81,10 @@ function render(): void {
   void guarded(main, async () => {
     if (gen === generation) await load();
   }, invalidKey).finally(() => {
-    if (gen === generation) app.setAttribute('data-ready', String(gen));
+    if (gen !== generation) return;
+    app.setAttribute('data-ready', String(gen));
+    // For measurements (Performance panel, browser tests): when a view's data is on screen.
+    performance.mark('usage-gateway:ready', { detail: { view: r.view } });
   });
 }
 

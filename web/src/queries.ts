@@ -52,15 +52,16 @@ export const USAGE_QUERY = `query Usage($id: ID!, $from: DateTime!, $to: DateTim
 
 export const ROOT_COLLECTIONS_QUERY = `query Roots { collections(first: 200, rootsOnly: true) { nodes { id name } } }`;
 
+/** Page sizes keep the query under the gateway's cost limit (MAX_QUERY_COST). */
 export const COLLECTION_QUERY = `query Collection($id: ID!) {
   collection(id: $id) {
     id name description stats { views }
     childCollections(first: 200) { nodes { id name } }
-    datasets(first: 200) {
+    datasets(first: 100) {
       totalCount
       nodes {
         id title visibility stats { views downloads apiCalls }
-        files(first: 50) { totalCount nodes { id title stats { views downloads } } }
+        files(first: 20) { totalCount nodes { id title stats { views downloads } } }
       }
     }
   }

@@ -17,15 +17,19 @@ let weights: { formulaVersion: string; weights: Metrics3 } | null = null;
 let scope: Scope = 'PORTAL';
 let granularity: Granularity | null = null;
 
-/** The usage series range: the window, or for "all time" the dataset's life (at most the API's 1096 days). */
+/**
+ * The usage series range: the window; for "all time", back to the dataset's
+ * creation or to the oldest event the gateway accepts (400 days by default,
+ * history may predate the catalog entry), within the API's 1096-day limit.
+ */
 function usageRange(createdAt: string): { from: string; to: string; days: number } {
   const w = windowRange(state.filters);
-  const now = new Date();
-  const to = w.to ?? now.toISOString();
-  const oldest = new Date(new Date(to).getTime() - 1095 * DAY_MS);
-  let from = w.from ?? createdAt;
-  if (new Date(from) < oldest) from = oldest.toISOString();
-  return { from, to, days: Math.round((new Date(to).getTime() - new Date(from).getTime()) / DAY_MS) + 1 };
+  const to = w.to ?? new Date().toISOString();
+  const toMs = new Date(to).getTime();
+  const oldest = toMs - 1095 * DAY_MS;
+  let fromMs = w.from ? new Date(w.from).getTime() : Math.min(new Date(createdAt).getTime(), toMs - 400 * DAY_MS);
+  if (fromMs < oldest) fromMs = oldest;
+  return { from: new Date(fromMs).toISOString(), to, days: Math.round((toMs - fromMs) / DAY_MS) + 1 };
 }
 
 export async function renderDataset(root: HTMLElement, id: string): Promise<void> {
