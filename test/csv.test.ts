@@ -78,7 +78,7 @@ describe('report columns', () => {
     );
     expect(DATASET_REPORT_COLUMNS.join(',')).toBe(
       'type,id,name,owner,owner_id,created,views,downloads,last_viewed,last_downloaded,parent_collections,parent_spaces,' +
-        'parent_collection_names,parent_space_names',
+        'parent_collection_names,parent_space_names,api_calls,portal,visibility,machine_views,machine_downloads,machine_api_calls,robot_events',
     );
     expect(COLLECTION_REPORT_COLUMNS.join(',')).toBe(
       'type,id,name,owner,owner_id,created,views,last_viewed,parent_collections,parent_spaces,' +
@@ -88,7 +88,8 @@ describe('report columns', () => {
     expect(MERGED_REPORT_COLUMNS.join(',')).toBe(
       'type,id,name,owner,owner_id,size_kb,uploaded/created,views,downloads,last_viewed,last_downloaded,location,' +
         'parent_datasets,parent_collections,parent_spaces,status,' +
-        'parent_dataset_names,parent_collection_names,parent_space_names',
+        'parent_dataset_names,parent_collection_names,parent_space_names,' +
+        'api_calls,portal,visibility,machine_views,machine_downloads,machine_api_calls,robot_events',
     );
     expect(BY_USER_REPORT_COLUMNS.join(',')).toBe(
       'type,id,name,user_id,user_name,views,downloads,last_viewed,last_downloaded',
@@ -300,6 +301,13 @@ describe('writeCsv', () => {
       parent_dataset_names: '',
       parent_collection_names: 'Parent, one | Parent two',
       parent_space_names: '',
+      api_calls: '',
+      portal: '',
+      visibility: '',
+      machine_views: '',
+      machine_downloads: '',
+      machine_api_calls: '',
+      robot_events: '',
     });
   });
 

@@ -50,6 +50,8 @@ import {
 } from '../src/reports/report.service';
 
 const T0 = new Date('2025-01-01T00:00:00.000Z');
+/** T0 as a CSV cell: a date-time spreadsheets read as a date. */
+const T0_CELL = '2025-01-01 00:00:00';
 
 function dataset(p: Partial<DatasetInfo> & { title: string }): DatasetInfo {
   return {
@@ -118,7 +120,7 @@ describe('file rows', () => {
     expect(buildFileRow('f1', file({ sizeBytes: 1535 }), u, lookup, reportAccess(ADMIN, lookup.datasets))!.sizeKb).toBe(1);
     const rec = fileRecord(row);
     expect(Object.keys(rec).sort()).toEqual([...FILE_REPORT_COLUMNS].sort());
-    expect(rec).toMatchObject({ type: 'file', owner: 'Carol', owner_id: 'carol', size_kb: 2, uploaded: T0, views: 3, downloads: 2, status: 'PROCESSED' });
+    expect(rec).toMatchObject({ type: 'file', owner: 'Carol', owner_id: 'carol', size_kb: 2, uploaded: T0_CELL, views: 3, downloads: 2, status: 'PROCESSED' });
   });
 
   it('lists only visible parent datasets, and only their collections and spaces', () => {
@@ -175,7 +177,7 @@ describe('dataset and collection rows', () => {
     const row = buildDatasetRow('d-priv', usage({ downloads: 1 }), lookup, reportAccess(BOB, lookup.datasets))!;
     const rec = datasetRecord(row);
     expect(Object.keys(rec).sort()).toEqual([...DATASET_REPORT_COLUMNS].sort());
-    expect(rec).toMatchObject({ type: 'dataset', name: 'Private', owner: 'Alice', owner_id: 'alice', created: T0, parent_collections: 'c-b', parent_collection_names: 'Coll B', parent_spaces: 's-b' });
+    expect(rec).toMatchObject({ type: 'dataset', name: 'Private', owner: 'Alice', owner_id: 'alice', created: T0_CELL, parent_collections: 'c-b', parent_collection_names: 'Coll B', parent_spaces: 's-b' });
   });
 
   it('shows every catalog collection to users, drops unknown parents, and has no downloads', () => {
@@ -191,7 +193,7 @@ describe('dataset and collection rows', () => {
   it('merged records leave the cells a type lacks blank and fill uploaded/created', () => {
     const access = reportAccess(ADMIN, lookup.datasets);
     const c = mergedRecord(buildCollectionRow('c-a', usage({ views: 1 }), lookup, access)!);
-    expect(c[MERGED_CREATED_COLUMN]).toEqual(T0);
+    expect(c[MERGED_CREATED_COLUMN]).toEqual(T0_CELL);
     expect(c.downloads).toBeUndefined();
     expect(c.last_downloaded).toBeUndefined();
     expect(c.size_kb).toBeUndefined();
@@ -200,7 +202,7 @@ describe('dataset and collection rows', () => {
     expect(d.parent_datasets).toBeUndefined();
     expect(d.status).toBeUndefined();
     const f = mergedRecord(buildFileRow('f', file({ createdAtMs: Date.parse('2025-02-02T00:00:00Z') }), usage({ views: 1 }), lookup, access)!);
-    expect(f[MERGED_CREATED_COLUMN]).toEqual(new Date('2025-02-02T00:00:00Z'));
+    expect(f[MERGED_CREATED_COLUMN]).toEqual('2025-02-02 00:00:00');
   });
 });
 
@@ -219,6 +221,7 @@ describe('usage', () => {
     addDaily(u, { day: '2025-01-01', views: 1, downloads: 1 });
     addDaily(u, { day: '2025-01-09', apiCalls: 1 });
     expect(usageOf(u)).toEqual({
+      ...emptyUsage(),
       views: 3,
       downloads: 2,
       apiCalls: 4,
@@ -228,7 +231,7 @@ describe('usage', () => {
   });
 
   it('reads absent counters as zero', () => {
-    expect(usageOf(accFromTotals({ views: 2 }))).toEqual({ views: 2, downloads: 0, apiCalls: 0, lastViewedAt: null, lastDownloadedAt: null });
+    expect(usageOf(accFromTotals({ views: 2 }))).toEqual({ ...emptyUsage(), views: 2 });
     const t = new Date('2025-01-01T10:00:00Z');
     expect(usageOf(accFromTotals({ downloads: 1, lastDownloadedAt: t })).lastDownloadedAt).toEqual(t);
   });
@@ -269,7 +272,7 @@ describe('by-user rows', () => {
     const row = buildByUserRow(ResourceType.COLLECTION, 'c-a', 'carol', usage({ views: 2, downloads: 1 }), lookup, reportAccess(CAROL, lookup.datasets), files)!;
     const rec = byUserRecord(row);
     expect(Object.keys(rec).sort()).toEqual([...BY_USER_REPORT_COLUMNS].sort());
-    expect(rec).toMatchObject({ type: 'collection', name: 'Coll A', user_id: 'carol', user_name: 'Carol', views: 2, downloads: null, last_downloaded: null });
+    expect(rec).toMatchObject({ type: 'collection', name: 'Coll A', user_id: 'carol', user_name: 'Carol', views: 2, downloads: null, last_downloaded: '' });
   });
 
   it('monthly records map to udata columns', () => {

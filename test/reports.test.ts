@@ -51,32 +51,34 @@ const MONTHLY = `query X($portalId: ID, $from: String, $to: String, $first: Int,
 type Rec = Record<string, string>;
 
 const F_AT = '2024-12-01T00:00:00.000Z';
+/** F_AT as a CSV cell (a date-time spreadsheets open as a date). */
+const F_CELL = '2024-12-01 00:00:00';
 
 /** The file report for an admin, all time, by hand. */
 const FILES_ADMIN: Rec[] = [
   {
-    type: 'file', id: 'f1', name: NAMES.f1, owner: NAMES.carol, owner_id: 'carol', size_kb: '2', uploaded: F_AT,
-    views: '1', downloads: '2', last_viewed: '2025-01-10T10:10:00.000Z', last_downloaded: '2025-01-10T10:05:00.000Z',
+    type: 'file', id: 'f1', name: NAMES.f1, owner: NAMES.carol, owner_id: 'carol', size_kb: '2', uploaded: F_CELL,
+    views: '1', downloads: '2', last_viewed: '2025-01-10 10:10:00', last_downloaded: '2025-01-10 10:05:00',
     location: '', parent_datasets: 'd-pub', parent_collections: 'c-child', parent_spaces: 's2', status: 'PROCESSED',
     parent_dataset_names: `'${NAMES.dPub}`, parent_collection_names: `'${NAMES.cChild}`, parent_space_names: `'${NAMES.s2}`,
   },
   {
-    type: 'file', id: 'f2', name: `'${NAMES.f2}`, owner: NAMES.alice, owner_id: 'alice', size_kb: '2', uploaded: F_AT,
-    views: '1', downloads: '1', last_viewed: '2025-02-03T08:00:00.000Z', last_downloaded: '2025-02-03T08:01:00.000Z',
+    type: 'file', id: 'f2', name: `'${NAMES.f2}`, owner: NAMES.alice, owner_id: 'alice', size_kb: '2', uploaded: F_CELL,
+    views: '1', downloads: '1', last_viewed: '2025-02-03 08:00:00', last_downloaded: '2025-02-03 08:01:00',
     location: '', parent_datasets: 'd-priv', parent_collections: 'c-root', parent_spaces: 's1', status: 'PROCESSED',
     parent_dataset_names: NAMES.dPriv, parent_collection_names: NAMES.cRoot, parent_space_names: NAMES.s1,
   },
   {
-    type: 'file', id: 'f3', name: NAMES.f3, owner: '', owner_id: '', size_kb: '0', uploaded: F_AT,
-    views: '0', downloads: '1', last_viewed: '', last_downloaded: '2025-01-20T09:00:00.000Z',
+    type: 'file', id: 'f3', name: NAMES.f3, owner: '', owner_id: '', size_kb: '0', uploaded: F_CELL,
+    views: '0', downloads: '1', last_viewed: '', last_downloaded: '2025-01-20 09:00:00',
     location: '', parent_datasets: 'd-pub,d-priv', parent_collections: 'c-child,c-root', parent_spaces: 's2,s1', status: 'PROCESSED',
     parent_dataset_names: `'${NAMES.dPub} | ${NAMES.dPriv}`,
     parent_collection_names: `'${NAMES.cChild} | ${NAMES.cRoot}`,
     parent_space_names: `'${NAMES.s2} | ${NAMES.s1}`,
   },
   {
-    type: 'file', id: 'f4', name: `'${NAMES.f4}`, owner: NAMES.alice, owner_id: 'alice', size_kb: '0', uploaded: F_AT,
-    views: '1', downloads: '0', last_viewed: '2025-02-04T12:00:00.000Z', last_downloaded: '',
+    type: 'file', id: 'f4', name: `'${NAMES.f4}`, owner: NAMES.alice, owner_id: 'alice', size_kb: '0', uploaded: F_CELL,
+    views: '1', downloads: '0', last_viewed: '2025-02-04 12:00:00', last_downloaded: '',
     location: '', parent_datasets: 'd-draft', parent_collections: '', parent_spaces: '', status: 'PROCESSED',
     parent_dataset_names: NAMES.dDraft, parent_collection_names: '', parent_space_names: '',
   },
@@ -84,31 +86,31 @@ const FILES_ADMIN: Rec[] = [
 
 const DATASETS_ADMIN: Rec[] = [
   {
-    type: 'dataset', id: 'd-pub', name: `'${NAMES.dPub}`, owner: NAMES.carol, owner_id: 'carol', created: '2024-06-01T00:00:00.000Z',
-    views: '2', downloads: '1', last_viewed: '2025-01-10T11:05:00.000Z', last_downloaded: '2025-02-15T14:00:00.000Z',
+    type: 'dataset', id: 'd-pub', name: `'${NAMES.dPub}`, owner: NAMES.carol, owner_id: 'carol', created: '2024-06-01 00:00:00',
+    views: '2', downloads: '1', last_viewed: '2025-01-10 11:05:00', last_downloaded: '2025-02-15 14:00:00',
     parent_collections: 'c-child', parent_spaces: 's2', parent_collection_names: `'${NAMES.cChild}`, parent_space_names: `'${NAMES.s2}`,
   },
   {
-    type: 'dataset', id: 'd-priv', name: NAMES.dPriv, owner: NAMES.alice, owner_id: 'alice', created: '2024-07-01T00:00:00.000Z',
-    views: '1', downloads: '1', last_viewed: '2025-01-12T09:00:00.000Z', last_downloaded: '2025-02-20T09:00:00.000Z',
+    type: 'dataset', id: 'd-priv', name: NAMES.dPriv, owner: NAMES.alice, owner_id: 'alice', created: '2024-07-01 00:00:00',
+    views: '1', downloads: '1', last_viewed: '2025-01-12 09:00:00', last_downloaded: '2025-02-20 09:00:00',
     parent_collections: 'c-root', parent_spaces: 's1', parent_collection_names: NAMES.cRoot, parent_space_names: NAMES.s1,
   },
   {
-    type: 'dataset', id: 'd-draft', name: NAMES.dDraft, owner: NAMES.alice, owner_id: 'alice', created: '2024-08-01T00:00:00.000Z',
-    views: '1', downloads: '0', last_viewed: '2025-03-01T10:00:00.000Z', last_downloaded: '',
+    type: 'dataset', id: 'd-draft', name: NAMES.dDraft, owner: NAMES.alice, owner_id: 'alice', created: '2024-08-01 00:00:00',
+    views: '1', downloads: '0', last_viewed: '2025-03-01 10:00:00', last_downloaded: '',
     parent_collections: '', parent_spaces: '', parent_collection_names: '', parent_space_names: '',
   },
 ];
 
 const COLLECTIONS_ADMIN: Rec[] = [
   {
-    type: 'collection', id: 'c-child', name: `'${NAMES.cChild}`, owner: NAMES.alice, owner_id: 'alice', created: '2024-05-01T00:00:00.000Z',
-    views: '2', last_viewed: '2025-03-02T10:00:00.000Z', parent_collections: 'c-root', parent_spaces: '',
+    type: 'collection', id: 'c-child', name: `'${NAMES.cChild}`, owner: NAMES.alice, owner_id: 'alice', created: '2024-05-01 00:00:00',
+    views: '2', last_viewed: '2025-03-02 10:00:00', parent_collections: 'c-root', parent_spaces: '',
     parent_collection_names: NAMES.cRoot, parent_space_names: '',
   },
   {
-    type: 'collection', id: 'c-root', name: NAMES.cRoot, owner: NAMES.alice, owner_id: 'alice', created: '2024-05-01T00:00:00.000Z',
-    views: '1', last_viewed: '2025-01-15T10:00:00.000Z', parent_collections: '', parent_spaces: 's1',
+    type: 'collection', id: 'c-root', name: NAMES.cRoot, owner: NAMES.alice, owner_id: 'alice', created: '2024-05-01 00:00:00',
+    views: '1', last_viewed: '2025-01-15 10:00:00', parent_collections: '', parent_spaces: 's1',
     parent_collection_names: '', parent_space_names: NAMES.s1,
   },
 ];
@@ -118,24 +120,24 @@ const byUser = (type: string, id: string, name: string, user: 'alice' | 'bob' | 
 });
 
 const FILES_BY_USER: Rec[] = [
-  byUser('file', 'f2', `'${NAMES.f2}`, 'bob', '1', '1', '2025-02-03T08:00:00.000Z', '2025-02-03T08:01:00.000Z'),
-  byUser('file', 'f1', NAMES.f1, 'alice', '0', '1', '', '2025-01-10T10:00:00.000Z'),
-  byUser('file', 'f1', NAMES.f1, 'bob', '0', '1', '', '2025-01-10T10:05:00.000Z'),
-  byUser('file', 'f3', NAMES.f3, 'alice', '0', '1', '', '2025-01-20T09:00:00.000Z'),
-  byUser('file', 'f4', `'${NAMES.f4}`, 'alice', '1', '0', '2025-02-04T12:00:00.000Z', ''),
+  byUser('file', 'f2', `'${NAMES.f2}`, 'bob', '1', '1', '2025-02-03 08:00:00', '2025-02-03 08:01:00'),
+  byUser('file', 'f1', NAMES.f1, 'alice', '0', '1', '', '2025-01-10 10:00:00'),
+  byUser('file', 'f1', NAMES.f1, 'bob', '0', '1', '', '2025-01-10 10:05:00'),
+  byUser('file', 'f3', NAMES.f3, 'alice', '0', '1', '', '2025-01-20 09:00:00'),
+  byUser('file', 'f4', `'${NAMES.f4}`, 'alice', '1', '0', '2025-02-04 12:00:00', ''),
 ];
 
 const DATASETS_BY_USER: Rec[] = [
-  byUser('dataset', 'd-priv', NAMES.dPriv, 'bob', '1', '1', '2025-01-12T09:00:00.000Z', '2025-02-20T09:00:00.000Z'),
-  byUser('dataset', 'd-pub', `'${NAMES.dPub}`, 'carol', '0', '1', '', '2025-02-15T14:00:00.000Z'),
-  byUser('dataset', 'd-pub', `'${NAMES.dPub}`, 'alice', '2', '0', '2025-01-10T11:05:00.000Z', ''),
-  byUser('dataset', 'd-draft', NAMES.dDraft, 'alice', '1', '0', '2025-03-01T10:00:00.000Z', ''),
+  byUser('dataset', 'd-priv', NAMES.dPriv, 'bob', '1', '1', '2025-01-12 09:00:00', '2025-02-20 09:00:00'),
+  byUser('dataset', 'd-pub', `'${NAMES.dPub}`, 'carol', '0', '1', '', '2025-02-15 14:00:00'),
+  byUser('dataset', 'd-pub', `'${NAMES.dPub}`, 'alice', '2', '0', '2025-01-10 11:05:00', ''),
+  byUser('dataset', 'd-draft', NAMES.dDraft, 'alice', '1', '0', '2025-03-01 10:00:00', ''),
 ];
 
 const COLLECTIONS_BY_USER: Rec[] = [
-  byUser('collection', 'c-child', `'${NAMES.cChild}`, 'alice', '1', '', '2025-01-16T10:00:00.000Z', ''),
-  byUser('collection', 'c-child', `'${NAMES.cChild}`, 'carol', '1', '', '2025-03-02T10:00:00.000Z', ''),
-  byUser('collection', 'c-root', NAMES.cRoot, 'bob', '1', '', '2025-01-15T10:00:00.000Z', ''),
+  byUser('collection', 'c-child', `'${NAMES.cChild}`, 'alice', '1', '', '2025-01-16 10:00:00', ''),
+  byUser('collection', 'c-child', `'${NAMES.cChild}`, 'carol', '1', '', '2025-03-02 10:00:00', ''),
+  byUser('collection', 'c-root', NAMES.cRoot, 'bob', '1', '', '2025-01-15 10:00:00', ''),
 ];
 
 const monthly = (id: string, title: string, month: string, v: string, d: string, a: string): Rec => ({
@@ -184,7 +186,14 @@ describe('usage reports', () => {
     it('datasets and collections', async () => {
       const d = await fetchCsv(t, '/api/reports/metrics/datasets', k.admin);
       expect(d.rows![0]).toEqual([...DATASET_REPORT_COLUMNS]);
-      expect(d.records).toEqual(DATASETS_ADMIN);
+      expect(d.records).toEqual(DATASETS_ADMIN.map((r) => expect.objectContaining(r)));
+      // Our columns after Clowder's: API calls, portal, visibility, machine and robot traffic.
+      expect(d.records!.map((r) => [r.id, r.visibility])).toEqual([
+        ['d-pub', 'PUBLIC'],
+        ['d-priv', 'PRIVATE'],
+        ['d-draft', expect.any(String)],
+      ]);
+      for (const r of d.records!) expect(r.portal).not.toBe('');
       const c = await fetchCsv(t, '/api/reports/metrics/collections', k.admin);
       expect(c.rows![0]).toEqual([...COLLECTION_REPORT_COLUMNS]);
       // c-empty has no views: no row.
@@ -198,15 +207,15 @@ describe('usage reports', () => {
       expect(r.records!.map((x) => x.id)).toEqual(['c-child', 'c-root', 'd-pub', 'd-priv', 'd-draft', 'f1', 'f2', 'f3', 'f4']);
       const [cChild, , dPub, , , f1] = r.records!;
       expect(cChild).toMatchObject({
-        type: 'collection', 'uploaded/created': '2024-05-01T00:00:00.000Z', views: '2',
+        type: 'collection', 'uploaded/created': '2024-05-01 00:00:00', views: '2',
         downloads: '', last_downloaded: '', size_kb: '', location: '', parent_datasets: '', status: '', parent_dataset_names: '',
         parent_collections: 'c-root',
       });
       expect(dPub).toMatchObject({
-        type: 'dataset', 'uploaded/created': '2024-06-01T00:00:00.000Z', downloads: '1', size_kb: '', location: '', parent_datasets: '', status: '',
+        type: 'dataset', 'uploaded/created': '2024-06-01 00:00:00', downloads: '1', size_kb: '', location: '', parent_datasets: '', status: '',
         parent_collections: 'c-child',
       });
-      expect(f1).toMatchObject({ type: 'file', 'uploaded/created': F_AT, size_kb: '2', status: 'PROCESSED', parent_datasets: 'd-pub' });
+      expect(f1).toMatchObject({ type: 'file', 'uploaded/created': F_CELL, size_kb: '2', status: 'PROCESSED', parent_datasets: 'd-pub' });
     });
 
     it('accepts X-API-Key, and bom=false for machine consumers', async () => {
@@ -221,14 +230,14 @@ describe('usage reports', () => {
     it('counts only the days in the window and drops rows without activity there; last times are day-precise', async () => {
       const f = await fetchCsv(t, '/api/reports/metrics/files?since=2025-02-01&until=2025-02-28', k.admin);
       expect(f.records!.map((x) => [x.id, x.views, x.downloads, x.last_viewed, x.last_downloaded])).toEqual([
-        ['f2', '1', '1', '2025-02-03T00:00:00.000Z', '2025-02-03T00:00:00.000Z'],
-        ['f4', '1', '0', '2025-02-04T00:00:00.000Z', ''],
+        ['f2', '1', '1', '2025-02-03 00:00:00', '2025-02-03 00:00:00'],
+        ['f4', '1', '0', '2025-02-04 00:00:00', ''],
       ]);
       const d = await fetchCsv(t, '/api/reports/metrics/datasets?since=2025-02-01&until=2025-02-28', k.admin);
       // Both: 1 download, no views → by id.
       expect(d.records!.map((x) => [x.id, x.views, x.downloads, x.last_downloaded])).toEqual([
-        ['d-priv', '0', '1', '2025-02-20T00:00:00.000Z'],
-        ['d-pub', '0', '1', '2025-02-15T00:00:00.000Z'],
+        ['d-priv', '0', '1', '2025-02-20 00:00:00'],
+        ['d-pub', '0', '1', '2025-02-15 00:00:00'],
       ]);
       const c = await fetchCsv(t, '/api/reports/metrics/collections?since=2025-02-01&until=2025-02-28', k.admin);
       expect(c.rows).toEqual([[...COLLECTION_REPORT_COLUMNS]]);
@@ -238,7 +247,7 @@ describe('usage reports', () => {
       const day = await fetchCsv(t, '/api/reports/metrics/files?since=2025-01-10T00:00:00Z&until=2025-01-10T23:59:59.999Z', k.admin);
       expect(day.records!.map((x) => [x.id, x.views, x.downloads])).toEqual([['f1', '1', '2']]);
       const since = await fetchCsv(t, '/api/reports/metrics/collections?since=2025-03-01', k.admin);
-      expect(since.records!.map((x) => [x.id, x.views, x.last_viewed])).toEqual([['c-child', '1', '2025-03-02T00:00:00.000Z']]);
+      expect(since.records!.map((x) => [x.id, x.views, x.last_viewed])).toEqual([['c-child', '1', '2025-03-02 00:00:00']]);
       const until = await fetchCsv(t, '/api/reports/metrics/collections?until=2025-01-31', k.admin);
       expect(until.records!.map((x) => [x.id, x.views])).toEqual([
         ['c-child', '1'],
@@ -294,11 +303,11 @@ describe('usage reports', () => {
 
     it('since/until count only the activity of the window, from per-user daily buckets', async () => {
       const late = await fetchCsv(t, '/api/reports/metrics/collections_by_user?since=2025-03-01', k.admin);
-      expect(late.records!.map((r) => [r.id, r.user_id, r.views, r.last_viewed])).toEqual([['c-child', 'carol', '1', '2025-03-02T00:00:00.000Z']]);
+      expect(late.records!.map((r) => [r.id, r.user_id, r.views, r.last_viewed])).toEqual([['c-child', 'carol', '1', '2025-03-02 00:00:00']]);
       const early = await fetchCsv(t, '/api/reports/metrics/collections_by_user?until=2025-01-31', k.admin);
       expect(early.records!.map((r) => [r.id, r.user_id, r.views, r.last_viewed])).toEqual([
-        ['c-child', 'alice', '1', '2025-01-16T00:00:00.000Z'],
-        ['c-root', 'bob', '1', '2025-01-15T00:00:00.000Z'],
+        ['c-child', 'alice', '1', '2025-01-16 00:00:00'],
+        ['c-root', 'bob', '1', '2025-01-15 00:00:00'],
       ]);
       // A USER still sees only their own rows inside a window.
       const bob = await fetchCsv(t, '/api/reports/metrics/collections_by_user?until=2025-01-31', k.bob);
@@ -464,6 +473,7 @@ describe('a report that fails half-way', () => {
     const row = (id: string): ResourceReportRow => ({
       type: 'DATASET' as ResourceReportRow['type'], id, name: id, owner: null, views: 1, downloads: 0, apiCalls: 0, lastViewedAt: null, lastDownloadedAt: null,
       sizeKb: null, createdAt: null, location: null, status: null, parentDatasets: [], parentCollections: [], parentSpaces: [],
+      portalId: null, visibility: null, machineViews: 0, machineDownloads: 0, machineApiCalls: 0, robotEvents: 0,
     });
     const reports = {
       async *openResourceReport() {

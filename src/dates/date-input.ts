@@ -26,7 +26,7 @@ export interface DateSpan {
 
 const MONTH = /^(\d{4})-(\d{2})$/;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})$/i;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})$/i;
 
 /** Human-readable rule, for error messages and docs. */
 export const DATE_INPUT_RULE = 'a month YYYY-MM, a date YYYY-MM-DD or an ISO 8601 date-time with a zone (YYYY-MM-DDTHH:mm:ssZ), UTC';

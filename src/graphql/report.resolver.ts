@@ -28,6 +28,9 @@ class UsageReportArgs extends PageArgs {
 
   @Field(() => String, { nullable: true, description: 'Only activity on or before this UTC day (inclusive).' })
   until?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "Only this portal's datasets, their files and the collections holding them." })
+  portalId?: string | null;
 }
 
 @ArgsType()
@@ -40,6 +43,15 @@ class UsageByUserArgs extends PageArgs {
 
   @Field(() => String, { nullable: true, description: 'Only activity on or before this UTC day (inclusive).' })
   until?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "Only this portal's resources." })
+  portalId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only this user (a USER key: only itself anyway).' })
+  userId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only this resource.' })
+  resourceId?: string | null;
 }
 
 @ArgsType()
@@ -66,10 +78,11 @@ export class ReportResolver {
       'Resources with views or downloads (collections: views), by downloads desc, views desc, id. ' +
       'Same rows as GET /api/reports/metrics[/files|/datasets|/collections].',
   })
-  usageReport(@Args() { type, since, until, first, after }: UsageReportArgs, @Ctx() ctx: GatewayContext): Promise<ConnectionShape<ResourceReportRow>> {
+  async usageReport(@Args() { type, since, until, portalId, first, after }: UsageReportArgs, @Ctx() ctx: GatewayContext): Promise<ConnectionShape<ResourceReportRow>> {
     requireRole(ctx, 'ADMIN', 'USER');
     const window = parseWindow(since, until);
-    return pageRows(ctx.services.reports.openResourceReport(ctx.caller, type ?? null, window), resourceRowKey, first, after);
+    await ctx.services.reports.assertPortal(portalId);
+    return pageRows(ctx.services.reports.openResourceReport(ctx.caller, type ?? null, window, undefined, { portalId }), resourceRowKey, first, after);
   }
 
   @Query(() => UsageByUserConnection, {
@@ -77,10 +90,14 @@ export class ReportResolver {
       'Use per (user, resource) of signed-in people, all-time or in a since/until window (anonymous and machine traffic are never here). ' +
       'A USER gets only their own rows. Same rows as GET /api/reports/metrics/<type>s_by_user.',
   })
-  usageByUserReport(@Args() { type, since, until, first, after }: UsageByUserArgs, @Ctx() ctx: GatewayContext): Promise<ConnectionShape<ByUserReportRow>> {
+  async usageByUserReport(
+    @Args() { type, since, until, portalId, userId, resourceId, first, after }: UsageByUserArgs,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<ConnectionShape<ByUserReportRow>> {
     requireRole(ctx, 'ADMIN', 'USER');
     const window = parseWindow(since, until);
-    return pageRows(ctx.services.reports.openByUserReport(ctx.caller, type, window), byUserRowKey, first, after);
+    await ctx.services.reports.assertPortal(portalId);
+    return pageRows(ctx.services.reports.openByUserReport(ctx.caller, type, window, undefined, { portalId, userId, resourceId }), byUserRowKey, first, after);
   }
 
   @Query(() => MonthlyUsageConnection, {
@@ -91,7 +108,7 @@ export class ReportResolver {
     @Ctx() ctx: GatewayContext,
   ): Promise<ConnectionShape<MonthlyUsageRow>> {
     requireRole(ctx, 'ADMIN', 'USER');
-    const rows = await ctx.services.reports.openMonthlyExport(ctx.caller, portalId ?? null, parseMonthParam('from', from), parseMonthParam('to', to));
+    const rows = await ctx.services.reports.openMonthlyExport(ctx.caller, portalId ?? null, parseMonthParam('from', from), parseMonthParam('to', to, 'end'));
     return pageRows(rows, monthlyRowKey, first, after);
   }
 }

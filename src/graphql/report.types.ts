@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { DateTimeResolver, NonNegativeIntResolver } from 'graphql-scalars';
-import { ResourceType } from './enums';
+import { ResourceType, Visibility } from './enums';
 import { Connection } from './connection';
 
 /*
@@ -76,6 +76,24 @@ export class UsageReportRow extends ReportRowFields {
 
   @Field(() => [NamedRef], { description: 'Files: spaces of the visible parent datasets; datasets and collections: their spaces.' })
   parentSpaces!: NamedRef[];
+
+  @Field(() => ID, { nullable: true, description: 'Datasets: their portal; files: the portal of their first visible dataset. CSV: portal.' })
+  portalId!: string | null;
+
+  @Field(() => Visibility, { nullable: true, description: 'Datasets only. CSV: visibility.' })
+  visibility!: Visibility | null;
+
+  @Field(() => NonNegativeIntResolver, { description: 'Machine traffic (scripts, harvesters), counted apart. CSV: machine_views.' })
+  machineViews!: number;
+
+  @Field(() => NonNegativeIntResolver, { nullable: true, description: 'Null for collections. CSV: machine_downloads.' })
+  machineDownloads!: number | null;
+
+  @Field(() => NonNegativeIntResolver, { description: 'CSV: machine_api_calls.' })
+  machineApiCalls!: number;
+
+  @Field(() => NonNegativeIntResolver, { description: 'Robot events: tallied, never counted. CSV: robot_events.' })
+  robotEvents!: number;
 }
 
 @ObjectType({ description: 'A page of a usage report, in report order (downloads desc, views desc, id asc).' })

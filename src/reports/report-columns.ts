@@ -45,7 +45,11 @@ export const FILE_REPORT_COLUMNS = Object.freeze([
   'parent_space_names',
 ] as const);
 
-/** Columns of `GET /api/reports/metrics/datasets`: Clowder's 12, then parent names. */
+/**
+ * Columns of `GET /api/reports/metrics/datasets`: Clowder's 12, then parent
+ * names, API calls, the portal and visibility, machine traffic (counted
+ * apart) and robot events (never counted).
+ */
 export const DATASET_REPORT_COLUMNS = Object.freeze([
   'type',
   'id',
@@ -62,6 +66,13 @@ export const DATASET_REPORT_COLUMNS = Object.freeze([
   // --- our additions ---
   'parent_collection_names',
   'parent_space_names',
+  'api_calls',
+  'portal',
+  'visibility',
+  'machine_views',
+  'machine_downloads',
+  'machine_api_calls',
+  'robot_events',
 ] as const);
 
 /**
@@ -128,6 +139,13 @@ export const MERGED_REPORT_COLUMNS = Object.freeze([
   'parent_dataset_names',
   'parent_collection_names',
   'parent_space_names',
+  'api_calls',
+  'portal',
+  'visibility',
+  'machine_views',
+  'machine_downloads',
+  'machine_api_calls',
+  'robot_events',
 ] as const);
 
 /**

@@ -23,6 +23,7 @@ import { ResourceType, type Visibility } from '../domain/resources';
 import type { Caller } from '../auth/caller';
 import { canSeeDataset } from '../auth/visibility';
 import { idList, nameList, type CellValue } from './csv-format';
+import { spreadsheetDateTime } from '../dates/date-input';
 import {
   REPORT_TYPE_LABELS,
   toMergedRecord,
@@ -89,7 +90,7 @@ export interface CatalogLookup {
 }
 
 /** Regular (human) usage of one resource, or of one (user, resource) pair, as rows show it. */
-export interface UsageCounts {
+export interface UsageCounts extends MachineCounts {
   views: number;
   downloads: number;
   apiCalls: number;
@@ -97,8 +98,16 @@ export interface UsageCounts {
   lastDownloadedAt: Date | null;
 }
 
+/** Machine traffic (counted apart) and robot events (never counted), shown beside regular use. */
+export interface MachineCounts {
+  machineViews: number;
+  machineDownloads: number;
+  machineApiCalls: number;
+  robotEvents: number;
+}
+
 export function emptyUsage(): UsageCounts {
-  return { views: 0, downloads: 0, apiCalls: 0, lastViewedAt: null, lastDownloadedAt: null };
+  return { views: 0, downloads: 0, apiCalls: 0, lastViewedAt: null, lastDownloadedAt: null, machineViews: 0, machineDownloads: 0, machineApiCalls: 0, robotEvents: 0 };
 }
 
 /**
@@ -107,7 +116,7 @@ export function emptyUsage(): UsageCounts {
  * sort them, so it avoids two Date objects per row (docs/reports.md,
  * "Memory").
  */
-export interface UsageAcc {
+export interface UsageAcc extends MachineCounts {
   views: number;
   downloads: number;
   apiCalls: number;
@@ -120,6 +129,10 @@ export interface StoredCounts {
   views?: number | null;
   downloads?: number | null;
   apiCalls?: number | null;
+  machineViews?: number | null;
+  machineDownloads?: number | null;
+  machineApiCalls?: number | null;
+  robotEvents?: number | null;
   lastViewedAt?: Date | null;
   lastDownloadedAt?: Date | null;
 }
@@ -137,7 +150,7 @@ function dateOf(t: number): Date | null {
 }
 
 export function newAcc(): UsageAcc {
-  return { views: 0, downloads: 0, apiCalls: 0, lastViewedMs: NaN, lastDownloadedMs: NaN };
+  return { views: 0, downloads: 0, apiCalls: 0, lastViewedMs: NaN, lastDownloadedMs: NaN, machineViews: 0, machineDownloads: 0, machineApiCalls: 0, robotEvents: 0 };
 }
 
 /** Usage of an all-time document (`usage_totals`, `usage_by_user`). */
@@ -148,6 +161,10 @@ export function accFromTotals(doc: StoredCounts): UsageAcc {
     apiCalls: num(doc.apiCalls),
     lastViewedMs: ms(doc.lastViewedAt),
     lastDownloadedMs: ms(doc.lastDownloadedAt),
+    machineViews: num(doc.machineViews),
+    machineDownloads: num(doc.machineDownloads),
+    machineApiCalls: num(doc.machineApiCalls),
+    robotEvents: num(doc.robotEvents),
   };
 }
 
@@ -168,6 +185,10 @@ export function addDaily(into: UsageAcc, doc: StoredCounts & { day: string }): U
   into.views += views;
   into.downloads += downloads;
   into.apiCalls += num(doc.apiCalls);
+  into.machineViews += num(doc.machineViews);
+  into.machineDownloads += num(doc.machineDownloads);
+  into.machineApiCalls += num(doc.machineApiCalls);
+  into.robotEvents += num(doc.robotEvents);
   if (views > 0 || downloads > 0) {
     const d = dayStartMs(doc.day);
     // `!(a >= d)` is also true when a is NaN (never).
@@ -185,6 +206,10 @@ export function usageOf(a: UsageAcc): UsageCounts {
     apiCalls: a.apiCalls,
     lastViewedAt: dateOf(a.lastViewedMs),
     lastDownloadedAt: dateOf(a.lastDownloadedMs),
+    machineViews: a.machineViews,
+    machineDownloads: a.machineDownloads,
+    machineApiCalls: a.machineApiCalls,
+    robotEvents: a.robotEvents,
   };
 }
 
@@ -265,6 +290,14 @@ export interface ResourceReportRow {
   parentDatasets: NamedRef[];
   parentCollections: NamedRef[];
   parentSpaces: NamedRef[];
+  /** Datasets: their portal; files: the portal of their first visible dataset; collections: null. */
+  portalId: string | null;
+  /** Datasets only. */
+  visibility: Visibility | null;
+  machineViews: number;
+  machineDownloads: number | null;
+  machineApiCalls: number;
+  robotEvents: number;
 }
 
 /** `status` of every file row (see {@link ResourceReportRow.status}). */
@@ -327,7 +360,14 @@ export function buildFileRow(
     parentDatasets: namedRefs(visibleDatasets, lookup.datasets, datasetTitle),
     parentCollections: namedRefs(dsInfos.flatMap((d) => d.collectionIds), lookup.collections, collectionName),
     parentSpaces: namedRefs(dsInfos.flatMap((d) => d.spaceIds), lookup.spaces, spaceName),
+    portalId: dsInfos[0]?.portalId ?? null,
+    visibility: null,
+    ...machineOf(usage),
   };
+}
+
+function machineOf(u: UsageCounts, downloads = true): Pick<ResourceReportRow, 'machineViews' | 'machineDownloads' | 'machineApiCalls' | 'robotEvents'> {
+  return { machineViews: u.machineViews, machineDownloads: downloads ? u.machineDownloads : null, machineApiCalls: u.machineApiCalls, robotEvents: u.robotEvents };
 }
 
 /** The row of a dataset, or null when the caller may not see it. */
@@ -351,6 +391,9 @@ export function buildDatasetRow(id: string, usage: UsageCounts, lookup: CatalogL
     parentDatasets: [],
     parentCollections: d ? namedRefs(d.collectionIds, lookup.collections, collectionName) : [],
     parentSpaces: d ? namedRefs(d.spaceIds, lookup.spaces, spaceName) : [],
+    portalId: d?.portalId ?? null,
+    visibility: d?.visibility ?? null,
+    ...machineOf(usage),
   };
 }
 
@@ -379,6 +422,9 @@ export function buildCollectionRow(id: string, usage: UsageCounts, lookup: Catal
     parentDatasets: [],
     parentCollections: c ? namedRefs(c.parentCollectionIds, lookup.collections, collectionName) : [],
     parentSpaces: c ? namedRefs(c.spaceIds, lookup.spaces, spaceName) : [],
+    portalId: null,
+    visibility: null,
+    ...machineOf(usage, false),
   };
 }
 
@@ -532,6 +578,13 @@ export function monthlyRowKey(r: MonthlyUsageRow): SortKey {
 
 type Rec<C extends string> = Record<C, CellValue>;
 
+/**
+ * Dates in CSV cells: `YYYY-MM-DD HH:MM:SS` UTC, which LibreOffice Calc
+ * and Excel open as date-times without an import dialog (Clowder's
+ * `…T…Z` with milliseconds stays text in both); blank for never.
+ */
+const sheet = (d: Date | null | undefined): string => spreadsheetDateTime(d);
+
 const ids = (refs: readonly NamedRef[]): string => idList(refs.map((r) => r.id));
 const names = (refs: readonly NamedRef[]): string => nameList(refs.map((r) => r.name));
 
@@ -544,11 +597,11 @@ export function fileRecord(r: ResourceReportRow): Rec<FileReportColumn> {
     owner: r.owner?.name ?? null,
     owner_id: r.owner?.id ?? null,
     size_kb: r.sizeKb,
-    uploaded: r.createdAt,
+    uploaded: sheet(r.createdAt),
     views: r.views,
     downloads: r.downloads,
-    last_viewed: r.lastViewedAt,
-    last_downloaded: r.lastDownloadedAt,
+    last_viewed: sheet(r.lastViewedAt),
+    last_downloaded: sheet(r.lastDownloadedAt),
     location: r.location,
     parent_datasets: ids(r.parentDatasets),
     parent_collections: ids(r.parentCollections),
@@ -568,15 +621,22 @@ export function datasetRecord(r: ResourceReportRow): Rec<DatasetReportColumn> {
     name: r.name,
     owner: r.owner?.name ?? null,
     owner_id: r.owner?.id ?? null,
-    created: r.createdAt,
+    created: sheet(r.createdAt),
     views: r.views,
     downloads: r.downloads,
-    last_viewed: r.lastViewedAt,
-    last_downloaded: r.lastDownloadedAt,
+    last_viewed: sheet(r.lastViewedAt),
+    last_downloaded: sheet(r.lastDownloadedAt),
     parent_collections: ids(r.parentCollections),
     parent_spaces: ids(r.parentSpaces),
     parent_collection_names: names(r.parentCollections),
     parent_space_names: names(r.parentSpaces),
+    api_calls: r.apiCalls,
+    portal: r.portalId,
+    visibility: r.visibility,
+    machine_views: r.machineViews,
+    machine_downloads: r.machineDownloads,
+    machine_api_calls: r.machineApiCalls,
+    robot_events: r.robotEvents,
   };
 }
 
@@ -588,9 +648,9 @@ export function collectionRecord(r: ResourceReportRow): Rec<CollectionReportColu
     name: r.name,
     owner: r.owner?.name ?? null,
     owner_id: r.owner?.id ?? null,
-    created: r.createdAt,
+    created: sheet(r.createdAt),
     views: r.views,
-    last_viewed: r.lastViewedAt,
+    last_viewed: sheet(r.lastViewedAt),
     parent_collections: ids(r.parentCollections),
     parent_spaces: ids(r.parentSpaces),
     parent_collection_names: names(r.parentCollections),
@@ -616,7 +676,17 @@ export function resourceRecord(r: ResourceReportRow): Record<string, CellValue> 
  * columns the type lacks are absent, hence blank.
  */
 export function mergedRecord(r: ResourceReportRow): Partial<Rec<MergedReportColumn>> {
-  return toMergedRecord(resourceRecord(r)) as Partial<Rec<MergedReportColumn>>;
+  return {
+    ...(toMergedRecord(resourceRecord(r)) as Partial<Rec<MergedReportColumn>>),
+    // The traffic columns of the dataset report, for every type.
+    api_calls: r.apiCalls,
+    portal: r.portalId,
+    visibility: r.visibility,
+    machine_views: r.machineViews,
+    machine_downloads: r.machineDownloads,
+    machine_api_calls: r.machineApiCalls,
+    robot_events: r.robotEvents,
+  };
 }
 
 /** A by-user row as a record of {@link BY_USER_REPORT_COLUMNS} (collections: blank download cells). */
@@ -629,8 +699,8 @@ export function byUserRecord(r: ByUserReportRow): Rec<ByUserReportColumn> {
     user_name: r.user.name,
     views: r.views,
     downloads: r.downloads,
-    last_viewed: r.lastViewedAt,
-    last_downloaded: r.lastDownloadedAt,
+    last_viewed: sheet(r.lastViewedAt),
+    last_downloaded: sheet(r.lastDownloadedAt),
   };
 }
 

@@ -149,11 +149,13 @@ export function mountReports(app: express.Express, deps: Deps): void {
     '/metrics',
     handle(async (caller, req, signal) => {
       const window = parseWindow(param(req, 'since'), param(req, 'until'));
+      const portalId = param(req, 'portal') || null;
+      await reports.assertPortal(portalId);
       return {
         fileBase: 'AllMetrics',
         columns: MERGED_REPORT_COLUMNS,
         textColumns: MERGED_REPORT_TEXT_COLUMNS,
-        rows: mapRows(reports.openResourceReport(caller, null, window, signal), mergedRecord),
+        rows: mapRows(reports.openResourceReport(caller, null, window, signal, { portalId }), mergedRecord),
       };
     }),
   );
@@ -165,18 +167,22 @@ export function mountReports(app: express.Express, deps: Deps): void {
       const resource = Object.hasOwn(RESOURCE_REPORTS, name) ? RESOURCE_REPORTS[name] : undefined;
       if (resource) {
         const window = parseWindow(param(req, 'since'), param(req, 'until'));
+        const portalId = param(req, 'portal') || null;
+        await reports.assertPortal(portalId);
         const spec = RESOURCE_COLUMNS[resource.type];
         return {
           fileBase: resource.fileBase,
           columns: spec.columns,
           textColumns: spec.textColumns,
-          rows: mapRows(reports.openResourceReport(caller, resource.type, window, signal), spec.record),
+          rows: mapRows(reports.openResourceReport(caller, resource.type, window, signal, { portalId }), spec.record),
         };
       }
       const byUser = Object.hasOwn(BY_USER_REPORTS, name) ? BY_USER_REPORTS[name] : undefined;
       if (byUser) {
         const window = parseWindow(param(req, 'since'), param(req, 'until'));
-        const rows = reports.openByUserReport(caller, byUser.type, window, signal);
+        const scope = { portalId: param(req, 'portal') || null, userId: param(req, 'user') || null, resourceId: param(req, 'resource') || null };
+        await reports.assertPortal(scope.portalId);
+        const rows = reports.openByUserReport(caller, byUser.type, window, signal, scope);
         return {
           fileBase: byUser.fileBase,
           columns: BY_USER_REPORT_COLUMNS,
@@ -193,7 +199,7 @@ export function mountReports(app: express.Express, deps: Deps): void {
     handle(async (caller, req, signal) => {
       const portal = param(req, 'portal') || null;
       const from = parseMonthParam('from', param(req, 'from'));
-      const to = parseMonthParam('to', param(req, 'to'));
+      const to = parseMonthParam('to', param(req, 'to'), 'end');
       const rows = await reports.openMonthlyExport(caller, portal, from, to, signal);
       return {
         fileBase: portal ? `MonthlyUsage-${portal}` : 'MonthlyUsage',

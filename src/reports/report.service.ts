@@ -15,6 +15,7 @@ import type { Caller } from '../auth/caller';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
 import type { ReportRepository } from '../store/report.repository';
+import { parseDateInput, parseInstantWindow, utcDay, utcMonth, windowDays } from '../dates/date-input';
 import type { ConnectionShape } from '../graphql/connection';
 import { pageSize } from '../graphql/connection';
 import {
@@ -52,75 +53,48 @@ export interface ReportWindow {
 
 export const ALL_TIME: ReportWindow = Object.freeze({ fromDay: null, toDay: null });
 
-const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})$/i;
-const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
-
 function badInput(message: string): GatewayError {
   return new GatewayError(ErrorCode.BAD_USER_INPUT, message);
 }
 
-function validCalendarDate(y: number, m: number, d: number): boolean {
-  const t = new Date(Date.UTC(y, m - 1, d));
-  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
-}
-
 /**
- * Parses a `since`/`until` value: an ISO 8601 date (`2026-03-01`) or
- * date-time with a zone (`2026-03-01T12:00:00Z`, `…+02:00`). Usage is
- * bucketed by UTC day, so the result is the UTC day (`YYYY-MM-DD`) the
- * instant falls on. Empty/absent → null.
+ * Parses a `since`/`until` value with the one date parser
+ * (src/dates/date-input.ts: a month, a day or a date-time with a zone).
+ * Usage is bucketed by UTC day, so the result is the UTC day
+ * (`YYYY-MM-DD`) the value starts on. Empty/absent → null.
  *
  * @throws GatewayError BAD_USER_INPUT for anything else.
  */
 export function parseDayParam(name: string, raw: unknown): string | null {
-  if (raw === undefined || raw === null || raw === '') return null;
-  const fail = (): never => {
-    throw badInput(
-      `${name} must be an ISO 8601 date (YYYY-MM-DD) or date-time with a time zone (YYYY-MM-DDTHH:mm:ssZ), got ${JSON.stringify(raw).slice(0, 80)}`,
-    );
-  };
-  if (typeof raw !== 'string') return fail();
-  const value = raw.trim();
-  let m = DATE_ONLY.exec(value);
-  if (m) {
-    if (!validCalendarDate(+m[1], +m[2], +m[3])) return fail();
-    return value;
-  }
-  m = DATE_TIME.exec(value);
-  if (!m) return fail();
-  const [, y, mo, d, hh, mm, ss = '0', frac = '', zone] = m;
-  if (!validCalendarDate(+y, +mo, +d) || +hh > 23 || +mm > 59 || +ss > 59) return fail();
-  let offsetMin = 0;
-  if (zone.toUpperCase() !== 'Z') {
-    const sign = zone[0] === '-' ? -1 : 1;
-    const digits = zone.slice(1).replace(':', '');
-    const oh = +digits.slice(0, 2);
-    const om = +digits.slice(2, 4);
-    if (oh > 23 || om > 59) return fail();
-    offsetMin = sign * (oh * 60 + om);
-  }
-  const ms = Date.UTC(+y, +mo - 1, +d, +hh, +mm, +ss, Math.floor(Number(`0.${frac || '0'}`) * 1000)) - offsetMin * 60_000;
-  return new Date(ms).toISOString().slice(0, 10);
+  const span = parseDateInput(name, raw);
+  return span ? utcDay(span.start) : null;
 }
 
-/** `since`/`until` → a window; both optional; since after until is an error. */
+/** `since`/`until` → whole UTC days, both inclusive (`until=2026-03` is to March 31); since after until is an error. */
 export function parseWindow(since: unknown, until: unknown): ReportWindow {
-  const fromDay = parseDayParam('since', since);
-  const toDay = parseDayParam('until', until);
-  if (fromDay !== null && toDay !== null && fromDay > toDay) {
-    throw badInput(`since (${fromDay}) is after until (${toDay})`);
-  }
-  return { fromDay, toDay };
+  return windowDays(parseInstantWindow(since, until));
 }
 
-/** Parses a month `YYYY-MM` (`from`/`to` of the monthly export). Empty/absent → null. */
-export function parseMonthParam(name: string, raw: unknown): string | null {
-  if (raw === undefined || raw === null || raw === '') return null;
-  if (typeof raw !== 'string' || !MONTH.test(raw.trim())) {
-    throw badInput(`${name} must be a month YYYY-MM, got ${JSON.stringify(raw).slice(0, 80)}`);
-  }
-  return raw.trim();
+/**
+ * A month parameter (`from`/`to` of the monthly export) with the one date
+ * parser: `YYYY-MM`, or a day or date-time, reduced to its UTC month (`to`:
+ * the month the span ends in). Empty/absent → null.
+ */
+export function parseMonthParam(name: string, raw: unknown, edge: 'start' | 'end' = 'start'): string | null {
+  const span = parseDateInput(name, raw);
+  if (!span) return null;
+  return utcMonth(edge === 'start' ? span.start : new Date(span.end.getTime() - 1));
+}
+
+/**
+ * Narrowing of a report: `portalId` keeps the portal's datasets, the files
+ * of its datasets and the collections holding them; `userId` and
+ * `resourceId` (by-user reports) keep one user's or one resource's rows.
+ */
+export interface ReportScope {
+  portalId?: string | null;
+  userId?: string | null;
+  resourceId?: string | null;
 }
 
 /** Reports are for ADMIN and USER callers: anonymous → UNAUTHENTICATED, TRACKER → FORBIDDEN. */
@@ -238,6 +212,20 @@ function interner(known: Iterable<string>): (s: string) => string {
   return (v) => m.get(v) ?? v;
 }
 
+/**
+ * Whether a row belongs to a portal: a dataset of it, a file with a (visible)
+ * parent dataset of it, a collection holding one of its datasets.
+ */
+function portalFilter(portalId: string, lookup: CatalogLookup): (type: ResourceType, id: string, parentDatasetIds: readonly string[]) => boolean {
+  const collections = new Set<string>();
+  for (const d of lookup.datasets.values()) if (d.portalId === portalId) for (const c of d.collectionIds) collections.add(c);
+  return (type, id, parents) => {
+    if (type === ResourceType.DATASET) return lookup.datasets.get(id)?.portalId === portalId;
+    if (type === ResourceType.FILE) return parents.some((p) => lookup.datasets.get(p)?.portalId === portalId);
+    return collections.has(id);
+  };
+}
+
 /** Types of the merged report, in Clowder's order. */
 export const MERGED_TYPES: readonly ResourceType[] = [ResourceType.COLLECTION, ResourceType.DATASET, ResourceType.FILE];
 
@@ -256,9 +244,17 @@ export class ReportService {
     type: ResourceType | null,
     window: ReportWindow = ALL_TIME,
     signal?: AbortSignal,
+    scope: ReportScope = {},
   ): AsyncIterable<ResourceReportRow> {
     assertCanReport(caller);
-    return this.resourceRows(caller, type === null ? MERGED_TYPES : [type], window, signal);
+    return this.resourceRows(caller, type === null ? MERGED_TYPES : [type], window, signal, scope.portalId ?? null);
+  }
+
+  /** NOT_FOUND for a portal that does not exist (call before a report starts streaming). */
+  async assertPortal(portalId: string | null | undefined): Promise<void> {
+    if (portalId && !(await this.repo.portalExists(portalId))) {
+      throw new GatewayError(ErrorCode.NOT_FOUND, `no portal with id "${portalId}"`);
+    }
   }
 
   /** Rows of a by-user report (all-time; a non-admin gets only their own rows). */
@@ -267,9 +263,10 @@ export class ReportService {
     type: ResourceType,
     window: ReportWindow = ALL_TIME,
     signal?: AbortSignal,
+    scope: ReportScope = {},
   ): AsyncIterable<ByUserReportRow> {
     assertCanReport(caller);
-    return this.byUserRows(caller, type, window, signal);
+    return this.byUserRows(caller, type, window, signal, scope);
   }
 
   /**
@@ -334,11 +331,18 @@ export class ReportService {
     types: readonly ResourceType[],
     window: ReportWindow,
     signal: AbortSignal | undefined,
+    portalId: string | null,
   ): AsyncGenerator<ResourceReportRow> {
-    const needDatasets = types.some((t) => t !== ResourceType.COLLECTION);
+    // A portal filter needs the datasets even for collections (which hold them).
+    const needDatasets = portalId !== null || types.some((t) => t !== ResourceType.COLLECTION);
     const lookup = await this.lookup(needDatasets);
     const access = reportAccess(caller, lookup.datasets);
-    for (const type of types) yield* this.rowsOfType(type, window, lookup, access, signal);
+    const inPortal = portalId === null ? null : portalFilter(portalId, lookup);
+    for (const type of types) {
+      for await (const row of this.rowsOfType(type, window, lookup, access, signal)) {
+        if (inPortal === null || inPortal(row.type, row.id, row.parentDatasets.map((p) => p.id))) yield row;
+      }
+    }
   }
 
   private async *rowsOfType(
@@ -402,9 +406,12 @@ export class ReportService {
     type: ResourceType,
     window: ReportWindow,
     signal: AbortSignal | undefined,
+    scope: ReportScope,
   ): AsyncGenerator<ByUserReportRow> {
-    const lookup = await this.lookup(type !== ResourceType.COLLECTION, false);
+    const portalId = scope.portalId ?? null;
+    const lookup = await this.lookup(portalId !== null || type !== ResourceType.COLLECTION, false);
     const access = reportAccess(caller, lookup.datasets);
+    const inPortal = portalId === null ? null : portalFilter(portalId, lookup);
     let entries: UserEntry[] = [];
     if (window.fromDay === null && window.toDay === null) {
       for await (const d of this.repo.byUser(type, access.onlyUserId)) {
@@ -435,10 +442,15 @@ export class ReportService {
         if (wanted.has(f._id)) files.set(f._id, { title: f.title, datasetIds: f.datasetIds });
       }
     }
+    if (scope.userId || scope.resourceId) {
+      entries = entries.filter((e) => (!scope.userId || e.userId === scope.userId) && (!scope.resourceId || e.resourceId === scope.resourceId));
+    }
     entries.sort(compareUserEntries(type));
     for (const e of entries) {
       const row = buildByUserRow(type, e.resourceId, e.userId, usageOf(e), lookup, access, files);
-      if (row) yield row;
+      if (!row) continue;
+      const parents = type === ResourceType.FILE ? (files.get(e.resourceId)?.datasetIds ?? []).filter((d) => access.seesAll || access.canSeeDataset(d)) : [];
+      if (inPortal === null || inPortal(type, e.resourceId, parents)) yield row;
     }
   }
 

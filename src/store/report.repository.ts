@@ -13,7 +13,7 @@ export type DailyUsageRead = StoredCounts & { resourceId: string; day: string };
 export type UserUsageRead = StoredCounts & { resourceId: string; userId: string };
 export type UserDailyUsageRead = UserUsageRead & { day: string };
 
-const COUNT_FIELDS = { views: 1, downloads: 1, apiCalls: 1 } as const;
+const COUNT_FIELDS = { views: 1, downloads: 1, apiCalls: 1, machineViews: 1, machineDownloads: 1, machineApiCalls: 1, robotEvents: 1 } as const;
 
 function asDate(v: unknown): Date | null {
   return v instanceof Date ? v : null;
