@@ -14,6 +14,7 @@ import { DashboardResolver } from './dashboard.resolver';
 import { DatasetUsageResolver } from './dataset-usage.resolver';
 import { ReuseResolver } from './reuse.resolver';
 import { UsageTableResolver } from './usage-table.resolver';
+import { UserStatsResolver } from './user-stats.resolver';
 
 /** Every resolver class of the API; the SDL in schema/ is generated from these. */
 export const RESOLVERS = [
@@ -32,6 +33,7 @@ export const RESOLVERS = [
   AdminResolver,
   ReportResolver,
   UsageTableResolver,
+  UserStatsResolver,
 ] as const;
 
 export function buildGatewaySchema(): Promise<GraphQLSchema> {

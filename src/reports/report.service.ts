@@ -291,6 +291,39 @@ export class ReportService {
     return this.monthlyRows(caller, portalId, fromMonth, toMonth, signal);
   }
 
+  /**
+   * One user's regular use of datasets (User.stats), from the same
+   * documents as the dataset by-user report. The caller is checked by the
+   * resolver (admins, or the user themselves).
+   */
+  async userStats(
+    userId: string,
+    window: ReportWindow = ALL_TIME,
+  ): Promise<{ views: number; downloads: number; apiCalls: number; datasets: number; lastViewedAt: Date | null; lastDownloadedAt: Date | null }> {
+    const total = newAcc();
+    const datasets = new Set<string>();
+    const rows =
+      window.fromDay === null && window.toDay === null
+        ? this.repo.byUser(ResourceType.DATASET, userId)
+        : this.repo.byUserDaily(ResourceType.DATASET, userId, window.fromDay, window.toDay);
+    for await (const d of rows) {
+      if (d.userId !== userId) continue;
+      const before = total.views + total.downloads + total.apiCalls;
+      if ('day' in d) addDaily(total, d as typeof d & { day: string });
+      else {
+        const a = accFromTotals(d);
+        total.views += a.views;
+        total.downloads += a.downloads;
+        total.apiCalls += a.apiCalls;
+        if (!(total.lastViewedMs >= a.lastViewedMs)) total.lastViewedMs = a.lastViewedMs;
+        if (!(total.lastDownloadedMs >= a.lastDownloadedMs)) total.lastDownloadedMs = a.lastDownloadedMs;
+      }
+      if (total.views + total.downloads + total.apiCalls > before) datasets.add(d.resourceId);
+    }
+    const u = usageOf(total);
+    return { views: u.views, downloads: u.downloads, apiCalls: u.apiCalls, datasets: datasets.size, lastViewedAt: u.lastViewedAt, lastDownloadedAt: u.lastDownloadedAt };
+  }
+
   private async lookup(needDatasets: boolean, needSpaces = true): Promise<CatalogLookup> {
     const [users, spaces, collections, datasets] = await Promise.all([
       this.repo.users(),
