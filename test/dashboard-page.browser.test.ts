@@ -453,6 +453,7 @@ describe('dashboard page (browser)', () => {
     );
     expect(daily).toEqual(series.data!.dataset.usage.points.map((p) => [p.period, String(p.views), String(p.downloads), String(p.apiCalls)]));
     expect(daily.reduce((s, r) => s + Number(r[2]), 0)).toBe(ds.stats.downloads);
+    await page.click('[data-card="usage-over-time"] [data-action="toggle-table"]');
     await page.screenshot({ path: path.join(SHOTS, 'dataset-desktop-1366.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: path.join(SHOTS, 'dataset-phone-390.png'), fullPage: true });

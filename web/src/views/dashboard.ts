@@ -8,11 +8,27 @@ import { METRIC_COLOURS } from '../palette';
 import { state, windowRange } from '../state';
 import { DASHBOARD_QUERY, TRAFFIC_QUERY, type Dashboard, type ScoreEntry, type TopEntry, type TrafficPage } from '../queries';
 import { showLoading } from '../status';
+import { getKey } from '../key-store';
 
 interface Traffic {
   regular: number;
   machine: number;
   robots: number;
+}
+
+/** All-time figures do not move with the window: kept per key and filter for this page's life. */
+const trafficCache = new Map<string, Promise<Traffic>>();
+
+function cachedTraffic(): Promise<Traffic> {
+  const f = state.filters;
+  const id = `${getKey() ?? ''}|${f.visibility}|${f.portalId ?? ''}`;
+  let p = trafficCache.get(id);
+  if (!p) {
+    p = loadTraffic();
+    trafficCache.set(id, p);
+    p.catch(() => trafficCache.delete(id));
+  }
+  return p;
 }
 
 /** Sums the all-time traffic classes of the datasets the dashboard counts (same filters). */
@@ -41,7 +57,7 @@ export async function renderDashboard(root: HTMLElement): Promise<void> {
   const { from, to } = windowRange(f);
   const [data, traffic] = await Promise.all([
     gql<{ dataDashboard: Dashboard }>(DASHBOARD_QUERY, { v: f.visibility, p: f.portalId, from, to }).then((r) => r.dataDashboard),
-    loadTraffic(),
+    cachedTraffic(),
   ]);
   const windowNote = data.firstDay || data.lastDay ? t('windowShown', { from: data.firstDay ?? '…', to: data.lastDay ?? '…' }) : t('windowAll');
   fill(

@@ -18,35 +18,42 @@ let scope: Scope = 'PORTAL';
 let granularity: Granularity | null = null;
 
 /**
- * The usage series range: the window; for "all time", back to the dataset's
- * creation or to the oldest event the gateway accepts (400 days by default,
- * history may predate the catalog entry), within the API's 1096-day limit.
+ * The usage series range: the window; for "all time", the API's longest
+ * (1096 days), trimmed client-side to start at the first activity. Known
+ * without the dataset, so both queries leave at once.
  */
-function usageRange(createdAt: string): { from: string; to: string; days: number } {
+function usageRange(): { from: string; to: string; days: number; allTime: boolean } {
   const w = windowRange(state.filters);
   const to = w.to ?? new Date().toISOString();
   const toMs = new Date(to).getTime();
-  const oldest = toMs - 1095 * DAY_MS;
-  let fromMs = w.from ? new Date(w.from).getTime() : Math.min(new Date(createdAt).getTime(), toMs - 400 * DAY_MS);
-  if (fromMs < oldest) fromMs = oldest;
-  return { from: new Date(fromMs).toISOString(), to, days: Math.round((toMs - fromMs) / DAY_MS) + 1 };
+  const fromMs = Math.max(w.from ? new Date(w.from).getTime() : 0, toMs - 1095 * DAY_MS);
+  return { from: new Date(fromMs).toISOString(), to, days: Math.round((toMs - fromMs) / DAY_MS) + 1, allTime: !w.from };
+}
+
+/** Drops the empty periods before the first activity (all-time series). */
+function fromFirstActivity(u: UsageSeries): UsageSeries {
+  const first = u.points.findIndex((p) => p.views + p.downloads + p.apiCalls > 0);
+  if (first <= 0) return u;
+  return { ...u, firstDay: u.points[first].period, points: u.points.slice(first) };
 }
 
 export async function renderDataset(root: HTMLElement, id: string): Promise<void> {
   showLoading(root);
   const { from, to } = windowRange(state.filters);
-  const [res, w] = await Promise.all([
+  const range = usageRange();
+  const g: Granularity = granularity ?? (range.days <= 92 ? 'DAY' : 'MONTH');
+  const [res, w, series] = await Promise.all([
     gql<{ dataset: DatasetDetail | null }>(DATASET_QUERY, { id, scope, from, to }),
     weights ? Promise.resolve(weights) : gql<{ dataDashboard: { formulaVersion: string; weights: Metrics3 } }>(WEIGHTS_QUERY).then((r) => (weights = r.dataDashboard)),
+    gql<{ dataset: { usage: UsageSeries } | null }>(USAGE_QUERY, { id, from: range.from, to: range.to, g }),
   ]);
   const d = res.dataset;
   if (!d) {
     fill(root, backLink(), h('p', { class: 'error', role: 'alert', 'data-not-found': '' }, t('notFound')));
     return;
   }
-  const range = usageRange(d.createdAt);
-  const g: Granularity = granularity ?? (range.days <= 92 ? 'DAY' : 'MONTH');
-  const usage = (await gql<{ dataset: { usage: UsageSeries } | null }>(USAGE_QUERY, { id, from: range.from, to: range.to, g })).dataset?.usage ?? null;
+  const raw = series.dataset?.usage ?? null;
+  const usage = raw && range.allTime ? fromFirstActivity(raw) : raw;
   const rerender = () => void renderDataset(root, id);
   fill(
     root,
