@@ -49,11 +49,11 @@ export function disposeDetached(): void {
 const grid = { left: 8, right: 32, top: 8, bottom: 8, containLabel: true };
 
 /** Horizontal bars, the first item on top (rankings). */
-export function hbarOption(labels: string[], values: number[], colour: string, fmt: (n: number) => string): ChartOption {
+export function hbarOption(labels: string[], values: number[], colour: string, fmt: (n: number) => string, integers = false): ChartOption {
   return {
     grid,
     tooltip: { trigger: 'item', valueFormatter: (v: unknown) => fmt(Number(v)) },
-    xAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmt(v) } },
+    xAxis: { type: 'value', minInterval: integers ? 1 : 0, axisLabel: { formatter: (v: number) => fmt(v) } },
     yAxis: { type: 'category', inverse: true, data: labels, axisLabel: { width: 140, overflow: 'truncate' } },
     series: [{ type: 'bar', data: values, itemStyle: { color: colour }, cursor: 'pointer', label: { show: true, position: 'right', formatter: (p: { value: number }) => fmt(p.value) }, emphasis: { itemStyle: { color: '#003E66' } } }],
   };

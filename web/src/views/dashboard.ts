@@ -190,7 +190,7 @@ function top5Section(d: Dashboard): HTMLElement {
       id,
       title,
       rows,
-      option: hbarOption(rows.map((r) => r.title), rows.map((r) => r.count), colour, fmtInt),
+      option: hbarOption(rows.map((r) => r.title), rows.map((r) => r.count), colour, fmtInt, true),
       height: 220,
       onSelect: (r) => { location.hash = datasetHref(r.datasetId); },
       columns: [

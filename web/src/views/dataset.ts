@@ -111,7 +111,7 @@ function popularityCard(d: DatasetDetail, w: Metrics3, rerender: () => void): HT
     note: t('formulaText', { d: fmtScore(w.downloads), a: fmtScore(w.apiCalls), r: fmtScore(w.reuses), v: p.formulaVersion }),
     columns: [
       { label: t('metric'), value: (r) => t(r.metric) },
-      { label: t('count'), value: (r) => r.count, format: (r) => fmtInt(r.count), numeric: true },
+      { label: t('value'), value: (r) => r.count, format: (r) => fmtInt(r.count), numeric: true },
       { label: t('contribution'), value: (r) => r.points, format: (r) => fmtScore(r.points), numeric: true },
       { label: t('maxPoints'), value: (r) => r.max, format: (r) => fmtScore(r.max), numeric: true },
     ],
@@ -197,7 +197,7 @@ function filesCard(d: DatasetDetail): HTMLElement {
     id: 'files',
     title: `${t('files')} (${fmtInt(d.files.totalCount)})`,
     rows,
-    option: hbarOption(rows.map((f) => f.title), rows.map((f) => f.stats.downloads), METRIC_COLOURS.downloads, fmtInt),
+    option: hbarOption(rows.map((f) => f.title), rows.map((f) => f.stats.downloads), METRIC_COLOURS.downloads, fmtInt, true),
     height: Math.max(140, 34 * rows.length + 20),
     tableOpen: true,
     columns: [
