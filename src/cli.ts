@@ -45,7 +45,8 @@ interface Connection {
   close(): Promise<void>;
 }
 
-async function connect(env: NodeJS.ProcessEnv): Promise<Connection> {
+/** Connects like the gateway does (exported for the format commands and their tests). */
+export async function connect(env: NodeJS.ProcessEnv): Promise<Connection> {
   const config = loadConfig(env);
   let embedded: EmbeddedDatabase | null = null;
   let uri = config.mongodbUri;

@@ -25,6 +25,7 @@ import { parseInstantWindow } from '../dates/date-input';
 import { compileUrlRules } from './url-rules';
 import { formatImportSummary, importLogFiles, type LogFormat } from './log-import';
 import { importEventFiles, type EventRestorer } from '../events/event-import';
+import { EventLogRestorer } from '../events/event-restore';
 
 export type Connect = (env: NodeJS.ProcessEnv) => Promise<{ store: Store; close(): Promise<void> }>;
 
@@ -47,7 +48,10 @@ async function withServices(io: CliIo, connect: Connect, fn: (s: Services) => Pr
     io.err(`error: ${err.message || String(err)}\n`);
     return 1;
   } finally {
+    // Acknowledged events are stored; derive their figures before leaving,
+    // so reports read right after the command see them.
     await services?.ingest.drain().catch(() => undefined);
+    await services?.aggregator.settle().catch((err: Error) => io.err(`warning: figures not yet derived (${err.message}); the gateway derives them when it runs\n`));
     await conn?.close();
   }
 }
@@ -140,9 +144,9 @@ function textSink(io: CliIo): NodeJS.WritableStream {
   });
 }
 
-/** How restored events reach the event log (the ingestion service's restore path). */
+/** How restored events reach the event log. */
 function restorerOf(services: Services): EventRestorer {
-  return services.ingest as unknown as EventRestorer;
+  return new EventLogRestorer(services.eventLog, () => services.aggregator.notify());
 }
 
 export async function importEventsCommand(files: string[], io: CliIo, connect: Connect): Promise<number> {

@@ -2,8 +2,8 @@
  * Reads stored events for the raw export, a window of days at a time,
  * through the event log's day indexes (event-log.repository.ts): one
  * `_id`-range cursor over the index documents of the days, then one `$in`
- * read per index document. Memory holds one flush's events, whatever the
- * window: the export streams. Order: by day, then by arrival (flush).
+ * read per index document. Memory holds one flush's events and the keys
+ * of one day, whatever the window: the export streams. Order: by day, then by arrival (flush).
  */
 import type { Document } from 'mongodb';
 import type { LoggedEvent } from '../domain/logged-event';
@@ -23,14 +23,28 @@ export class EventExportRepository {
       .find({ _id: { $gte: `${INDEX_PREFIX}${fromDay ?? ''}`, $lt: toDay ? `${INDEX_PREFIX}${toDay}}` : '~i}' } } as Document)
       .sort({ _id: 1 })
       .batchSize(20);
+    // A key can be listed by several index documents of a day (a retried
+    // event is indexed again by the flush that found it a duplicate): the
+    // day's keys already exported are remembered until the day changes.
+    let day = '';
+    let seen = new Set<string>();
     try {
       for await (const doc of cursor) {
         signal?.throwIfAborted();
         const idx = doc as unknown as DayIndexDoc;
-        const events = await this.log.events(idx.keys);
+        if (idx.day !== day) {
+          day = idx.day;
+          seen = new Set();
+        }
+        const fresh = idx.keys.filter((k) => !seen.has(k));
+        const events = await this.log.events(fresh);
         // An index may also list the next day's first seconds (double-click
         // context): an event is exported with its own day only.
-        for (const e of events) if (e.day === idx.day) yield e;
+        for (const e of events) {
+          if (e.day !== idx.day) continue;
+          seen.add(e._id);
+          yield e;
+        }
       }
     } finally {
       await cursor.close().catch(() => undefined);
