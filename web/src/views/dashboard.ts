@@ -51,19 +51,49 @@ async function loadTraffic(): Promise<Traffic> {
   return sum;
 }
 
+/*
+ * The dashboard type has no robot/machine shares yet. If the API gains
+ * `DashboardTotals.robotShare`/`machineShare`, the page uses them (they can
+ * follow the window); until then it sums the datasets' all-time stats.
+ */
+let apiShares: Promise<boolean> | null = null;
+function dashboardHasShares(): Promise<boolean> {
+  apiShares ??= gql<{ __type: { fields: { name: string }[] } | null }>(`query Shares { __type(name: "DashboardTotals") { fields { name } } }`)
+    .then((r) => {
+      const names = new Set((r.__type?.fields ?? []).map((x) => x.name));
+      return names.has('robotShare') && names.has('machineShare');
+    })
+    .catch(() => false);
+  return apiShares;
+}
+
+interface Shares {
+  robotShare: number;
+  machineShare: number;
+  fromApi: boolean;
+}
+
+function sharesOf(tr: Traffic): Shares {
+  const all = tr.regular + tr.machine + tr.robots;
+  return { robotShare: all === 0 ? 0 : tr.robots / all, machineShare: all === 0 ? 0 : tr.machine / all, fromApi: false };
+}
+
 export async function renderDashboard(root: HTMLElement): Promise<void> {
   showLoading(root);
   const f = state.filters;
   const { from, to } = windowRange(f);
+  const withShares = await dashboardHasShares();
+  const query = withShares ? DASHBOARD_QUERY.replace('totals {', 'totals { robotShare machineShare') : DASHBOARD_QUERY;
   const [data, traffic] = await Promise.all([
-    gql<{ dataDashboard: Dashboard }>(DASHBOARD_QUERY, { v: f.visibility, p: f.portalId, from, to }).then((r) => r.dataDashboard),
-    cachedTraffic(),
+    gql<{ dataDashboard: Dashboard & { totals: Partial<Shares> } }>(query, { v: f.visibility, p: f.portalId, from, to }).then((r) => r.dataDashboard),
+    withShares ? Promise.resolve(null) : cachedTraffic(),
   ]);
+  const shares: Shares = traffic ? sharesOf(traffic) : { robotShare: data.totals.robotShare ?? 0, machineShare: data.totals.machineShare ?? 0, fromApi: true };
   const windowNote = data.firstDay || data.lastDay ? t('windowShown', { from: data.firstDay ?? '…', to: data.lastDay ?? '…' }) : t('windowAll');
   fill(
     root,
     h('p', { class: 'note', 'data-window': `${data.firstDay ?? ''}..${data.lastDay ?? ''}` }, windowNote, ' ', t(`scope${data.scope}` as MessageKey)),
-    totalsSection(data, traffic),
+    totalsSection(data, shares),
     popularitySection(data),
     top5Section(data),
     themesSection(data),
@@ -77,11 +107,9 @@ function figure(key: string, label: string, value: number, text: string): HTMLEl
   return h('div', { class: 'figure', 'data-figure': key, 'data-value': String(value) }, h('dt', {}, label), h('dd', {}, text));
 }
 
-function totalsSection(d: Dashboard, tr: Traffic): HTMLElement {
+function totalsSection(d: Dashboard, sh: Shares): HTMLElement {
   const x = d.totals;
-  const all = tr.regular + tr.machine + tr.robots;
-  const robotShare = all === 0 ? 0 : tr.robots / all;
-  const machineShare = all === 0 ? 0 : tr.machine / all;
+  const { robotShare, machineShare } = sh;
   return h(
     'section',
     { 'aria-labelledby': 'h-totals', 'data-section': 'totals' },
@@ -101,7 +129,7 @@ function totalsSection(d: Dashboard, tr: Traffic): HTMLElement {
         h('dl', { class: 'figures small' },
           figure('robotShare', t('robotShare'), robotShare, fmtShare(robotShare)),
           figure('machineShare', t('machineShare'), machineShare, fmtShare(machineShare))),
-        h('p', { class: 'note' }, t('trafficNote'))),
+        h('p', { class: 'note' }, t(sh.fromApi ? 'trafficNoteApi' : 'trafficNote'))),
       h('div', {},
         h('h3', {}, t('gaps')),
         h('dl', { class: 'figures small' },

@@ -17,27 +17,29 @@ export async function renderTree(root: HTMLElement, onInvalidKey: () => void): P
   showLoading(root);
   const roots = (await gql<{ collections: { nodes: { id: string; name: string }[] } }>(ROOT_COLLECTIONS_QUERY)).collections.nodes;
   const detail = h('div', { class: 'tree-detail', 'aria-live': 'polite', 'data-tree-detail': '' }, h('p', { class: 'note' }, t('treeHint')));
-  const open = (id: string) => void guarded(detail, () => showCollection(detail, id, open), onInvalidKey);
-  fill(
-    root,
-    h('h2', {}, t('tree')),
-    h('p', { class: 'note' }, t('treeHint')),
-    h('div', { class: 'tree-layout' },
-      h('nav', { class: 'tree-nav', 'aria-label': t('collections') }, roots.length === 0 ? h('p', {}, t('noCollections')) : collectionList(roots, open)),
-      detail),
-  );
+  const nav = h('nav', { class: 'tree-nav', 'aria-label': t('collections') }, roots.length === 0 ? h('p', {}, t('noCollections')) : collectionList(roots, (id) => open(id)));
+  const open = (id: string): void => void guarded(detail, () => showCollection(detail, nav, id, open), onInvalidKey);
+  fill(root, h('h2', {}, t('tree')), h('p', { class: 'note' }, t('treeHint')), h('div', { class: 'tree-layout' }, nav, detail));
 }
 
 function collectionList(items: { id: string; name: string }[], open: (id: string) => void): HTMLElement {
   return h('ul', { class: 'tree' }, items.map((c) => h('li', {}, h('button', { type: 'button', class: 'link', 'data-collection': c.id, onclick: () => open(c.id) }, c.name))));
 }
 
-async function showCollection(el: HTMLElement, id: string, open: (id: string) => void): Promise<void> {
+async function showCollection(el: HTMLElement, nav: HTMLElement, id: string, open: (id: string) => void): Promise<void> {
   showLoading(el);
   const c = (await gql<{ collection: CollectionDetail | null }>(COLLECTION_QUERY, { id })).collection;
   if (!c) {
     fill(el, h('p', { role: 'alert' }, t('notFound')));
     return;
+  }
+  // The navigation grows as collections open: their children nest under them.
+  for (const b of nav.querySelectorAll('[data-collection]')) {
+    const mine = b.getAttribute('data-collection') === c.id;
+    if (mine) b.setAttribute('aria-current', 'true');
+    else b.removeAttribute('aria-current');
+    const li = b.parentElement;
+    if (mine && li && !li.querySelector('ul') && c.childCollections.nodes.length) li.append(collectionList(c.childCollections.nodes, open));
   }
   const datasets = [...c.datasets.nodes].sort((a, b) => use(b.stats) - use(a.stats) || a.id.localeCompare(b.id));
   fill(
