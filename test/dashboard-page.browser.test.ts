@@ -475,7 +475,7 @@ describe('dashboard page (browser)', () => {
     expect(await page.getAttribute('html', 'lang')).toBe('fr');
     const records = (await figures(page)).records;
     expect(records.text).toBe(new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 }).format(records.value));
-    await page.screenshot({ path: path.join(SHOTS, 'dashboard-fr-phone-390.png') });
+    await page.screenshot({ path: path.join(SHOTS, 'dashboard-fr-desktop-1366.png') });
     // Back to English for the other pages of this profile.
     await page.click('[data-action="switch-lang"]');
     await ready(page);
