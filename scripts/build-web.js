@@ -83,6 +83,8 @@ async function build() {
     esbuild.build({
       ...common,
       entryPoints: { graphiql: path.join(root, 'web/src/graphiql/main.tsx') },
+      // Maps only for our own code: GraphiQL's and Monaco's would be ~25 MB.
+      sourcemap: false,
       outdir: path.join(out, 'graphiql'),
       format: 'esm',
       jsx: 'automatic',
@@ -98,6 +100,7 @@ async function build() {
       },
       outdir: path.join(out, 'graphiql'),
       format: 'iife',
+      sourcemap: false,
     }),
   ]);
   for (const [from, to] of [
