@@ -100,12 +100,25 @@ export interface GatewayConfig {
   /** Largest group-commit batch, events. Env `INGEST_MAX_BATCH`, default 500. */
   ingestMaxBatch: number;
   /**
-   * How long a flushing instance holds its batch before another instance may
-   * replay it, ms. Env `INGEST_LEASE_MS`, default 30000.
+   * Lease of the aggregation lock, ms: an aggregator that dies holding it
+   * is replaced after this long (it renews while it works). Env
+   * `AGGREGATION_LEASE_MS`, default 15000.
    */
-  ingestLeaseMs: number;
-  /** How long the dedup records of events are kept, days. Env `EVENT_RETENTION_DAYS`, default 7. */
-  eventRetentionDays: number;
+  aggregationLeaseMs: number;
+  /** How often an idle aggregator looks for new events, ms. Env `AGGREGATE_POLL_MS`, default 200. */
+  aggregatePollMs: number;
+  /**
+   * How long stored events are kept, days (also how long an eventId is
+   * remembered). Figures derived from them stay. Env
+   * `EVENT_LOG_RETENTION_DAYS`, default 396 (13 months).
+   */
+  eventLogRetentionDays: number;
+  /**
+   * How long API keys, users and catalog facts are cached per process, ms;
+   * changes made through another instance show within this time. 0 turns
+   * the caches off. Env `CACHE_TTL_MS`, default 10000.
+   */
+  cacheTtlMs: number;
   /** Extra robot user-agent regexes separated by newlines or `;;`. Env `ROBOT_PATTERNS`. */
   robotPatterns: string | undefined;
   /** Extra machine user-agent regexes. Env `MACHINE_PATTERNS`. */
@@ -201,8 +214,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     metricsOperations: (env.METRICS_OPERATIONS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     trustProxy: trustProxy(env.TRUST_PROXY),
     ingestMaxBatch: int(env, 'INGEST_MAX_BATCH', 500, 1),
-    ingestLeaseMs: int(env, 'INGEST_LEASE_MS', 30_000, 100),
-    eventRetentionDays: int(env, 'EVENT_RETENTION_DAYS', 7, 1),
+    aggregationLeaseMs: int(env, 'AGGREGATION_LEASE_MS', 15_000, 1000),
+    aggregatePollMs: int(env, 'AGGREGATE_POLL_MS', 200, 10),
+    eventLogRetentionDays: int(env, 'EVENT_LOG_RETENTION_DAYS', 396, 1),
+    cacheTtlMs: int(env, 'CACHE_TTL_MS', 10_000, 0),
     robotPatterns: env.ROBOT_PATTERNS,
     machinePatterns: env.MACHINE_PATTERNS,
     popularityWeights: env.POPULARITY_WEIGHTS,

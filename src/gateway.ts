@@ -54,8 +54,7 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions): P
       monitorCommands: opts.monitorCommands,
     });
     await ensureIndexes(store);
-    const services = createServices(store, config);
-    await services.ingest.repairPending();
+    const services = createServices(store, config, logger);
     if (config.demoData) {
       const demo = await loadDemoData(services, opts.now ?? new Date(), logger, {
         datasetCount: config.demoDatasets,
@@ -68,7 +67,8 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions): P
     const schema = await buildGatewaySchema();
     const app = await createApp({ schema, services, config, logger, routes: apiRoutes(config), databaseUp: embedded ? () => embedded!.up : undefined });
     const port = await app.listen(config.port, config.host);
-    const stopMaintenance = startMaintenance(services, logger, { retentionDays: config.eventRetentionDays });
+    services.aggregator.start();
+    const stopMaintenance = startMaintenance(services, logger, { retentionDays: config.eventLogRetentionDays });
     const url = `http://localhost:${port}/graphql`;
     logger.info({ url }, 'usage-gateway ready');
     let stopping: Promise<void> | null = null;
@@ -83,6 +83,7 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions): P
         stopping ??= (async () => {
           stopMaintenance();
           await app.stop();
+          await services.aggregator.stop();
           await store!.client.close();
           await embedded?.stop();
           logger.info('usage-gateway stopped');

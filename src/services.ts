@@ -1,7 +1,15 @@
 import type { GatewayConfig } from './config';
 import type { Store } from './store/store';
 import { CatalogRepository } from './store/catalog.repository';
-import { IngestRepository } from './store/ingest.repository';
+import { EventLogRepository } from './store/event-log.repository';
+import { UsageWriteRepository } from './store/usage-write.repository';
+import { DbLock } from './store/db-lock';
+import { Aggregator } from './ingest/aggregator';
+import { CachedIngestCatalog } from './ingest/ingest-catalog';
+import { loadAgentLists } from './counting/agent-lists';
+import { loadCountryLookup } from './counting/country';
+import { randomUUID } from 'node:crypto';
+import pino, { type Logger } from 'pino';
 import { AuthRepository } from './store/auth.repository';
 import { CatalogQueries } from './catalog/catalog-queries';
 import { CatalogWriter } from './catalog/catalog-writer';
@@ -24,6 +32,9 @@ export interface Services {
   catalogWriter: CatalogWriter;
   auth: AuthRepository;
   ingest: IngestService;
+  /** Derives the figures from the event log (started by the gateway). */
+  aggregator: Aggregator;
+  eventLog: EventLogRepository;
   /** Data dashboard, dataset popularity, usage series. */
   dashboard: DashboardService;
   reuses: ReuseService;
@@ -35,31 +46,56 @@ export interface Services {
   userAdmin: UserAdminService;
 }
 
-export function createServices(store: Store, config: GatewayConfig): Services {
+export function createServices(store: Store, config: GatewayConfig, logger: Logger = pino({ level: 'silent' })): Services {
   const catalog = new CatalogRepository(store);
   // Throws on an invalid POPULARITY_WEIGHTS, so the gateway fails to start.
   const popularityWeights = popularityWeightsFrom(config.popularityWeights);
   const dashboardRepo = new DashboardRepository(store);
-  const catalogWriter = new CatalogWriter(store);
+  const lists = loadAgentLists();
   const classifier = createTrafficClassifier({
     extraRobotPatterns: parsePatternList(config.robotPatterns),
     extraMachinePatterns: parsePatternList(config.machinePatterns),
+    robotList: lists.robots,
+    machineList: lists.machines,
   });
-  const auth = new AuthRepository(store);
+  const auth = new AuthRepository(store, config.cacheTtlMs);
+  const ingestCatalog = new CachedIngestCatalog(catalog, config.cacheTtlMs);
+  const catalogWriter = new CatalogWriter(store, () => {
+    ingestCatalog.clear();
+    auth.invalidate();
+  });
+  const eventLog = new EventLogRepository(store);
+  const usageWrite = new UsageWriteRepository(store);
+  const aggregator = new Aggregator(
+    eventLog,
+    usageWrite,
+    new DbLock(store.locks, 'aggregator', randomUUID(), config.aggregationLeaseMs),
+    usageWrite,
+    logger,
+    { pollMs: config.aggregatePollMs },
+    (ua, automated) => classifier.classify(ua, { automatedAccount: automated }),
+  );
   return {
     store,
     catalog,
     catalogQueries: new CatalogQueries(catalog),
     catalogWriter,
     auth,
-    ingest: new IngestService(new IngestRepository(store), catalog, classifier, {
-      maxBatch: config.ingestMaxBatch,
-      maxEventsPerRequest: config.maxEventsPerRequest,
-      maxFutureSkewMs: config.maxFutureSkewMs,
-      maxEventAgeDays: config.maxEventAgeDays,
-      leaseMs: config.ingestLeaseMs,
-      serializeWrites: store.isFerretDb,
-    }),
+    ingest: new IngestService(
+      eventLog,
+      ingestCatalog,
+      classifier,
+      loadCountryLookup(),
+      {
+        maxBatch: config.ingestMaxBatch,
+        maxEventsPerRequest: config.maxEventsPerRequest,
+        maxFutureSkewMs: config.maxFutureSkewMs,
+        maxEventAgeDays: config.maxEventAgeDays,
+      },
+      () => aggregator.notify(),
+    ),
+    aggregator,
+    eventLog,
     dashboard: new DashboardService(dashboardRepo, popularityWeights),
     reuses: new ReuseService(dashboardRepo, catalogWriter),
     reports: new ReportService(new ReportRepository(store)),

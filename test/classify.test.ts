@@ -4,6 +4,11 @@ import {
   parsePatternList,
   type TrafficClass,
 } from '../src/counting/classify';
+import { loadAgentLists } from '../src/counting/agent-lists';
+
+const LISTS = loadAgentLists();
+const withLists = (o: Parameters<typeof createTrafficClassifier>[0] = {}) =>
+  createTrafficClassifier({ robotList: LISTS.robots, machineList: LISTS.machines, ...o });
 
 const BROWSERS: Record<string, string> = {
   chrome:
@@ -27,6 +32,7 @@ const ROBOTS: Record<string, string> = {
   gptbot:
     'Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2; +https://openai.com/gptbot)',
   'generic crawler': 'Mozilla/5.0 (compatible; ExampleCrawler/1.0; +https://example.org/crawler)',
+  // On the COUNTER-Robots list ("HeadlessChrome"): a robot, whatever isbot thought.
   'generic spider': 'Mozilla/5.0 (compatible; examplespider/2.0)',
   'bare crawler': 'MyCrawler/1.0',
   'headless chrome':
@@ -34,6 +40,7 @@ const ROBOTS: Record<string, string> = {
   // A crawler built on an HTTP library is still a crawler.
   'bot on python-requests': 'python-requests/2.31.0 (compatible; ExampleBot/1.0; +https://example.org/bot)',
   scrapy: 'Scrapy/2.11.0 (+https://scrapy.org)',
+  'upper-case spelling (lists match case-insensitively)': 'MOZILLA/5.0 (COMPATIBLE; GOOGLEBOT/2.1)',
 };
 
 const MACHINES: Record<string, string> = {
@@ -69,7 +76,7 @@ const MACHINES: Record<string, string> = {
 };
 
 describe('createTrafficClassifier', () => {
-  const classifier = createTrafficClassifier();
+  const classifier = withLists();
   const expectClass = (ua: string | null | undefined, expected: TrafficClass, automatedAccount?: boolean): void => {
     expect(classifier.classify(ua, automatedAccount === undefined ? undefined : { automatedAccount })).toBe(expected);
   };
@@ -86,11 +93,28 @@ describe('createTrafficClassifier', () => {
     }
   });
 
-  it('a missing or blank user agent is machine traffic', () => {
-    expectClass(undefined, 'machine');
-    expectClass(null, 'machine');
-    expectClass('', 'machine');
-    expectClass('   ', 'machine');
+  it('a missing or blank user agent is on no list: regular traffic (CoP-RD: only listed robots are excluded)', () => {
+    expectClass(undefined, 'regular');
+    expectClass(null, 'regular');
+    expectClass('', 'regular');
+    expectClass('   ', 'regular');
+  });
+
+  it('agents on no list are counted: Zotero, Power BI, Excel / Power Query, Tableau', () => {
+    for (const ua of [
+      'Mozilla/5.0 (X11; Linux x86_64; rv:109.0) Gecko/20100101 Firefox/115.0 Zotero/7.0',
+      'Microsoft.Data.Mashup (https://go.microsoft.com/fwlink/?LinkID=304225)',
+      'PowerBIDesktop/2.128',
+      'Tableau Desktop 2024.1',
+    ]) {
+      expect(classifier.classify(ua)).not.toBe('robot');
+    }
+  });
+
+  it('every pattern of both published lists compiles', () => {
+    expect(LISTS.robots.length).toBeGreaterThan(300);
+    expect(LISTS.machines.length).toBeGreaterThan(30);
+    for (const p of [...LISTS.robots, ...LISTS.machines]) expect(() => new RegExp(p, 'i')).not.toThrow();
   });
 
   it('surrounding whitespace does not change the class', () => {
@@ -102,7 +126,7 @@ describe('createTrafficClassifier', () => {
     it('a browser agent on an automated account is machine', () => expectClass(BROWSERS.firefox, 'machine', true));
     it('a machine agent on an automated account stays machine', () => expectClass('curl/8.5.0', 'machine', true));
     it('a robot agent on an automated account stays robot', () => expectClass(GOOGLEBOT, 'robot', true));
-    it('a missing agent on an automated account is machine', () => expectClass(undefined, 'machine', true));
+      it('a missing agent on an automated account is machine', () => expectClass(undefined, 'machine', true));
     it('automatedAccount: false changes nothing', () => expectClass(BROWSERS.safari, 'regular', false));
   });
 
@@ -127,10 +151,10 @@ describe('createTrafficClassifier', () => {
       expect(c.classify(BROWSERS.chrome)).toBe('regular');
     });
 
-    it('extra machine patterns win over the isbot list and over browsers', () => {
-      // isbot flags this lone product token as a robot.
+    it('extra machine patterns win over the COUNTER-Robots list and over browsers', () => {
+      // The COUNTER list has "harvest": a robot by default.
       expect(classifier.classify('OurHarvester/2.0')).toBe('robot');
-      const c = createTrafficClassifier({ extraMachinePatterns: ['^OurHarvester/', 'ExampleKiosk'] });
+      const c = withLists({ extraMachinePatterns: ['^OurHarvester/', 'ExampleKiosk'] });
       expect(c.classify('OurHarvester/2.0')).toBe('machine');
       expect(c.classify(`${BROWSERS.chrome as string} ExampleKiosk/1`)).toBe('machine');
       expect(c.classify(GOOGLEBOT)).toBe('robot');

@@ -55,7 +55,9 @@ describe('usage-gateway CLI', () => {
     const key = o.stdout.trim();
 
     // The key works against a gateway on the same database; only its hash is stored.
-    t = await startTestGateway({ dbName });
+    // The CLI revokes keys from another process: a gateway sees that within
+    // CACHE_TTL_MS (10 s by default); this one does not cache.
+    t = await startTestGateway({ dbName, env: { CACHE_TTL_MS: '0' } });
     const me = await t.gql<{ me: Record<string, unknown> }>(ME, {}, key);
     expect(me.data!.me).toEqual({ id: 'admin', name: 'Admin', role: 'ADMIN', automated: false });
     const keys = await client.db(dbName).collection('api_keys').find({}).toArray();

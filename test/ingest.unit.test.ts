@@ -1,6 +1,4 @@
 import { GroupCommitter } from '../src/ingest/group-commit';
-import { counterDeltas, eventIncrements, type CountableEvent } from '../src/ingest/counter-deltas';
-import { decideCounting, clickKey, markKey, type ClassifiedEvent } from '../src/ingest/counting-decisions';
 import { validateEvent } from '../src/ingest/validate-event';
 import { orderByKey, groupByKey } from '../src/loaders/order-by-key';
 import { AccessAction, ResourceType } from '../src/domain/resources';
@@ -34,6 +32,14 @@ describe('validateEvent', () => {
     [{ eventId: 'x'.repeat(129) }, 'INVALID_EVENT_ID'],
     [{ resourceId: '' }, 'BAD_USER_INPUT'],
     [{ userAgent: 'x'.repeat(1025) }, 'BAD_USER_INPUT'],
+    // Ids are joined into storage keys: `|` would let two pairs collide.
+    [{ resourceId: 'ka|DATASET:kb' }, 'BAD_USER_INPUT'],
+    [{ userId: 'kc|DATASET:ka' }, 'BAD_USER_INPUT'],
+    [{ userId: '=1+2' }, 'BAD_USER_INPUT'],
+    [{ httpStatus: 99 }, 'BAD_USER_INPUT'],
+    [{ bytes: -1 }, 'BAD_USER_INPUT'],
+    [{ bytes: 1.5 }, 'BAD_USER_INPUT'],
+    [{ country: 'FRA' }, 'BAD_USER_INPUT'],
   ])('rejects case %# with %s', (patch: Record<string, unknown>, code: string) => {
     const v = validateEvent({ ...base, ...patch }, T0, limits);
     expect(v.ok ? null : v.code).toBe(code);
@@ -41,99 +47,6 @@ describe('validateEvent', () => {
   it('accepts the edges of the window', () => {
     expect(validateEvent({ ...base, timestamp: at(60) }, T0, limits).ok).toBe(true);
     expect(validateEvent({ ...base, timestamp: new Date(T0.getTime() - 10 * 86_400_000) }, T0, limits).ok).toBe(true);
-  });
-});
-
-const ev = (id: string, s: number, patch: Partial<ClassifiedEvent> = {}): ClassifiedEvent => ({
-  eventId: id,
-  resourceType: ResourceType.DATASET,
-  resourceId: 'd1',
-  action: AccessAction.VIEW,
-  userId: null,
-  timestamp: at(s),
-  trafficClass: 'regular',
-  sessionKey: 'sess|2026-05-01T10',
-  clickerKey: 'clicker',
-  ...patch,
-});
-
-describe('decideCounting', () => {
-  const empty = { lastClicks: new Map<string, Date>(), existingMarks: new Set<string>() };
-
-  it('filters double clicks within 30 s and counts one unique investigation per session', () => {
-    const d = decideCounting([ev('a', 0), ev('b', 10), ev('c', 45)], empty);
-    expect(d.events.map((e) => [e.eventId, e.counted, e.uniqueInvestigation])).toEqual([
-      ['a', true, true],
-      ['b', false, false],
-      ['c', true, false],
-    ]);
-    expect(d.newMarks).toEqual([markKey(ev('a', 0), 'I')]);
-    expect(d.clickUpdates.get(clickKey(ev('a', 0)))).toEqual(at(45));
-  });
-
-  it('continues the double-click window from a click stored by an earlier batch', () => {
-    const state = { lastClicks: new Map([[clickKey(ev('x', 0)), at(-20)]]), existingMarks: new Set([markKey(ev('x', 0), 'I')]) };
-    const d = decideCounting([ev('a', 0)], state);
-    expect(d.events[0]).toMatchObject({ counted: false, uniqueInvestigation: false });
-  });
-
-  it('never counts robots and keeps their clicks out of the state', () => {
-    const d = decideCounting([ev('r', 0, { trafficClass: 'robot' })], empty);
-    expect(d.events[0].counted).toBe(false);
-    expect(d.clickUpdates.size).toBe(0);
-    expect(d.newMarks).toEqual([]);
-  });
-
-  it('gives a download both a unique investigation and a unique request', () => {
-    const d = decideCounting([ev('a', 0, { action: AccessAction.DOWNLOAD }), ev('b', 100, { action: AccessAction.DOWNLOAD })], empty);
-    expect(d.events.map((e) => [e.uniqueInvestigation, e.uniqueRequest])).toEqual([
-      [true, true],
-      [false, false],
-    ]);
-  });
-
-  it('does not depend on the order events arrive in', () => {
-    const a = decideCounting([ev('a', 0), ev('b', 10), ev('c', 45)], empty).events.map((e) => [e.eventId, e.counted]);
-    const b = decideCounting([ev('c', 45), ev('a', 0), ev('b', 10)], empty).events.map((e) => [e.eventId, e.counted]);
-    expect(new Map(b as [string, boolean][])).toEqual(new Map(a as [string, boolean][]));
-  });
-});
-
-describe('counterDeltas', () => {
-  const c = (patch: Partial<CountableEvent>): CountableEvent => ({
-    resourceType: ResourceType.FILE,
-    resourceId: 'f1',
-    action: AccessAction.DOWNLOAD,
-    userId: 'u1',
-    timestamp: at(0),
-    trafficClass: 'regular',
-    counted: true,
-    uniqueInvestigation: false,
-    uniqueRequest: false,
-    ...patch,
-  });
-
-  it('maps each class to its counters', () => {
-    expect(eventIncrements(c({}))).toEqual({ downloads: 1 });
-    expect(eventIncrements(c({ trafficClass: 'machine', uniqueRequest: true }))).toEqual({ machineDownloads: 1, machineUniqueRequests: 1 });
-    expect(eventIncrements(c({ trafficClass: 'robot' }))).toEqual({ robotEvents: 1 });
-    expect(eventIncrements(c({ counted: false }))).toEqual({ doubleClicks: 1 });
-  });
-
-  it('merges increments per document and keeps machine and robot traffic out of per-user counters', () => {
-    const d = counterDeltas([
-      c({}),
-      c({ timestamp: at(90) }),
-      c({ trafficClass: 'machine' }),
-      c({ trafficClass: 'robot' }),
-      c({ timestamp: new Date('2026-05-02T01:00:00Z'), action: AccessAction.VIEW }),
-    ]);
-    expect(d.totals).toHaveLength(1);
-    expect(d.totals[0].inc).toMatchObject({ downloads: 2, views: 1, machineDownloads: 1, robotEvents: 1 });
-    expect(d.totals[0].max).toEqual({ lastDownloadedAt: at(90), lastViewedAt: new Date('2026-05-02T01:00:00Z') });
-    expect(d.byUser).toHaveLength(1);
-    expect(d.byUser[0]).toMatchObject({ _id: 'u1|FILE:f1', inc: expect.objectContaining({ downloads: 2, views: 1, machineDownloads: 0 }) });
-    expect(d.daily.map((x) => x._id).sort()).toEqual(['FILE:f1|2026-05-01', 'FILE:f1|2026-05-02']);
   });
 });
 

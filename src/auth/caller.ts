@@ -11,6 +11,11 @@ export type Caller =
       automated: boolean;
       /** Spaces the user is a member of (private datasets shared there). */
       spaceIds: readonly string[];
+      /**
+       * A TRACKER's portals: it records events only on their resources
+       * (unpublished and private ones included). Null: every portal.
+       */
+      portalIds?: readonly string[] | null;
     };
 
 export const ANONYMOUS: Caller = { kind: 'anonymous' };

@@ -4,6 +4,7 @@ import { GatewayError } from '../errors/gateway-error';
 import type { Store } from '../store/store';
 import { bulkWriteTolerant } from '../store/bulk';
 import { findByIds } from '../store/find-in';
+import { findCollectionCycle } from './catalog-validation';
 import type {
   CollectionDoc,
   DatasetDoc,
@@ -46,7 +47,14 @@ interface Reference {
  * the call with UNKNOWN_REFERENCE and writes nothing.
  */
 export class CatalogWriter {
-  constructor(private readonly store: Store) {}
+  /**
+   * @param onChange - called after every write: the per-process caches of
+   *   catalog facts and callers are dropped (see ingest-catalog.ts).
+   */
+  constructor(
+    private readonly store: Store,
+    private readonly onChange: () => void = () => undefined,
+  ) {}
 
   private async checkReferences(refs: Reference[]): Promise<void> {
     const problems: string[] = [];
@@ -88,6 +96,7 @@ export class CatalogWriter {
       return { updateOne: { filter: { _id } as Document, update, upsert: true } };
     });
     await bulkWriteTolerant(col as unknown as Collection<Document>, ops);
+    this.onChange();
     const created = items.filter((i) => !existing.has(i._id)).length;
     return { created, updated: items.length - created, ids: items.map((i) => i._id) };
   }
@@ -123,6 +132,7 @@ export class CatalogWriter {
         throw new GatewayError(ErrorCode.BAD_USER_INPUT, `collection "${c._id}" cannot be its own parent`);
       }
     }
+    await this.checkCollectionCycles(items);
     await this.checkReferences([
       { field: 'parentCollectionIds', ids: items.flatMap((c) => c.parentCollectionIds), col: this.col('collections'), sameCall },
       { field: 'spaceIds', ids: items.flatMap((c) => c.spaceIds), col: this.col('spaces') },
@@ -176,6 +186,27 @@ export class CatalogWriter {
       { field: 'authorId', ids: items.flatMap((r) => (r.authorId ? [r.authorId] : [])), col: this.col('users') },
     ]);
     return this.upsert(this.store.reuses, items, (r) => ({ createdAt: r.createdAt }));
+  }
+
+  /** COLLECTION_CYCLE when the pushed parent links would close a loop with each other or with the stored ones. */
+  private async checkCollectionCycles(items: CollectionInput[]): Promise<void> {
+    const pushed = new Set(items.map((c) => c._id));
+    const stored = new Map<string, readonly string[]>();
+    let frontier = items.flatMap((c) => c.parentCollectionIds);
+    while (frontier.length) {
+      const need = [...new Set(frontier)].filter((id) => !stored.has(id) && !pushed.has(id));
+      if (!need.length) break;
+      for (const id of need) stored.set(id, []);
+      const docs = await findByIds(this.store.collections, need);
+      for (const d of docs) stored.set(d._id, d.parentCollectionIds ?? []);
+      frontier = docs.flatMap((d) => d.parentCollectionIds ?? []);
+    }
+    const cycle = findCollectionCycle(items, (id) => stored.get(id) ?? []);
+    if (cycle) {
+      throw new GatewayError(ErrorCode.COLLECTION_CYCLE, `collection parents would form a cycle: ${cycle.join(' -> ')}; nothing written`, {
+        cycle,
+      });
+    }
   }
 
   private col(name: 'users' | 'collections' | 'spaces' | 'portals' | 'themes' | 'datasets'): Collection<{ _id: string }> {

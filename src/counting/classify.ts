@@ -2,24 +2,25 @@
  * Traffic classification for COUNTER counting: is an access event human use
  * (`regular`), a script or harvester (`machine`), or a crawler (`robot`)?
  *
- * Pure: no I/O, no clock, no randomness. Every regular expression is compiled
- * once, when the classifier is created, so `classify` is cheap on the hot
- * ingestion path.
+ * Pure: no I/O, no clock, no randomness (the published lists are read by
+ * `agent-lists.ts` and handed in). Every regular expression is compiled once,
+ * when the classifier is created, so `classify` is cheap.
  *
- * Order of the checks (first match wins):
- * 1. operator robot patterns (`ROBOT_PATTERNS`)          → robot
- * 2. missing / blank user agent                          → machine
- * 3. operator machine patterns (`MACHINE_PATTERNS`)      → machine
- * 4. built-in machine patterns (HTTP client libraries),
- *    unless the agent also names itself a bot/crawler    → machine
- * 5. isbot's maintained list                             → robot
- * 6. otherwise                                           → regular
- * Finally an automated account turns `regular` into `machine` (robots stay
- * robots).
+ * Order of the checks (first match wins), all case-insensitive (CoP-RD §10,
+ * COUNTER-Robots README):
+ * 1. operator robot patterns (`ROBOT_PATTERNS`)                → robot
+ * 2. operator machine patterns (`MACHINE_PATTERNS`)            → machine
+ * 3. Make Data Count's machine list + our HTTP-client patterns,
+ *    unless the agent also names itself a bot/crawler          → machine
+ * 4. the COUNTER-Robots list                                    → robot
+ * 5. otherwise, an empty agent included                        → regular
+ * An agent on no list is counted (CoP-RD: only listed robots are removed).
+ * Then an automated account or key, or a portal declaring the access
+ * method `MACHINE`, turns `regular` into `machine` (robots stay robots:
+ * they are excluded, not down-graded).
  *
  * @packageDocumentation
  */
-import { isbot } from 'isbot';
 
 /** How an access event is counted. */
 export type TrafficClass = 'robot' | 'machine' | 'regular';
@@ -30,6 +31,10 @@ export interface ClassifierOptions {
   extraRobotPatterns?: readonly string[];
   /** Extra machine regex sources (matched case-insensitively), e.g. from env `MACHINE_PATTERNS`. */
   extraMachinePatterns?: readonly string[];
+  /** The COUNTER-Robots patterns (see `agent-lists.ts`). Default: none. */
+  robotList?: readonly string[];
+  /** Make Data Count's machine patterns (see `agent-lists.ts`). Default: none. */
+  machineList?: readonly string[];
 }
 
 /** A classifier with its pattern lists compiled. */
@@ -39,7 +44,8 @@ export interface TrafficClassifier {
    *
    * @param userAgent - the end user's `User-Agent` as the portal forwarded it.
    * @param opts.automatedAccount - true when the event comes from an account
-   *   flagged automated (extractors, harvesters): at least `machine`.
+   *   or key flagged automated, or the portal declared the access method
+   *   `MACHINE`: at least `machine`.
    */
   classify(userAgent: string | null | undefined, opts?: { automatedAccount?: boolean }): TrafficClass;
 }
@@ -135,29 +141,25 @@ function matchesAny(patterns: readonly RegExp[], text: string): boolean {
 export function createTrafficClassifier(options: ClassifierOptions = {}): TrafficClassifier {
   const extraRobot = compilePatterns(options.extraRobotPatterns, 'robot');
   const extraMachine = compilePatterns(options.extraMachinePatterns, 'machine');
-  const builtinMachine = BUILTIN_MACHINE_PATTERNS.map((s) => new RegExp(s, 'i'));
+  const machine = [...BUILTIN_MACHINE_PATTERNS, ...(options.machineList ?? [])].map((s) => new RegExp(s, 'i'));
+  const robots = (options.robotList ?? []).map((s) => new RegExp(s, 'i'));
 
   function classifyAgent(ua: string): TrafficClass {
     // Operator robot patterns first, even on an empty agent, so `^$` in
-    // ROBOT_PATTERNS can exclude agent-less traffic instead of counting it.
+    // ROBOT_PATTERNS can exclude agent-less traffic.
     if (matchesAny(extraRobot, ua)) return 'robot';
-    // Browsers always send a User-Agent; its absence means a script or a
-    // stripped-down client. Counting it as machine keeps it out of the human
-    // figures without hiding it entirely, as calling it a robot would.
-    if (ua === '') return 'machine';
-    // Operator machine patterns beat isbot: they exist to rescue the
-    // operator's own harvesters from the generic robot patterns.
+    // Operator machine patterns beat the published lists: they exist to
+    // rescue the operator's own harvesters from generic robot patterns.
     if (matchesAny(extraMachine, ua)) return 'machine';
-    if (matchesAny(builtinMachine, ua) && !SELF_DECLARED_ROBOT.test(ua)) return 'machine';
-    if (isbot(ua)) return 'robot';
+    if (ua === '') return 'regular';
+    if (matchesAny(machine, ua) && !SELF_DECLARED_ROBOT.test(ua)) return 'machine';
+    if (matchesAny(robots, ua)) return 'robot';
     return 'regular';
   }
 
   return {
     classify(userAgent, opts) {
       const cls = classifyAgent((userAgent ?? '').trim());
-      // An automated account is a machine even behind a browser-like agent;
-      // a robot stays a robot because robots are excluded, not down-graded.
       if (cls === 'regular' && opts?.automatedAccount === true) return 'machine';
       return cls;
     },

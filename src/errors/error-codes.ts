@@ -9,6 +9,8 @@ export const ErrorCode = {
   INVALID_TIMESTAMP: 'INVALID_TIMESTAMP',
   INVALID_EVENT_ID: 'INVALID_EVENT_ID',
   DUPLICATE_IN_REQUEST: 'DUPLICATE_IN_REQUEST',
+  /** A retry reused an eventId with different content than the stored event. Not counted. */
+  EVENT_ID_CONFLICT: 'EVENT_ID_CONFLICT',
   TOO_MANY_EVENTS: 'TOO_MANY_EVENTS',
   NOT_FOUND: 'NOT_FOUND',
   UNAUTHENTICATED: 'UNAUTHENTICATED',

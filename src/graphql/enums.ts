@@ -9,3 +9,10 @@ registerEnumType(AccessAction, {
 registerEnumType(Visibility, { name: 'Visibility' });
 
 export { AccessAction, ResourceType, Visibility };
+
+/** How an access was made, as the portal declares it (COUNTER access method). */
+export enum AccessMethod {
+  REGULAR = 'REGULAR',
+  MACHINE = 'MACHINE',
+}
+registerEnumType(AccessMethod, { name: 'AccessMethod', description: 'COUNTER access method: REGULAR (a person) or MACHINE (a script).' });

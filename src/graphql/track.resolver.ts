@@ -1,6 +1,6 @@
 import { Arg, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
-import { DateTimeResolver } from 'graphql-scalars';
-import { AccessAction, ResourceType } from './enums';
+import { DateTimeResolver, SafeIntResolver } from 'graphql-scalars';
+import { AccessAction, AccessMethod, ResourceType } from './enums';
 import type { GatewayContext } from './context';
 import { requireRole } from './guards';
 import { GatewayError } from '../errors/gateway-error';
@@ -12,7 +12,10 @@ export class TrackAccessInput {
   @Field(() => ID) resourceId!: string;
   @Field(() => AccessAction) action!: AccessAction;
 
-  @Field(() => ID, { nullable: true, description: 'The end user, when known. A USER key records its own user.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The end user, when known: any id of the portal\'s (it need not be registered; upsertUsers adds names later). A USER key records its own user.',
+  })
   userId?: string | null;
 
   @Field(() => DateTimeResolver, { nullable: true, description: 'When it happened. Default: now. Must be within the accepted window.' })
@@ -24,12 +27,31 @@ export class TrackAccessInput {
   @Field(() => String, { nullable: true, description: 'The end user\'s IP; only hashed into a session key, never stored.' })
   ipAddress?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The portal\'s session id, if it has one.' })
+  @Field(() => String, { nullable: true, description: 'The portal\'s session cookie / session id (COUNTER "session cookie"): unique counts are per session and day.' })
   sessionId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'A long-lived browser cookie (COUNTER "user cookie"); identifies a visitor without a user id.' })
+  userCookie?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The URL or item requested; double clicks are filtered per item (CoP-RD §10).' })
+  url?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'HTTP status of the access. Only 200 and 304 are counted; others are tallied as failedEvents.' })
+  httpStatus?: number | null;
+
+  @Field(() => SafeIntResolver, { nullable: true, description: 'Bytes delivered (COUNTER volume of requests).' })
+  bytes?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'ISO 3166-1 alpha-2 country of the user. When absent it is derived from ipAddress (GeoLite2).' })
+  country?: string | null;
+
+  @Field(() => AccessMethod, { nullable: true, description: 'The portal\'s own knowledge of the access method: MACHINE counts as machine traffic.' })
+  accessMethod?: AccessMethod | null;
 
   @Field(() => ID, {
     nullable: true,
-    description: 'Unique id of this event. A retry with the same eventId, on any instance, is counted once. Strongly recommended.',
+    description:
+      'Unique id of this event, per sender. A retry with the same eventId, on any instance, is counted once (DUPLICATE); a retry with different content is refused (EVENT_ID_CONFLICT). Strongly recommended.',
   })
   eventId?: string | null;
 }

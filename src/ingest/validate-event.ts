@@ -1,5 +1,6 @@
 import { ErrorCode, type ErrorCodeName } from '../errors/error-codes';
 import type { TrackEventInput } from '../domain/tracking';
+import { ID_PATTERN, ID_RULE } from '../domain/ids';
 
 export interface EventLimits {
   /** Latest accepted timestamp = now + this, ms. */
@@ -11,56 +12,70 @@ export interface EventLimits {
 export interface ValidEvent extends TrackEventInput {
   eventId: string | null;
   timestamp: Date;
+  /** The timestamp as the client sent it (null: defaulted to now). */
+  sentTimestamp: Date | null;
+  country: string | null;
 }
 
 export type Validation = { ok: true; event: ValidEvent } | { ok: false; code: ErrorCodeName; message: string };
 
+/** Event ids are the client's; `|` is allowed (the storage key splits at the sender's id, which has none). */
 const EVENT_ID = /^[\x21-\x7e]{1,128}$/;
 const MAX_TEXT = 1024;
+const MAX_URL = 4096;
+const COUNTRY = /^[A-Za-z]{2}$/;
+
+function bad(message: string, code: ErrorCodeName = ErrorCode.BAD_USER_INPUT): Validation {
+  return { ok: false, code, message };
+}
 
 /**
  * Checks one event without touching the database: timestamp window, id
- * shape, sizes. Resource and user existence are checked later, in bulk.
+ * shapes, sizes, the COUNTER fields. Resource existence and permissions are
+ * checked later, in bulk.
  */
 export function validateEvent(input: TrackEventInput, now: Date, limits: EventLimits): Validation {
   const timestamp = input.timestamp ?? now;
-  if (Number.isNaN(timestamp.getTime())) {
-    return { ok: false, code: ErrorCode.INVALID_TIMESTAMP, message: 'timestamp is not a valid date' };
+  const t = timestamp instanceof Date ? timestamp.getTime() : Number.NaN;
+  if (Number.isNaN(t)) return bad('timestamp is not a valid date', ErrorCode.INVALID_TIMESTAMP);
+  if (t > now.getTime() + limits.maxFutureSkewMs) {
+    return bad(
+      `timestamp ${timestamp.toISOString()} is in the future (more than ${limits.maxFutureSkewMs} ms ahead)`,
+      ErrorCode.INVALID_TIMESTAMP,
+    );
   }
-  if (timestamp.getTime() > now.getTime() + limits.maxFutureSkewMs) {
-    return {
-      ok: false,
-      code: ErrorCode.INVALID_TIMESTAMP,
-      message: `timestamp ${timestamp.toISOString()} is in the future (more than ${limits.maxFutureSkewMs} ms ahead)`,
-    };
-  }
-  const oldest = now.getTime() - limits.maxEventAgeDays * 86_400_000;
-  if (timestamp.getTime() < oldest) {
-    return {
-      ok: false,
-      code: ErrorCode.INVALID_TIMESTAMP,
-      message: `timestamp ${timestamp.toISOString()} is older than ${limits.maxEventAgeDays} days`,
-    };
+  if (t < now.getTime() - limits.maxEventAgeDays * 86_400_000) {
+    return bad(`timestamp ${timestamp.toISOString()} is older than ${limits.maxEventAgeDays} days`, ErrorCode.INVALID_TIMESTAMP);
   }
   if (input.eventId != null && !EVENT_ID.test(input.eventId)) {
-    return {
-      ok: false,
-      code: ErrorCode.INVALID_EVENT_ID,
-      message: 'eventId must be 1-128 printable ASCII characters without spaces',
-    };
+    return bad('eventId must be 1-128 printable ASCII characters without spaces', ErrorCode.INVALID_EVENT_ID);
   }
-  if (!input.resourceId || input.resourceId.length > 256) {
-    return { ok: false, code: ErrorCode.BAD_USER_INPUT, message: 'resourceId must be 1-256 characters' };
-  }
+  if (!ID_PATTERN.test(input.resourceId ?? '')) return bad(`resourceId: ${ID_RULE}`);
+  if (input.userId != null && !ID_PATTERN.test(input.userId)) return bad(`userId: ${ID_RULE}`);
   for (const [name, v] of [
     ['userAgent', input.userAgent],
     ['ipAddress', input.ipAddress],
     ['sessionId', input.sessionId],
-    ['userId', input.userId],
+    ['userCookie', input.userCookie],
   ] as const) {
-    if (v != null && v.length > MAX_TEXT) {
-      return { ok: false, code: ErrorCode.BAD_USER_INPUT, message: `${name} is longer than ${MAX_TEXT} characters` };
-    }
+    if (v != null && v.length > MAX_TEXT) return bad(`${name} is longer than ${MAX_TEXT} characters`);
   }
-  return { ok: true, event: { ...input, eventId: input.eventId ?? null, timestamp } };
+  if (input.url != null && input.url.length > MAX_URL) return bad(`url is longer than ${MAX_URL} characters`);
+  if (input.httpStatus != null && !(Number.isInteger(input.httpStatus) && input.httpStatus >= 100 && input.httpStatus <= 599)) {
+    return bad('httpStatus must be an HTTP status code (100-599)');
+  }
+  if (input.bytes != null && !(Number.isSafeInteger(input.bytes) && input.bytes >= 0)) {
+    return bad('bytes must be a non-negative integer');
+  }
+  if (input.country != null && !COUNTRY.test(input.country)) return bad('country must be an ISO 3166-1 alpha-2 code');
+  return {
+    ok: true,
+    event: {
+      ...input,
+      eventId: input.eventId ?? null,
+      timestamp,
+      sentTimestamp: input.timestamp ?? null,
+      country: input.country ? input.country.toUpperCase() : null,
+    },
+  };
 }

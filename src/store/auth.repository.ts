@@ -2,14 +2,42 @@ import type { Store } from './store';
 import type { ApiKeyDoc } from './documents-ingest';
 import type { Caller } from '../auth/caller';
 import { generateApiKey, hashApiKey } from '../auth/api-keys';
+import { TtlCache } from '../util/ttl-cache';
 
 /** API keys and the callers they stand for. */
 export class AuthRepository {
-  constructor(private readonly store: Store) {}
+  /** Callers by key hash (null: unknown or revoked), so a request costs no look-up. */
+  private readonly callers: TtlCache<string, Caller | null>;
+
+  /**
+   * @param cacheTtlMs - how long a resolved key is trusted, ms; a key revoked
+   *   on another instance stops working within this time. 0 disables the
+   *   cache. Default 10000.
+   */
+  constructor(
+    private readonly store: Store,
+    cacheTtlMs = 10_000,
+  ) {
+    this.callers = new TtlCache(cacheTtlMs, 10_000);
+  }
+
+  /** Forgets cached callers (a key, user or space changed on this instance). */
+  invalidate(): void {
+    this.callers.clear();
+  }
 
   /** The caller for a presented key, or null when the key is unknown or revoked. */
   async callerForKey(key: string): Promise<Caller | null> {
-    const doc = await this.store.apiKeys.findOne({ _id: hashApiKey(key) });
+    const hash = hashApiKey(key);
+    const cached = this.callers.get(hash);
+    if (cached !== undefined) return cached;
+    const caller = await this.loadCaller(hash);
+    this.callers.set(hash, caller);
+    return caller;
+  }
+
+  private async loadCaller(hash: string): Promise<Caller | null> {
+    const doc = await this.store.apiKeys.findOne({ _id: hash });
     if (!doc || doc.revokedAt) return null;
     const user = await this.store.users.findOne({ _id: doc.userId });
     if (!user) return null;
@@ -20,6 +48,7 @@ export class AuthRepository {
       role: user.role,
       automated: user.automated || doc.automated,
       spaceIds: spaces.map((s) => s._id),
+      portalIds: user.role === 'TRACKER' && user.portalIds?.length ? user.portalIds : null,
     };
   }
 
@@ -44,6 +73,7 @@ export class AuthRepository {
       { $or: [{ _id: prefixOrHash }, { prefix: prefixOrHash }], revokedAt: null },
       { $set: { revokedAt: new Date() } },
     );
+    this.invalidate();
     return res.modifiedCount;
   }
 

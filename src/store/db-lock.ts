@@ -12,10 +12,10 @@ export interface LockDoc {
  * unique `_id` makes it atomic on any server); a holder that dies is
  * replaced once its lease has passed.
  *
- * Why it exists: FerretDB 1.24 applies an update as read-modify-write in two
- * statements, so two instances incrementing the same counter at once lose
- * one increment. On FerretDB, counter writes of all instances take this lock
- * (on MongoDB, `$inc` is atomic and no lock is used).
+ * Why it exists: the derived figures have one writer at a time (the
+ * aggregator that holds this lock), on FerretDB — whose updates are a
+ * read-modify-write in two statements — and on MongoDB alike. A holder
+ * renews its lease while it works and stops writing when a renewal fails.
  */
 export class DbLock {
   constructor(
@@ -41,6 +41,41 @@ export class DbLock {
       if (Date.now() > deadline) throw new Error(`timed out waiting for lock ${this.name}`);
       await new Promise((r) => setTimeout(r, Math.min(50, 2 + attempt) + Math.random() * 3));
     }
+  }
+
+  /** One attempt: true when this owner now holds the lock (a fresh lease). */
+  async tryAcquire(): Promise<boolean> {
+    const now = new Date();
+    // Taking over from ourselves (a lease we still hold) is a renewal.
+    if (await this.renew()) return true;
+    try {
+      await this.col.insertOne({ _id: this.name, owner: this.owner, until: new Date(now.getTime() + this.leaseMs) });
+      return true;
+    } catch (err) {
+      if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err;
+    }
+    // The holder died or stalled past its lease: drop it, race once more.
+    const dropped = await this.col.deleteOne({ _id: this.name, until: { $lt: now } });
+    if (!dropped.deletedCount) return false;
+    try {
+      await this.col.insertOne({ _id: this.name, owner: this.owner, until: new Date(now.getTime() + this.leaseMs) });
+      return true;
+    } catch (err) {
+      if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err;
+      return false;
+    }
+  }
+
+  /**
+   * Extends the lease of a lock we hold. False when we no longer hold it
+   * (it expired and another owner took it): the caller must stop writing.
+   */
+  async renew(): Promise<boolean> {
+    const r = await this.col.updateOne(
+      { _id: this.name, owner: this.owner },
+      { $set: { until: new Date(Date.now() + this.leaseMs) } },
+    );
+    return r.matchedCount === 1;
   }
 
   async release(): Promise<void> {

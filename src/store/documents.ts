@@ -71,6 +71,8 @@ export interface UserDoc {
   role: 'ADMIN' | 'USER' | 'TRACKER';
   /** Extractors and harvesters: their traffic is machine traffic. */
   automated: boolean;
+  /** For a TRACKER: the portals it may record events for; absent or empty = every portal. */
+  portalIds?: string[] | null;
   createdAt: Date;
 }
 

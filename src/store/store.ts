@@ -1,4 +1,4 @@
-import { MongoClient, type Collection, type Db, type MongoClientOptions } from 'mongodb';
+import { MongoClient, type Collection, type Db, type Document, type MongoClientOptions } from 'mongodb';
 import type {
   CollectionDoc,
   DailyUsageDoc,
@@ -13,7 +13,7 @@ import type {
   UserDailyUsageDoc,
 } from './documents';
 import type { LockDoc } from './db-lock';
-import type { ApiKeyDoc, EventDoc, PendingBatchDoc, ReuseDoc, ClickStateDoc, SessionMarkDoc } from './documents-ingest';
+import type { ApiKeyDoc, ReuseDoc } from './documents-ingest';
 
 /** Typed handles on every MongoDB collection the gateway uses. */
 export interface Store {
@@ -34,10 +34,8 @@ export interface Store {
   usageByUser: Collection<UserUsageDoc>;
   usageDaily: Collection<DailyUsageDoc>;
   usageByUserDaily: Collection<UserDailyUsageDoc>;
-  events: Collection<EventDoc>;
-  pendingBatches: Collection<PendingBatchDoc>;
-  clickState: Collection<ClickStateDoc>;
-  sessionMarks: Collection<SessionMarkDoc>;
+  /** The event log (see event-log.repository.ts). */
+  eventLog: Collection<{ _id: string; [field: string]: unknown }>;
   locks: Collection<LockDoc>;
 }
 
@@ -61,10 +59,7 @@ export function storeFor(client: MongoClient, dbName: string, isFerretDb = false
     usageByUser: db.collection('usage_by_user'),
     usageDaily: db.collection('usage_daily'),
     usageByUserDaily: db.collection('usage_by_user_daily'),
-    events: db.collection('events'),
-    pendingBatches: db.collection('pending_batches'),
-    clickState: db.collection('click_state'),
-    sessionMarks: db.collection('session_marks'),
+    eventLog: db.collection('event_log'),
   };
 }
 
@@ -87,18 +82,25 @@ export async function ensureIndexes(store: Store): Promise<void> {
     store.spaces.createIndex({ memberIds: 1 }),
     store.reuses.createIndex({ datasetIds: 1 }),
     store.apiKeys.createIndex({ userId: 1 }),
-    store.usageTotals.createIndex({ resourceType: 1, resourceId: 1 }),
-    store.usageByUser.createIndex({ userId: 1 }),
-    store.usageByUser.createIndex({ resourceType: 1, resourceId: 1 }),
-    store.usageDaily.createIndex({ resourceType: 1, day: 1 }),
-    store.usageDaily.createIndex({ resourceType: 1, resourceId: 1, day: 1 }),
-    store.usageByUserDaily.createIndex({ resourceType: 1, day: 1 }),
-    store.usageByUserDaily.createIndex({ userId: 1, day: 1 }),
-    store.events.createIndex({ receivedAt: 1 }),
-    store.pendingBatches.createIndex({ leaseUntil: 1 }),
-    store.clickState.createIndex({ lastAt: 1 }),
-    store.sessionMarks.createIndex({ createdAt: 1 }),
+    ensureUsageIndexes(store.usageTotals as unknown as Collection<Document>, 'totals'),
+    ensureUsageIndexes(store.usageByUser as unknown as Collection<Document>, 'byUser'),
+    ensureUsageIndexes(store.usageDaily as unknown as Collection<Document>, 'daily'),
+    ensureUsageIndexes(store.usageByUserDaily as unknown as Collection<Document>, 'userDaily'),
   ]);
+}
+
+/**
+ * Indexes of the derived figure collections (also created on the fresh
+ * collections of a rebuild before they are swapped in).
+ */
+export async function ensureUsageIndexes(col: Collection<Document>, kind: 'totals' | 'byUser' | 'daily' | 'userDaily'): Promise<void> {
+  const specs: Record<typeof kind, Document[]> = {
+    totals: [{ resourceType: 1, resourceId: 1 }],
+    byUser: [{ userId: 1 }, { resourceType: 1, resourceId: 1 }],
+    daily: [{ resourceType: 1, day: 1 }, { resourceType: 1, resourceId: 1, day: 1 }],
+    userDaily: [{ resourceType: 1, day: 1 }, { userId: 1, day: 1 }],
+  };
+  for (const spec of specs[kind]) await col.createIndex(spec);
 }
 
 export interface ConnectOptions {

@@ -171,6 +171,8 @@ export async function track(t: TestGateway, key: string, events: FixtureEvent[],
   const results = res.data!.trackAccesses.results;
   const bad = results.filter((r) => r.status !== 'RECORDED');
   if (bad.length) throw new Error(`events not recorded: ${JSON.stringify(bad)}`);
+  // Reports read the derived figures: wait until these events are in them.
+  await t.settle();
   return results.map((r) => r.trafficClass ?? '');
 }
 

@@ -16,6 +16,10 @@ export interface TestGateway {
   dbName: string;
   /** POSTs a GraphQL operation over real HTTP; `key` is sent as a Bearer token. */
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, key?: string | null): Promise<GraphQLResponse<T>>;
+  /** Waits until every stored event is aggregated into the figures. */
+  settle(): Promise<void>;
+  /** Stored events in the event log. */
+  eventCount(): Promise<number>;
   /** Creates a user with a role and returns a fresh API key for it. */
   keyFor(userId: string, role: Role, opts?: { automated?: boolean; keyAutomated?: boolean; name?: string }): Promise<string>;
   stop(): Promise<void>;
@@ -59,7 +63,14 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
     url,
     baseUrl,
     dbName,
+    settle: () => gw.services.aggregator.settle(),
+    // Events are the log documents whose ids are not `~` index/queue entries.
+    eventCount: () => gw.store.eventLog.countDocuments({ _id: { $lt: '~' } }),
     async gql(query, variables, key) {
+      // Figures are derived from the event log a moment after an event is
+      // acknowledged; a read in a test waits for that, as a dashboard
+      // refreshed a second later would see it.
+      if (!/^\s*mutation\b/.test(query)) await gw.services.aggregator.settle();
       const res = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },

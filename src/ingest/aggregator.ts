@@ -1,0 +1,308 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { ResourceType } from '../domain/resources';
+import type { LoggedEvent, TrafficClass } from '../domain/logged-event';
+import { DayTally, targetKey, tallyEventOf, type TargetFigures } from '../counting/day-tally';
+import type { EventLogRepository, QueueDoc } from '../store/event-log.repository';
+import type { DayFigures, UsageWriteRepository } from '../store/usage-write.repository';
+import type { DbLock } from '../store/db-lock';
+import { ensureUsageIndexes } from '../store/store';
+
+const ALL_TYPES = [ResourceType.DATASET, ResourceType.FILE, ResourceType.COLLECTION];
+
+export interface AggregatorOptions {
+  /** How often an idle aggregator looks for new events, ms. Default 200. */
+  pollMs?: number;
+  /** Queue entries taken per pass. Default 2000. */
+  queueBatch?: number;
+  /** Days whose events stay in memory between passes (LRU). Default 3. */
+  cachedDays?: number;
+}
+
+/** The figures a day's documents hold, by target key. */
+type Written = Map<string, DayFigures>;
+
+interface CachedDay {
+  tally: DayTally;
+  written: Written;
+}
+
+/**
+ * Derives the figures (day documents, totals, per-user figures) from the
+ * event log, invenio-stats style: the log is the source of truth, the
+ * queue entries a flush writes are the bookmark, and any day can be
+ * recomputed from its events at will (`recount`).
+ *
+ * One aggregator writes at a time, across instances (the `aggregator` lock,
+ * renewed while it works). A pass takes the queued day indexes, adds their
+ * events to the day's {@link DayTally} (kept in memory for the last few days
+ * an instance aggregated, else rebuilt from the log) and writes the targets
+ * whose figures changed. A day in memory is trusted only while no other
+ * writer has written since (the writer mark in `agg_state`).
+ */
+export class Aggregator {
+  private readonly days = new Map<string, CachedDay>();
+  private readonly pollMs: number;
+  private readonly queueBatch: number;
+  private readonly cachedDays: number;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+  private stopped = true;
+  /** The writer mark we left last; another value means someone else wrote. */
+  private lastMark: string | null = null;
+  /** Classification by (agent, automated): agents repeat a lot. */
+  private readonly classes = new Map<string, TrafficClass>();
+
+  constructor(
+    private readonly log: EventLogRepository,
+    private readonly usage: UsageWriteRepository,
+    private readonly lock: DbLock,
+    private readonly state: { readMark(): Promise<string | null>; writeMark(mark: string): Promise<void> },
+    private readonly logger: Logger,
+    options: AggregatorOptions = {},
+    /**
+     * Classifies traffic with the current robot and machine lists. Figures
+     * always follow the current lists, so a recount after a list refresh
+     * equals a fresh ingestion, and a later pass never reverts it.
+     */
+    private readonly classify: (userAgent: string | null, automated: boolean) => TrafficClass,
+  ) {
+    this.pollMs = options.pollMs ?? 200;
+    this.queueBatch = options.queueBatch ?? 2000;
+    this.cachedDays = options.cachedDays ?? 3;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => undefined);
+  }
+
+  /** New events were stored: aggregate soon. */
+  notify(): void {
+    if (!this.stopped && !this.running) this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.runOnce()
+        .catch((err) => this.logger.warn({ err }, 'aggregation pass failed; will retry'))
+        .finally(() => {
+          if (!this.stopped) this.schedule(this.pollMs);
+        });
+    }, ms);
+    this.timer.unref();
+  }
+
+  /**
+   * One pass: aggregates what is queued if this instance can take the lock.
+   * Returns the queue entries processed. Never runs twice at once.
+   */
+  runOnce(): Promise<number> {
+    this.running ??= this.pass().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  /**
+   * Waits until every event stored before the call is aggregated (tests,
+   * CLI, shutdown). Throws after `timeoutMs`.
+   */
+  async settle(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await this.runOnce();
+      if (!(await this.log.queue(1)).length) return;
+      if (Date.now() > deadline) throw new Error('aggregation did not settle in time');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  private async pass(): Promise<number> {
+    const queue = await this.log.queue(this.queueBatch);
+    if (!queue.length) return 0;
+    if (!(await this.lock.tryAcquire())) return 0;
+    try {
+      await this.checkWriter();
+      await this.usage.replayJournal();
+      const byDay = new Map<string, QueueDoc[]>();
+      for (const q of await this.log.queue(this.queueBatch)) {
+        if (!byDay.has(q.day)) byDay.set(q.day, []);
+        byDay.get(q.day)!.push(q);
+      }
+      let done = 0;
+      for (const [day, entries] of [...byDay].sort(([a], [b]) => a.localeCompare(b))) {
+        if (!(await this.lock.renew())) throw new Error('lost the aggregation lock');
+        await this.aggregate(day, entries);
+        await this.log.removeQueue(entries.map((e) => e._id));
+        done += entries.length;
+      }
+      await this.leaveMark();
+      return done;
+    } catch (err) {
+      // Half-written state is finished by the journal; what is in memory
+      // may not match what is stored: start over from the database.
+      this.days.clear();
+      this.lastMark = null;
+      throw err;
+    } finally {
+      await this.lock.release().catch(() => undefined);
+    }
+  }
+
+  /** Recomputes every day that has events (from `sinceDay`), from the log. */
+  async recount(opts: { sinceDay?: string; onDay?: (day: string, events: number) => void } = {}): Promise<{ days: number; events: number }> {
+    const deadline = Date.now() + 120_000;
+    while (!(await this.lock.tryAcquire())) {
+      if (Date.now() > deadline) throw new Error('the aggregation lock stayed busy for 2 minutes');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    let events = 0;
+    const days = await this.log.days(opts.sinceDay);
+    try {
+      await this.usage.replayJournal();
+      this.days.clear();
+      for (const day of days) {
+        if (!(await this.lock.renew())) throw new Error('lost the aggregation lock');
+        const n = await this.rebuildDay(day);
+        this.days.delete(day);
+        events += n;
+        opts.onDay?.(day, n);
+      }
+      await this.leaveMark();
+    } finally {
+      this.days.clear();
+      await this.lock.release().catch(() => undefined);
+    }
+    return { days: days.length, events };
+  }
+
+  /**
+   * Rebuilds every derived figure from the whole log into fresh collections
+   * and swaps them in: inserts only, so a first load (demo) or a full
+   * recount runs at insert speed. Queue entries present at the start are
+   * covered by it; later ones are aggregated by the next pass (a day is then
+   * rebuilt from the log and compared, so nothing is counted twice).
+   */
+  async rebuildAll(opts: { onDay?: (day: string, events: number) => void } = {}): Promise<{ days: number; events: number }> {
+    const deadline = Date.now() + 120_000;
+    while (!(await this.lock.tryAcquire())) {
+      if (Date.now() > deadline) throw new Error('the aggregation lock stayed busy for 2 minutes');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    let events = 0;
+    try {
+      const covered = await this.log.queue(1_000_000);
+      const days = await this.log.days();
+      const rebuild = await this.usage.rebuild();
+      for (const day of days) {
+        if (!(await this.lock.renew())) throw new Error('lost the aggregation lock');
+        const tally = new DayTally(day);
+        const indexes = await this.log.dayIndexes(day);
+        for (const e of await this.log.events([...new Set(indexes.flatMap((i) => i.keys))])) this.addTo(tally, e);
+        await rebuild.addDay(tally.all().map((f) => ({ ...f, day })));
+        events += tally.size;
+        opts.onDay?.(day, tally.size);
+      }
+      await rebuild.finish((col, kind) => ensureUsageIndexes(col, kind));
+      await this.log.removeQueue(covered.map((q) => q._id));
+      this.days.clear();
+      await this.leaveMark();
+      return { days: days.length, events };
+    } finally {
+      await this.lock.release().catch(() => undefined);
+    }
+  }
+
+  private async checkWriter(): Promise<void> {
+    const mark = await this.state.readMark();
+    if (mark !== this.lastMark) {
+      this.days.clear();
+      this.lastMark = null;
+    }
+  }
+
+  private async leaveMark(): Promise<void> {
+    const mark = randomBytes(8).toString('hex');
+    await this.state.writeMark(mark);
+    this.lastMark = mark;
+  }
+
+  private async aggregate(day: string, entries: readonly QueueDoc[]): Promise<void> {
+    const cached = this.days.get(day);
+    if (!cached) {
+      await this.rebuildDay(day);
+      return;
+    }
+    // LRU: most recently used last.
+    this.days.delete(day);
+    this.days.set(day, cached);
+    const indexes = await this.log.indexes(entries.map((e) => e.index));
+    const keys = [...new Set(indexes.flatMap((i) => i.keys))];
+    for (const e of await this.log.events(keys)) this.addTo(cached.tally, e);
+    await this.writeChanged(day, cached, cached.tally.takeChanged());
+  }
+
+  /** Builds a day from all its events and writes what differs from storage. */
+  private async rebuildDay(day: string): Promise<number> {
+    const tally = new DayTally(day);
+    const indexes = await this.log.dayIndexes(day);
+    const keys = [...new Set(indexes.flatMap((i) => i.keys))];
+    for (const e of await this.log.events(keys)) this.addTo(tally, e);
+    const stored = await this.usage.dayFigures(day, ALL_TYPES);
+    const written: Written = new Map(stored.map((f) => [targetKey(f.resourceType, f.resourceId, f.userId), f]));
+    const cached: CachedDay = { tally, written };
+    const changed = tally.takeChanged();
+    // Stored targets the events no longer support (reclassified, dropped): zeroed.
+    const present = new Set(changed.map((f) => targetKey(f.resourceType, f.resourceId, f.userId)));
+    for (const [k, f] of written) {
+      if (!present.has(k)) changed.push({ ...f, counters: zeroed(f.counters), countries: null, lastViewedAt: null, lastDownloadedAt: null, lastApiCallAt: null });
+    }
+    await this.writeChanged(day, cached, changed);
+    this.days.set(day, cached);
+    while (this.days.size > this.cachedDays) this.days.delete(this.days.keys().next().value!);
+    return tally.size;
+  }
+
+  /** Adds a stored event to a day's tally if it belongs there (its day, or the next day's first 30 s). */
+  private addTo(tally: DayTally, e: LoggedEvent): void {
+    // An index may name a key whose stored event is of another day (a
+    // conflicting retry listed it): the event's own time decides.
+    if (!tally.accepts(e.t.getTime())) return;
+    const k = `${e.automated ? 1 : 0}${e.userAgent ?? ''}`;
+    let cls = this.classes.get(k);
+    if (cls === undefined) {
+      if (this.classes.size > 50_000) this.classes.clear();
+      cls = this.classify(e.userAgent, e.automated);
+      this.classes.set(k, cls);
+    }
+    tally.add({ ...tallyEventOf(e), trafficClass: cls });
+  }
+
+  private async writeChanged(day: string, cached: CachedDay, changed: readonly TargetFigures[]): Promise<void> {
+    if (!changed.length) return;
+    const after: DayFigures[] = changed.map((f) => ({ ...f, day }));
+    const before = after.map((f) => cached.written.get(targetKey(f.resourceType, f.resourceId, f.userId)) ?? null);
+    await this.usage.write(`${day}.${randomBytes(6).toString('hex')}`, before, after);
+    for (const f of after) {
+      const k = targetKey(f.resourceType, f.resourceId, f.userId);
+      if (Object.values(f.counters).every((v) => v === 0)) cached.written.delete(k);
+      else cached.written.set(k, f);
+    }
+  }
+}
+
+function zeroed<T extends Record<string, number>>(c: T): T {
+  const out = { ...c };
+  for (const k of Object.keys(out)) (out as Record<string, number>)[k] = 0;
+  return out;
+}

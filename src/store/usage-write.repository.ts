@@ -1,0 +1,337 @@
+import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
+import { COUNTER_FIELDS, type Counters, type CountryCounts } from '../domain/counters';
+import type { ResourceType } from '../domain/resources';
+import type { Store } from './store';
+import { bulkWriteTolerant } from './bulk';
+
+/**
+ * Writes the figures derived from the event log: day documents (replaced
+ * whole) and all-time totals (moved by the difference). Only the aggregator
+ * calls this, holding the aggregation lock, so writes never race.
+ *
+ * Crash safety: each step is journaled first (`agg_journal`), and a journal
+ * left behind is replayed before anything else is written. Replacing a day
+ * document is idempotent; a totals increment carries the step's id in the
+ * document's `batches` list and a replay skips documents that have it.
+ */
+
+/** Figures of one target on one day, as stored. */
+export interface DayFigures {
+  resourceType: ResourceType;
+  resourceId: string;
+  userId: string | null;
+  day: string;
+  counters: Counters;
+  countries: Record<string, CountryCounts> | null;
+  lastViewedAt: Date | null;
+  lastDownloadedAt: Date | null;
+  lastApiCallAt: Date | null;
+}
+
+interface TotalsStep {
+  /** `usage_totals` or `usage_by_user`. */
+  col: 'totals' | 'byUser';
+  _id: string;
+  identity: Record<string, string>;
+  inc: Partial<Counters>;
+  max: Partial<Record<'lastViewedAt' | 'lastDownloadedAt' | 'lastApiCallAt', Date>>;
+}
+
+interface JournalDoc {
+  _id: string;
+  createdAt: Date;
+  /** Day documents to write whole (`doc === null`: delete). */
+  days: { col: 'daily' | 'userDaily'; _id: string; doc: Document | null }[];
+  totals: TotalsStep[];
+}
+
+/** How many applied step ids each totals document remembers. */
+export const STEP_MARKS = 32;
+
+/** `DATASET|2026-01-31|ds-1`: a day's documents of one type are an `_id` range. */
+export function dailyId(type: ResourceType, day: string, id: string): string {
+  return `${type}|${day}|${id}`;
+}
+
+/** `DATASET|2026-01-31|u-1|ds-1`. */
+export function userDailyId(type: ResourceType, day: string, userId: string, id: string): string {
+  return `${type}|${day}|${userId}|${id}`;
+}
+
+/** `DATASET:ds-1` (unchanged from the first layout). */
+export function totalsId(type: ResourceType, id: string): string {
+  return `${type}:${id}`;
+}
+
+/** `u-1|DATASET:ds-1`. */
+export function userTotalsId(type: ResourceType, id: string, userId: string): string {
+  return `${userId}|${type}:${id}`;
+}
+
+function isZero(c: Counters): boolean {
+  return COUNTER_FIELDS.every((f) => c[f] === 0);
+}
+
+function dayDoc(f: DayFigures): Document | null {
+  if (isZero(f.counters)) return null;
+  const doc: Document = {
+    _id: f.userId === null ? dailyId(f.resourceType, f.day, f.resourceId) : userDailyId(f.resourceType, f.day, f.userId, f.resourceId),
+    resourceType: f.resourceType,
+    resourceId: f.resourceId,
+    day: f.day,
+  };
+  if (f.userId !== null) doc.userId = f.userId;
+  for (const k of COUNTER_FIELDS) if (f.counters[k] !== 0) doc[k] = f.counters[k];
+  if (f.countries && Object.keys(f.countries).length) doc.countries = f.countries;
+  if (f.lastViewedAt) doc.lastViewedAt = f.lastViewedAt;
+  if (f.lastDownloadedAt) doc.lastDownloadedAt = f.lastDownloadedAt;
+  if (f.lastApiCallAt) doc.lastApiCallAt = f.lastApiCallAt;
+  return doc;
+}
+
+/** Reads a stored day document back into figures (absent counters are 0). */
+export function figuresOfDayDoc(doc: Document): DayFigures {
+  const counters = {} as Counters;
+  for (const k of COUNTER_FIELDS) counters[k] = typeof doc[k] === 'number' ? (doc[k] as number) : 0;
+  return {
+    resourceType: doc.resourceType as ResourceType,
+    resourceId: doc.resourceId as string,
+    userId: (doc.userId as string | undefined) ?? null,
+    day: doc.day as string,
+    counters,
+    countries: (doc.countries as Record<string, CountryCounts> | undefined) ?? null,
+    lastViewedAt: (doc.lastViewedAt as Date | undefined) ?? null,
+    lastDownloadedAt: (doc.lastDownloadedAt as Date | undefined) ?? null,
+    lastApiCallAt: (doc.lastApiCallAt as Date | undefined) ?? null,
+  };
+}
+
+/** Targets per journal step: bounded document size, bounded replay. */
+const STEP_TARGETS = 400;
+
+export class UsageWriteRepository {
+  private readonly journal: Collection<JournalDoc>;
+
+  constructor(private readonly store: Store) {
+    this.journal = store.db.collection('agg_journal');
+  }
+
+  private col(name: 'daily' | 'userDaily' | 'totals' | 'byUser'): Collection<Document> {
+    const map = {
+      daily: this.store.usageDaily,
+      userDaily: this.store.usageByUserDaily,
+      totals: this.store.usageTotals,
+      byUser: this.store.usageByUser,
+    } as const;
+    return map[name] as unknown as Collection<Document>;
+  }
+
+  /** Starts a rebuild of every derived figure (see {@link UsageRebuild}). */
+  async rebuild(): Promise<UsageRebuild> {
+    await this.journal.deleteMany({});
+    const r = new UsageRebuild(this.store, {
+      daily: this.store.usageDaily.collectionName,
+      userDaily: this.store.usageByUserDaily.collectionName,
+      totals: this.store.usageTotals.collectionName,
+      byUser: this.store.usageByUser.collectionName,
+    });
+    await r.begin();
+    return r;
+  }
+
+  /** The mark the last writer left (see Aggregator): a change means another writer wrote. */
+  async readMark(): Promise<string | null> {
+    const doc = await this.store.db.collection<{ _id: string; mark: string }>('agg_state').findOne({ _id: 'writer' });
+    return doc?.mark ?? null;
+  }
+
+  async writeMark(mark: string): Promise<void> {
+    await this.store.db
+      .collection<{ _id: string; mark: string }>('agg_state')
+      .replaceOne({ _id: 'writer' }, { mark }, { upsert: true });
+  }
+
+  /** Stored day figures of one day (resource and per-user documents). */
+  async dayFigures(day: string, types: readonly ResourceType[]): Promise<DayFigures[]> {
+    const out: DayFigures[] = [];
+    for (const type of types) {
+      for (const c of [this.col('daily'), this.col('userDaily')]) {
+        const docs = await c.find({ _id: { $gte: `${type}|${day}|`, $lt: `${type}|${day}}` } } as Document).batchSize(10_000).toArray();
+        out.push(...docs.map(figuresOfDayDoc));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Replaces day figures (`before` → `after`, same targets, same order) and
+   * moves the totals by the difference, journaled step by step.
+   */
+  async write(stepPrefix: string, before: readonly (DayFigures | null)[], after: readonly DayFigures[]): Promise<void> {
+    for (let i = 0, n = 0; i < after.length; i += STEP_TARGETS, n++) {
+      const step = this.plan(`${stepPrefix}.${n}`, before.slice(i, i + STEP_TARGETS), after.slice(i, i + STEP_TARGETS));
+      if (!step.days.length && !step.totals.length) continue;
+      await this.journal.insertOne(step);
+      await this.apply(step, false);
+      await this.journal.deleteOne({ _id: step._id });
+    }
+  }
+
+  /** Finishes steps a crashed writer left behind. Returns how many. */
+  async replayJournal(): Promise<number> {
+    const steps = await this.journal.find({}).sort({ _id: 1 }).toArray();
+    for (const step of steps) {
+      await this.apply(step, true);
+      await this.journal.deleteOne({ _id: step._id });
+    }
+    return steps.length;
+  }
+
+  private plan(id: string, before: readonly (DayFigures | null)[], after: readonly DayFigures[]): JournalDoc {
+    const step: JournalDoc = { _id: id, createdAt: new Date(), days: [], totals: [] };
+    after.forEach((a, i) => {
+      const b = before[i];
+      const doc = dayDoc(a);
+      if (b && sameDoc(dayDoc(b), doc)) return;
+      const user = a.userId !== null;
+      step.days.push({
+        col: user ? 'userDaily' : 'daily',
+        _id: user ? userDailyId(a.resourceType, a.day, a.userId!, a.resourceId) : dailyId(a.resourceType, a.day, a.resourceId),
+        doc,
+      });
+      const inc: Partial<Counters> = {};
+      for (const k of COUNTER_FIELDS) {
+        const d = a.counters[k] - (b?.counters[k] ?? 0);
+        if (d !== 0) inc[k] = d;
+      }
+      const max: TotalsStep['max'] = {};
+      if (a.lastViewedAt) max.lastViewedAt = a.lastViewedAt;
+      if (a.lastDownloadedAt) max.lastDownloadedAt = a.lastDownloadedAt;
+      if (a.lastApiCallAt) max.lastApiCallAt = a.lastApiCallAt;
+      if (!Object.keys(inc).length && !Object.keys(max).length) return;
+      const identity: Record<string, string> = { resourceType: a.resourceType, resourceId: a.resourceId };
+      if (user) identity.userId = a.userId!;
+      step.totals.push({
+        col: user ? 'byUser' : 'totals',
+        _id: user ? userTotalsId(a.resourceType, a.resourceId, a.userId!) : totalsId(a.resourceType, a.resourceId),
+        identity,
+        inc,
+        max,
+      });
+    });
+    return step;
+  }
+
+  private async apply(step: JournalDoc, replay: boolean): Promise<void> {
+    for (const name of ['daily', 'userDaily'] as const) {
+      const ops: AnyBulkWriteOperation<Document>[] = step.days
+        .filter((d) => d.col === name)
+        .map(
+          (d): AnyBulkWriteOperation<Document> =>
+            d.doc
+              ? { replaceOne: { filter: { _id: d._id } as Document, replacement: d.doc, upsert: true } }
+              : { deleteOne: { filter: { _id: d._id } as Document } },
+        );
+      if (ops.length) await bulkWriteTolerant(this.col(name), ops);
+    }
+    for (const name of ['totals', 'byUser'] as const) {
+      let updates = step.totals.filter((t) => t.col === name);
+      if (replay && updates.length) {
+        const done = await this.col(name)
+          .find({ _id: { $in: updates.map((u) => u._id) }, batches: step._id } as Document, { projection: { _id: 1 } })
+          .toArray();
+        const skip = new Set(done.map((d) => String(d._id)));
+        updates = updates.filter((u) => !skip.has(u._id));
+      }
+      const ops: AnyBulkWriteOperation<Document>[] = updates.map((u) => {
+        const update: Document = {
+          $setOnInsert: u.identity,
+          $push: { batches: { $each: [step._id], $slice: -STEP_MARKS } },
+        };
+        if (Object.keys(u.inc).length) update.$inc = u.inc;
+        if (Object.keys(u.max).length) update.$max = u.max;
+        return { updateOne: { filter: { _id: u._id } as Document, update, upsert: true } };
+      });
+      if (ops.length) await bulkWriteTolerant(this.col(name), ops);
+    }
+  }
+}
+
+/**
+ * A rebuild of every derived figure into fresh collections, swapped in at
+ * the end (`finish`): the bulk path (inserts only) for a first load or a
+ * full recount. Readers see the old figures until the swap.
+ */
+export class UsageRebuild {
+  private readonly totals = new Map<string, { col: 'totals' | 'byUser'; doc: Document }>();
+  private readonly pending: Record<'daily' | 'userDaily', Document[]> = { daily: [], userDaily: [] };
+
+  constructor(
+    private readonly store: Store,
+    private readonly names: Record<'daily' | 'userDaily' | 'totals' | 'byUser', string>,
+  ) {}
+
+  private next(name: keyof UsageRebuild['names']): Collection<Document> {
+    return this.store.db.collection(`${this.names[name]}__next`);
+  }
+
+  async begin(): Promise<void> {
+    for (const n of Object.keys(this.names) as (keyof UsageRebuild['names'])[]) await this.next(n).drop().catch(() => undefined);
+  }
+
+  /** Adds one day's figures. */
+  async addDay(figures: readonly DayFigures[]): Promise<void> {
+    for (const f of figures) {
+      const doc = dayDoc(f);
+      if (!doc) continue;
+      const user = f.userId !== null;
+      this.pending[user ? 'userDaily' : 'daily'].push(doc);
+      const id = user ? userTotalsId(f.resourceType, f.resourceId, f.userId!) : totalsId(f.resourceType, f.resourceId);
+      let t = this.totals.get(id);
+      if (!t) {
+        const identity: Document = { _id: id, resourceType: f.resourceType, resourceId: f.resourceId };
+        if (user) identity.userId = f.userId;
+        t = { col: user ? 'byUser' : 'totals', doc: identity };
+        this.totals.set(id, t);
+      }
+      for (const k of COUNTER_FIELDS) if (f.counters[k]) t.doc[k] = ((t.doc[k] as number | undefined) ?? 0) + f.counters[k];
+      for (const k of ['lastViewedAt', 'lastDownloadedAt', 'lastApiCallAt'] as const) {
+        const v = f[k];
+        if (v && (!t.doc[k] || (t.doc[k] as Date) < v)) t.doc[k] = v;
+      }
+    }
+    for (const n of ['daily', 'userDaily'] as const) if (this.pending[n].length >= 5000) await this.flush(n);
+  }
+
+  private async flush(n: 'daily' | 'userDaily' | 'totals' | 'byUser', docs: Document[] = this.pending[n as 'daily']): Promise<void> {
+    for (let i = 0; i < docs.length; i += 2000) await this.next(n).insertMany(docs.slice(i, i + 2000), { ordered: false });
+    if (n === 'daily' || n === 'userDaily') this.pending[n] = [];
+  }
+
+  /**
+   * Writes the totals and swaps the new collections in (drop, then rename:
+   * FerretDB has no `dropTarget`; readers may see no figures for the
+   * instant between the two). `indexes` creates the live indexes on the new
+   * collections first.
+   */
+  async finish(indexes: (col: Collection<Document>, name: keyof UsageRebuild['names']) => Promise<void>): Promise<void> {
+    await this.flush('daily');
+    await this.flush('userDaily');
+    const all = [...this.totals.values()];
+    await this.flush('totals', all.filter((t) => t.col === 'totals').map((t) => t.doc));
+    await this.flush('byUser', all.filter((t) => t.col === 'byUser').map((t) => t.doc));
+    for (const n of Object.keys(this.names) as (keyof UsageRebuild['names'])[]) {
+      const next = this.next(n);
+      // An empty collection may not exist yet: create it so it can be renamed.
+      await next.insertOne({ _id: '~empty' } as Document).then(() => next.deleteOne({ _id: '~empty' } as Document));
+      await indexes(next, n);
+      await this.store.db.collection(this.names[n]).drop().catch(() => undefined);
+      await next.rename(this.names[n]);
+    }
+  }
+}
+
+function sameDoc(a: Document | null, b: Document | null): boolean {
+  if (a === null || b === null) return a === b;
+  return JSON.stringify(a) === JSON.stringify(b);
+}

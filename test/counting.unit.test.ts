@@ -1,0 +1,308 @@
+/**
+ * The COUNTER Code of Practice for Research Data rules, one test per rule,
+ * on the pure day tally (src/counting/day-tally.ts) and identity keys
+ * (src/counting/identity.ts). docs/counting.md maps each rule to its CoP
+ * section and to these tests.
+ */
+import fc from 'fast-check';
+import { DayTally, type TallyEvent, type TargetFigures } from '../src/counting/day-tally';
+import { clickIdentity, clickItem, hashKey, normalizeIp, uniqueSession, type IdentityInput } from '../src/counting/identity';
+import { AccessAction, ResourceType } from '../src/domain/resources';
+
+const DAY = '2026-05-01';
+const T = (hms: string, day = DAY): Date => new Date(`${day}T${hms}Z`);
+
+interface Click extends IdentityInput {
+  id?: string;
+  resourceType?: ResourceType;
+  resourceId?: string;
+  action?: AccessAction;
+  datasetIds?: string[];
+  url?: string | null;
+  trafficClass?: 'regular' | 'machine' | 'robot';
+  httpStatus?: number | null;
+  bytes?: number | null;
+  country?: string | null;
+}
+
+let seq = 0;
+/** An event as ingestion builds it (same key functions). */
+function ev(c: Click): TallyEvent {
+  const id = c.id ?? `e${++seq}`;
+  const resourceType = c.resourceType ?? ResourceType.DATASET;
+  const resourceId = c.resourceId ?? 'ds-1';
+  const action = c.action ?? AccessAction.VIEW;
+  return {
+    _id: id,
+    t: c.timestamp.getTime(),
+    resourceType,
+    resourceId,
+    action,
+    datasetIds: c.datasetIds ?? [],
+    userId: c.userId ?? null,
+    trafficClass: c.trafficClass ?? 'regular',
+    httpStatus: c.httpStatus ?? null,
+    bytes: c.bytes ?? null,
+    country: c.country ?? null,
+    ck: hashKey('k', [clickIdentity(c) ?? `e:${id}`, clickItem({ url: c.url, resourceType, resourceId, action })]),
+    sk: uniqueSession(c) ?? `e:${id}`,
+  };
+}
+
+function tally(events: TallyEvent[], day = DAY): DayTally {
+  const t = new DayTally(day);
+  for (const e of events) t.add(e);
+  return t;
+}
+
+function fig(t: DayTally, type: ResourceType, id: string, userId: string | null = null): TargetFigures | undefined {
+  return t.all().find((f) => f.resourceType === type && f.resourceId === id && f.userId === userId);
+}
+
+const ds = (t: DayTally, id = 'ds-1') => fig(t, ResourceType.DATASET, id)!.counters;
+
+const visitor = { ipAddress: '192.0.2.7', userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0' };
+
+describe('double clicks (CoP-RD §10 / COUNTER R5 §7.2): same identity, same item, within 30 s, keep the last', () => {
+  it('10:01:00 + 10:01:29 is one action', () => {
+    const t = tally([ev({ ...visitor, timestamp: T('10:01:00') }), ev({ ...visitor, timestamp: T('10:01:29') })]);
+    expect(ds(t).views).toBe(1);
+    expect(ds(t).doubleClicks).toBe(1);
+  });
+
+  it('10:01:00 + 10:01:35 are two actions', () => {
+    const t = tally([ev({ ...visitor, timestamp: T('10:01:00') }), ev({ ...visitor, timestamp: T('10:01:35') })]);
+    expect(ds(t).views).toBe(2);
+  });
+
+  it('the window slides and the last click is kept: 0 s, 29 s, 35 s is one action, dated 35 s', () => {
+    const t = tally([
+      ev({ ...visitor, timestamp: T('10:59:31'), userId: 'u1' }),
+      ev({ ...visitor, timestamp: T('10:59:59'), userId: 'u1' }),
+      ev({ ...visitor, timestamp: T('11:00:05'), userId: 'u1' }),
+    ]);
+    expect(ds(t).views).toBe(1);
+    // Kept click at 11:00:05: the unique falls in the 11:00 session.
+    expect(ds(t).uniqueInvestigations).toBe(1);
+    expect(fig(t, ResourceType.DATASET, 'ds-1')!.lastViewedAt).toEqual(T('11:00:05'));
+  });
+
+  it('is per item: three different files of one dataset downloaded within 30 s are three requests of the dataset', () => {
+    const files = ['f-1', 'f-2', 'f-3'].map((f, i) =>
+      ev({ ...visitor, resourceType: ResourceType.FILE, resourceId: f, datasetIds: ['ds-1'], action: AccessAction.DOWNLOAD, timestamp: T(`10:00:0${i}`) }),
+    );
+    const t = tally(files);
+    expect(ds(t).downloads).toBe(3);
+    // ...one session, one dataset: one unique request, never the sum of file uniques.
+    expect(ds(t).uniqueRequests).toBe(1);
+    expect(ds(t).uniqueInvestigations).toBe(1);
+    for (const f of ['f-1', 'f-2', 'f-3']) expect(fig(t, ResourceType.FILE, f)!.counters.downloads).toBe(1);
+  });
+
+  it('is per URL when the portal sends one', () => {
+    const t = tally([
+      ev({ ...visitor, url: '/dataset/ds-1?page=1', timestamp: T('10:00:00') }),
+      ev({ ...visitor, url: '/dataset/ds-1?page=2', timestamp: T('10:00:10') }),
+      ev({ ...visitor, url: '/dataset/ds-1?page=2', timestamp: T('10:00:20') }),
+    ]);
+    expect(ds(t).views).toBe(2);
+  });
+
+  it('a landing page view and a download are different items', () => {
+    const t = tally([ev({ ...visitor, timestamp: T('10:00:00') }), ev({ ...visitor, action: AccessAction.DOWNLOAD, timestamp: T('10:00:05') })]);
+    expect(ds(t)).toMatchObject({ views: 1, downloads: 1, uniqueInvestigations: 1, uniqueRequests: 1 });
+  });
+
+  it('IP + user agent identities are sliced by hour: 13:59:50 and 14:00:05 from one anonymous visitor are two actions', () => {
+    const t = tally([ev({ ...visitor, timestamp: T('13:59:50') }), ev({ ...visitor, timestamp: T('14:00:05') })]);
+    expect(ds(t).views).toBe(2);
+  });
+
+  it('a user id is not sliced: 13:59:50 and 14:00:05 by one user are one action', () => {
+    const t = tally([ev({ userId: 'u1', timestamp: T('13:59:50') }), ev({ userId: 'u1', timestamp: T('14:00:05') })]);
+    expect(ds(t).views).toBe(1);
+  });
+
+  it('the next day\'s first 30 s decide the day\'s last click', () => {
+    const day = tally([ev({ userId: 'u1', timestamp: T('23:59:50') }), ev({ userId: 'u1', timestamp: T('00:00:10', '2026-05-02') })]);
+    expect(ds(day).views).toBe(0);
+    expect(ds(day).doubleClicks).toBe(1);
+    const next = tally([ev({ userId: 'u1', timestamp: T('00:00:10', '2026-05-02') })], '2026-05-02');
+    expect(ds(next, 'ds-1').views).toBe(1);
+  });
+});
+
+describe('identity (CoP-RD §10): user id › user cookie › session cookie › IP + user agent', () => {
+  it('ranks the identities in the CoP order', () => {
+    const t = T('10:00:00');
+    const all = { userId: 'u1', userCookie: 'c1', sessionId: 's1', ...visitor, timestamp: t };
+    expect(clickIdentity(all)).toBe(clickIdentity({ userId: 'u1', timestamp: t }));
+    expect(clickIdentity({ ...all, userId: null })).toBe(clickIdentity({ userCookie: 'c1', timestamp: t }));
+    expect(clickIdentity({ ...all, userId: null, userCookie: null })).toBe(clickIdentity({ sessionId: 's1', timestamp: t }));
+    expect(clickIdentity({ ...visitor, timestamp: t })).not.toBeNull();
+    expect(clickIdentity({ timestamp: t })).toBeNull();
+  });
+
+  it('::ffff:a.b.c.d and a.b.c.d are one visitor (counter-processor sees two)', () => {
+    expect(normalizeIp('::ffff:192.0.2.7')).toBe('192.0.2.7');
+    const t = tally([
+      ev({ ...visitor, timestamp: T('10:00:00') }),
+      ev({ ...visitor, ipAddress: '::FFFF:192.0.2.7', timestamp: T('10:00:10') }),
+    ]);
+    expect(ds(t).views).toBe(1);
+  });
+
+  it('login mid-visit: the session cookie keeps one session, so one unique', () => {
+    const t = tally([
+      ev({ sessionId: 's1', ...visitor, timestamp: T('10:00:00') }),
+      ev({ sessionId: 's1', userId: 'u1', ...visitor, timestamp: T('10:00:10') }),
+    ]);
+    // Different identities for the double-click filter (the user logged in)...
+    expect(ds(t).views).toBe(2);
+    // ...one session for the unique count.
+    expect(ds(t).uniqueInvestigations).toBe(1);
+  });
+});
+
+describe('sessions for uniques (CoP-RD §10): session cookie + date, else identity + date + hour', () => {
+  it('a session cookie spans the day: 09:10 and 15:40 are one unique', () => {
+    const t = tally([ev({ sessionId: 's1', timestamp: T('09:10:00') }), ev({ sessionId: 's1', timestamp: T('15:40:00') })]);
+    expect(ds(t)).toMatchObject({ views: 2, uniqueInvestigations: 1 });
+  });
+
+  it('a user id session is sliced by hour: 09:10 and 10:10 are two uniques', () => {
+    const t = tally([ev({ userId: 'u1', timestamp: T('09:10:00') }), ev({ userId: 'u1', timestamp: T('10:10:00') })]);
+    expect(ds(t)).toMatchObject({ views: 2, uniqueInvestigations: 2 });
+  });
+
+  it('IP + user agent sessions are sliced by hour', () => {
+    const t = tally([ev({ ...visitor, timestamp: T('09:10:00') }), ev({ ...visitor, timestamp: T('09:50:00') }), ev({ ...visitor, timestamp: T('10:05:00') })]);
+    expect(ds(t).uniqueInvestigations).toBe(2);
+  });
+
+  it('uniques are per access method: browsing then scripting in one hour is one regular and one machine unique', () => {
+    const t = tally([
+      ev({ userId: 'u1', timestamp: T('10:05:00'), action: AccessAction.DOWNLOAD }),
+      ev({ userId: 'u1', timestamp: T('10:20:00'), action: AccessAction.DOWNLOAD, trafficClass: 'machine' }),
+    ]);
+    expect(ds(t)).toMatchObject({
+      downloads: 1,
+      machineDownloads: 1,
+      uniqueRequests: 1,
+      machineUniqueRequests: 1,
+      uniqueInvestigations: 1,
+      machineUniqueInvestigations: 1,
+    });
+  });
+
+  it('visitors without a country keep their uniques (counter-processor drops them)', () => {
+    const t = tally([ev({ ...visitor, timestamp: T('10:00:00'), country: null })]);
+    expect(ds(t).uniqueInvestigations).toBe(1);
+    expect(fig(t, ResourceType.DATASET, 'ds-1')!.countries).toEqual({ ZZ: { ti: 1, ui: 1, tr: 0, ur: 0, mti: 0, mui: 0, mtr: 0, mur: 0 } });
+  });
+});
+
+describe('what counts', () => {
+  it('investigations include requests; volume sums the bytes of counted requests', () => {
+    const t = tally([
+      ev({ ...visitor, action: AccessAction.DOWNLOAD, bytes: 1000, timestamp: T('10:00:00') }),
+      ev({ ...visitor, action: AccessAction.DOWNLOAD, bytes: 1000, timestamp: T('10:00:10') }),
+      ev({ ...visitor, action: AccessAction.DOWNLOAD, bytes: 4000, timestamp: T('11:00:00'), country: 'FR' }),
+    ]);
+    expect(ds(t)).toMatchObject({ downloads: 2, volume: 5000, uniqueRequests: 2, uniqueInvestigations: 2 });
+    expect(fig(t, ResourceType.DATASET, 'ds-1')!.countries!.FR).toMatchObject({ ti: 1, tr: 1, ui: 1, ur: 1 });
+  });
+
+  it('only HTTP 200 and 304 count; others are tallied apart and break no chain', () => {
+    const t = tally([
+      ev({ ...visitor, timestamp: T('10:00:00'), httpStatus: 304 }),
+      ev({ ...visitor, timestamp: T('10:00:10'), httpStatus: 404 }),
+      ev({ ...visitor, timestamp: T('10:05:00'), httpStatus: 500 }),
+    ]);
+    expect(ds(t)).toMatchObject({ views: 1, failedEvents: 2, doubleClicks: 0 });
+  });
+
+  it('robots are tallied, never counted, and break no chain', () => {
+    const t = tally([
+      ev({ ...visitor, timestamp: T('10:00:00') }),
+      ev({ ...visitor, timestamp: T('10:00:10'), trafficClass: 'robot' }),
+    ]);
+    expect(ds(t)).toMatchObject({ views: 1, robotEvents: 1, uniqueInvestigations: 1 });
+  });
+
+  it('per-user figures follow the same rules', () => {
+    const t = tally([ev({ userId: 'u1', timestamp: T('10:00:00') }), ev({ userId: 'u1', timestamp: T('10:00:20') })]);
+    expect(fig(t, ResourceType.DATASET, 'ds-1', 'u1')!.counters).toMatchObject({ views: 1, uniqueInvestigations: 1, doubleClicks: 1 });
+  });
+});
+
+describe('any delivery order, any batching', () => {
+  /** A realistic little mix: a few people, a few items, clicks bunched within and across 30 s, robots, failures, day edges. */
+  const clickArb = fc.record({
+    who: fc.integer({ min: 0, max: 4 }),
+    item: fc.integer({ min: 0, max: 3 }),
+    action: fc.constantFrom(AccessAction.VIEW, AccessAction.DOWNLOAD, AccessAction.API_CALL),
+    second: fc.oneof(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 86_300, max: 86_430 })),
+    kind: fc.constantFrom('regular', 'regular', 'regular', 'machine', 'robot') as fc.Arbitrary<'regular' | 'machine' | 'robot'>,
+    status: fc.constantFrom(null, 200, 304, 404),
+  });
+
+  type ClickSpec = typeof clickArb extends fc.Arbitrary<infer C> ? C : never;
+  function build(clicks: ClickSpec[]): TallyEvent[] {
+    const base = Date.parse(`${DAY}T00:00:00Z`);
+    return clicks.map((c, i) => {
+      const who = [{ userId: 'u1' }, { sessionId: 's1', ...visitor }, { ...visitor }, { userCookie: 'c9' }, { userId: 'u2', sessionId: 's2' }][c.who];
+      const file = c.item > 0;
+      return ev({
+        id: `p${i}`,
+        ...who,
+        timestamp: new Date(base + c.second * 1000),
+        resourceType: file ? ResourceType.FILE : ResourceType.DATASET,
+        resourceId: file ? `f-${c.item}` : 'ds-1',
+        datasetIds: file ? (c.item === 3 ? ['ds-1', 'ds-2'] : ['ds-1']) : [],
+        action: c.action,
+        trafficClass: c.kind,
+        httpStatus: c.status,
+        bytes: 100,
+        country: c.who % 2 ? 'FR' : null,
+      });
+    });
+  }
+
+  const sorted = (fs: TargetFigures[]) =>
+    [...fs].sort((a, b) => `${a.resourceType}${a.resourceId}${a.userId}`.localeCompare(`${b.resourceType}${b.resourceId}${b.userId}`));
+
+  it('gives identical figures (totals, uniques, countries, per user) for every order and batch split', () => {
+    fc.assert(
+      fc.property(
+        fc.array(clickArb, { minLength: 1, maxLength: 40 }),
+        fc.infiniteStream(fc.nat()),
+        fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 10 }),
+        (clicks, randomness, splits) => {
+          const events = build(clicks);
+          const reference = sorted(tally([...events].sort((a, b) => a.t - b.t)).all());
+          // A random permutation, delivered in random batches with a read in between.
+          const shuffled = [...events];
+          const it = randomness[Symbol.iterator]();
+          for (let i = shuffled.length - 1; i > 0; i--) {
+            const j = it.next().value % (i + 1);
+            [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+          }
+          const t = new DayTally(DAY);
+          let pos = 0;
+          let s = 0;
+          while (pos < shuffled.length) {
+            const n = splits[s++ % splits.length];
+            for (const e of shuffled.slice(pos, pos + n)) t.add(e);
+            t.takeChanged();
+            pos += n;
+          }
+          // Retries: every event again, in reverse.
+          for (const e of [...shuffled].reverse()) t.add(e);
+          expect(sorted(t.all())).toEqual(reference);
+        },
+      ),
+      { seed: 20261130, numRuns: 300 },
+    );
+  });
+});
