@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { DateTimeResolver, NonNegativeIntResolver, URLResolver } from 'graphql-scalars';
+import { DateTimeResolver, SafeIntResolver, URLResolver } from 'graphql-scalars';
 import { Visibility } from './enums';
 
 @InputType()
@@ -51,7 +51,7 @@ export class DatasetInput {
   doi?: string | null;
   @Field({ defaultValue: true }) published!: boolean;
   @Field(() => Visibility, { defaultValue: Visibility.PUBLIC }) visibility!: Visibility;
-  @Field(() => NonNegativeIntResolver, { defaultValue: 0 }) recordCount!: number;
+  @Field(() => SafeIntResolver, { defaultValue: 0, description: 'Records, 0 to 2^53-1 (VALUE_OUT_OF_RANGE otherwise).' }) recordCount!: number;
   @Field(() => DateTimeResolver, { nullable: true }) createdAt?: Date | null;
   @Field(() => DateTimeResolver, { nullable: true }) modifiedAt?: Date | null;
 }
@@ -60,7 +60,7 @@ export class DatasetInput {
 export class FileInput {
   @Field(() => ID) id!: string;
   @Field() title!: string;
-  @Field(() => NonNegativeIntResolver, { defaultValue: 0, description: 'Size in bytes.' }) sizeBytes!: number;
+  @Field(() => SafeIntResolver, { defaultValue: 0, description: 'Size in bytes, 0 to 2^53-1.' }) sizeBytes!: number;
   @Field(() => String, { nullable: true }) contentType?: string | null;
   @Field(() => [ID]) datasetIds!: string[];
   @Field(() => ID, { nullable: true }) ownerId?: string | null;

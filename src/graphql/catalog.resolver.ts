@@ -10,6 +10,7 @@ import {
 } from './catalog.inputs';
 import type { GatewayContext } from './context';
 import { requireRole } from './guards';
+import { validateCatalogInput } from '../catalog/catalog-validation';
 import { catalogDoi } from '../catalog/doi';
 
 /**
@@ -22,6 +23,7 @@ export class CatalogMutationResolver {
   upsertPortals(@Arg('portals', () => [PortalInput]) items: PortalInput[], @Ctx() ctx: GatewayContext) {
     requireRole(ctx, 'ADMIN');
     ctx.limits?.catalogBatch(items.length);
+    validateCatalogInput('portal', items);
     return ctx.services.catalogWriter.portals(items.map(({ id, url, ...r }) => ({ _id: id, url: url ? url.toString() : null, ...r })));
   }
 
@@ -29,6 +31,7 @@ export class CatalogMutationResolver {
   upsertThemes(@Arg('themes', () => [ThemeInput]) items: ThemeInput[], @Ctx() ctx: GatewayContext) {
     requireRole(ctx, 'ADMIN');
     ctx.limits?.catalogBatch(items.length);
+    validateCatalogInput('theme', items);
     return ctx.services.catalogWriter.themes(items.map(({ id, ...r }) => ({ _id: id, ...r })));
   }
 
@@ -36,6 +39,7 @@ export class CatalogMutationResolver {
   upsertSpaces(@Arg('spaces', () => [SpaceInput]) items: SpaceInput[], @Ctx() ctx: GatewayContext) {
     requireRole(ctx, 'ADMIN');
     ctx.limits?.catalogBatch(items.length);
+    validateCatalogInput('space', items);
     return ctx.services.catalogWriter.spaces(
       items.map(({ id, description, ...r }) => ({ _id: id, description: description ?? null, ...r })),
     );
@@ -45,6 +49,7 @@ export class CatalogMutationResolver {
   upsertCollections(@Arg('collections', () => [CollectionInput]) items: CollectionInput[], @Ctx() ctx: GatewayContext) {
     requireRole(ctx, 'ADMIN');
     ctx.limits?.catalogBatch(items.length);
+    validateCatalogInput('collection', items);
     return ctx.services.catalogWriter.collections(
       items.map(({ id, description, ownerId, ...r }) => ({ _id: id, description: description ?? null, ownerId: ownerId ?? null, ...r })),
     );
@@ -54,6 +59,7 @@ export class CatalogMutationResolver {
   upsertDatasets(@Arg('datasets', () => [DatasetInput]) items: DatasetInput[], @Ctx() ctx: GatewayContext) {
     requireRole(ctx, 'ADMIN');
     ctx.limits?.catalogBatch(items.length);
+    validateCatalogInput('dataset', items);
     return ctx.services.catalogWriter.datasets(
       items.map(({ id, description, ownerId, licence, publisher, doi, ...r }) => ({
         _id: id,
@@ -71,6 +77,7 @@ export class CatalogMutationResolver {
   upsertFiles(@Arg('files', () => [FileInput]) items: FileInput[], @Ctx() ctx: GatewayContext) {
     requireRole(ctx, 'ADMIN');
     ctx.limits?.catalogBatch(items.length);
+    validateCatalogInput('file', items);
     return ctx.services.catalogWriter.files(
       items.map(({ id, contentType, ownerId, ...r }) => ({ _id: id, contentType: contentType ?? null, ownerId: ownerId ?? null, ...r })),
     );
