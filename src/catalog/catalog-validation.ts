@@ -116,7 +116,8 @@ const RULES: Record<string, { ids?: string[]; idLists?: string[]; names?: string
  * Validates the items of one admin upsert (GraphQL input shape, `id`
  * field). Throws on the first problem; nothing is written then.
  */
-export function validateCatalogInput(kind: keyof typeof RULES, items: readonly Item[]): void {
+export function validateCatalogInput(kind: keyof typeof RULES, inputs: readonly object[]): void {
+  const items = inputs as readonly Item[];
   const rules = RULES[kind];
   if (!rules) throw new Error(`no catalog rules for ${kind}`);
   const check = new CatalogCheck(kind);
