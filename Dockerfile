@@ -15,14 +15,18 @@ COPY web ./web
 RUN npm run build && npm prune --omit=dev --ignore-scripts
 
 FROM node:20-bookworm-slim
+# HOST: the gateway binds loopback by default; in a container it must
+# listen on every interface to be reachable through the published port.
 ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
     PORT=4000 \
     DEMO_DATA=false
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-USER node
+# The node image's unprivileged user (uid/gid 1000).
+USER 1000:1000
 EXPOSE 4000
-HEALTHCHECK --interval=30s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/ready').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
+HEALTHCHECK --interval=30s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/ready').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"]
 CMD ["node", "dist/src/index.js"]
