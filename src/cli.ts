@@ -8,11 +8,12 @@
  *   usage-gateway import-logs --mapping rules.json [--portal p] FILE...   (src/logs/log-cli.ts)
  *   usage-gateway export-events [--since d] [--until d] [--format jsonl|csv]
  *   usage-gateway import-events FILE.jsonl...
+ *   usage-gateway recount [--since YYYY-MM-DD] [--rebuild]
  *
  * They connect like the gateway does (src/config.ts): to MONGODB_URI /
- * MONGODB_DB, or, without MONGODB_URI, to the embedded FerretDB in DATA_DIR
- * (stop the gateway first: two FerretDB processes must not share one data
- * directory). A new key is printed once, alone on stdout (messages go to
+ * MONGODB_DB, or, without MONGODB_URI, to the embedded FerretDB in DATA_DIR:
+ * the running gateway's (through its socket) when there is one, else one
+ * started for the command. A new key is printed once, alone on stdout (messages go to
  * stderr), so `KEY=$(usage-gateway bootstrap-admin)` works; it is never
  * stored in clear.
  */
@@ -20,7 +21,10 @@ import 'reflect-metadata';
 import path from 'node:path';
 import type * as CommanderModule from 'commander';
 import { loadConfig } from './config';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded-database';
+import { existsSync } from 'node:fs';
+import { MongoClient } from 'mongodb';
+import { SOCKET_NAME, startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded-database';
+import { createServices } from './services';
 import { connectStore, ensureIndexes, type Store } from './store/store';
 import { AuthRepository } from './store/auth.repository';
 import { UserAdminService } from './auth/user-admin.service';
@@ -49,7 +53,7 @@ interface Connection {
 export async function connect(env: NodeJS.ProcessEnv): Promise<Connection> {
   const config = loadConfig(env);
   let embedded: EmbeddedDatabase | null = null;
-  let uri = config.mongodbUri;
+  let uri = config.mongodbUri ?? (await runningEmbedded(path.join(config.dataDir, 'ferretdb')));
   if (!uri) {
     embedded = await startEmbeddedDatabase({ dataDir: path.join(config.dataDir, 'ferretdb') });
     uri = embedded.uri;
@@ -72,6 +76,55 @@ export async function connect(env: NodeJS.ProcessEnv): Promise<Connection> {
   } catch (err) {
     await embedded?.stop();
     throw err;
+  }
+}
+
+/**
+ * The URI of the embedded database a running gateway serves on its socket
+ * in `dataDir`, or null: two FerretDB processes must not share a data
+ * directory, and a recount must run beside the serving gateway.
+ */
+async function runningEmbedded(dataDir: string): Promise<string | null> {
+  const socket = path.join(dataDir, SOCKET_NAME);
+  if (!existsSync(socket)) return null;
+  const uri = `mongodb://${encodeURIComponent(socket)}/`;
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 1500 });
+  try {
+    await client.db('admin').command({ ping: 1 });
+    return uri;
+  } catch {
+    // A socket left by a stopped gateway.
+    return null;
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
+/** `recount`: recomputes every derived figure from the event log. */
+export async function recountCommand(o: { since?: string; rebuild?: boolean }, io: CliIo = processIo): Promise<number> {
+  if (o.since !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(o.since)) {
+    io.err('error: --since takes a day, YYYY-MM-DD\n');
+    return 1;
+  }
+  let conn: Connection | null = null;
+  try {
+    conn = await connect(io.env);
+    const services = createServices(conn.store, loadConfig(io.env));
+    const started = Date.now();
+    let lastLine = 0;
+    const onDay = (day: string, events: number): void => {
+      if (Date.now() - lastLine < 1000) return;
+      lastLine = Date.now();
+      io.err(`recount: ${day} (${events} events)\n`);
+    };
+    const r = o.rebuild ? await services.aggregator.rebuildAll({ onDay }) : await services.aggregator.recount({ sinceDay: o.since, onDay });
+    io.err(`recount: ${r.events} events over ${r.days} days in ${((Date.now() - started) / 1000).toFixed(1)} s${o.rebuild ? ' (rebuilt and swapped in)' : ''}\n`);
+    return 0;
+  } catch (err) {
+    io.err(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  } finally {
+    await conn?.close();
   }
 }
 
@@ -184,6 +237,17 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .requiredOption('--prefix <prefix>', 'key prefix or full key')
     .action(async (o: { prefix: string }) => {
       code = await revokeKeyCommand(o, io);
+    });
+
+  program
+    .command('recount')
+    .description(
+      'Recompute every derived figure from the event log (after a robot-list refresh, say), while the gateway keeps serving. Afterwards the figures equal a fresh ingestion of the same events.',
+    )
+    .option('--since <day>', 'only days from this one (YYYY-MM-DD)')
+    .option('--rebuild', 'rebuild everything into fresh collections and swap them in (fastest for a full recount)', false)
+    .action(async (o: { since?: string; rebuild: boolean }) => {
+      code = await recountCommand(o, io);
     });
 
   // import-logs, export-events, import-events (src/logs/log-cli.ts)

@@ -16,6 +16,8 @@ export interface NewUser {
   email?: string | null;
   role: Role;
   automated?: boolean;
+  /** For a TRACKER: the portals it may record events for (null: every portal). */
+  portalIds?: string[] | null;
 }
 
 export interface IssuedKey {
@@ -83,6 +85,7 @@ export class UserAdminService {
       email,
       role: input.role,
       automated: input.automated ?? false,
+      ...(input.role === 'TRACKER' && input.portalIds?.length ? { portalIds: [...new Set(input.portalIds)] } : {}),
       createdAt: now,
     };
   }

@@ -41,11 +41,19 @@ export interface DashboardDataset {
   recordCount: number;
 }
 
+function share(part: number, whole: number): number {
+  return whole === 0 ? 0 : part / whole;
+}
+
 /** Regular (human) use of a dataset, all time or inside a window. */
 export interface UsageFigures {
   views: number;
   downloads: number;
   apiCalls: number;
+  /** Machine use (views + downloads + API calls by scripts); absent = 0. */
+  machine?: number;
+  /** Robot events (tallied, never counted); absent = 0. */
+  robotEvents?: number;
 }
 
 /** A reuse, reduced to what counting needs. */
@@ -82,6 +90,13 @@ export interface DashboardTotals {
   datasetsMissingTheme: number;
   datasetsMissingLicence: number;
   datasetsMissingPublisher: number;
+  /** Machine use (scripts, harvesters): views + downloads + API calls. */
+  machineUse: number;
+  robotEvents: number;
+  /** robotEvents / (robotEvents + regular and machine use), 0..1: Opendatasoft's "% bot activity". */
+  robotShare: number;
+  /** machine use / (regular + machine use), 0..1. */
+  machineShare: number;
 }
 
 export interface DashboardScoreEntry {
@@ -290,6 +305,8 @@ export function buildDashboard(input: DashboardInput): DashboardResult {
   let views = 0;
   let downloads = 0;
   let apiCalls = 0;
+  let machineUse = 0;
+  let robotEvents = 0;
   let datasetsWithReuses = 0;
   let missingTheme = 0;
   let missingLicence = 0;
@@ -300,6 +317,8 @@ export function buildDashboard(input: DashboardInput): DashboardResult {
     views += u.views;
     downloads += u.downloads;
     apiCalls += u.apiCalls;
+    machineUse += u.machine ?? 0;
+    robotEvents += u.robotEvents ?? 0;
     if (reusesOf(d) > 0) datasetsWithReuses += 1;
     if (d.themeIds.length === 0) missingTheme += 1;
     if (blank(d.licence)) missingLicence += 1;
@@ -361,6 +380,10 @@ export function buildDashboard(input: DashboardInput): DashboardResult {
       datasetsMissingTheme: missingTheme,
       datasetsMissingLicence: missingLicence,
       datasetsMissingPublisher: missingPublisher,
+      machineUse,
+      robotEvents,
+      robotShare: share(robotEvents, robotEvents + views + downloads + apiCalls + machineUse),
+      machineShare: share(machineUse, views + downloads + apiCalls + machineUse),
     },
     popularity: {
       mostPopular,

@@ -98,3 +98,28 @@ export function counterMetrics(c: Counters): {
     machineUniqueRequests: c.machineUniqueRequests,
   };
 }
+
+/**
+ * Sums stored counter documents (absent fields are 0) and keeps the latest
+ * last-seen times: subtree figures of a collection or a portal. Unique
+ * counts are summed per dataset, as COUNTER reports them (a session that
+ * used two datasets counts for each).
+ */
+export function sumUsage(docs: readonly (object | null | undefined)[]): Counters & {
+  lastViewedAt: Date | null;
+  lastDownloadedAt: Date | null;
+  lastApiCallAt: Date | null;
+} {
+  const sum = { ...zeroCounters(), lastViewedAt: null as Date | null, lastDownloadedAt: null as Date | null, lastApiCallAt: null as Date | null };
+  for (const doc of docs) {
+    if (!doc) continue;
+    const d = doc as Record<string, unknown>;
+    const c = countersOf(d);
+    for (const f of COUNTER_FIELDS) sum[f] += c[f];
+    for (const k of ['lastViewedAt', 'lastDownloadedAt', 'lastApiCallAt'] as const) {
+      const v = d[k];
+      if (v instanceof Date && (!sum[k] || sum[k]! < v)) sum[k] = v;
+    }
+  }
+  return sum;
+}

@@ -23,6 +23,12 @@ export class CreateUserInput {
 
   @Field({ defaultValue: false, description: 'Extractors and harvesters: their traffic counts as machine traffic, never in per-user statistics.' })
   automated!: boolean;
+
+  @Field(() => [ID], {
+    nullable: true,
+    description: 'For a TRACKER: the portals it may record events for (their private and unpublished resources included). Absent: every portal.',
+  })
+  portalIds?: string[] | null;
 }
 
 @ObjectType({ description: 'A user account as admins see it.' })
@@ -41,6 +47,9 @@ export class UserAccount {
 
   @Field({ description: 'The account is flagged automated (machine traffic).' })
   automated!: boolean;
+
+  @Field(() => [ID], { nullable: true, description: 'For a TRACKER: the portals it records events for; null = every portal.' })
+  portalIds?: string[] | null;
 
   @Field(() => DateTimeResolver)
   createdAt!: Date;

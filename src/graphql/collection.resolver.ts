@@ -8,6 +8,7 @@ import { PageArgs } from './dataset.resolver';
 import type { GatewayContext } from './context';
 import type { CollectionDoc } from '../store/documents';
 import { resourceKey } from '../domain/resources';
+import { sumUsage } from '../domain/counters';
 import { canSeeDataset } from '../auth/visibility';
 import { present } from './present';
 
@@ -18,6 +19,16 @@ class CollectionsArgs extends PageArgs {
 
   @Field(() => Boolean, { nullable: true, description: 'Only top-level collections (no parent).' })
   rootsOnly?: boolean | null;
+}
+
+/** A collection and every collection under it (cycles are tolerated). */
+function descendantsOf(root: string, parents: ReadonlyMap<string, string[]>): string[] {
+  const children = new Map<string, string[]>();
+  for (const [id, ps] of parents) for (const p of ps) children.set(p, [...(children.get(p) ?? []), id]);
+  const seen = new Set<string>([root]);
+  const todo = [root];
+  while (todo.length) for (const ch of children.get(todo.pop()!) ?? []) if (!seen.has(ch)) (seen.add(ch), todo.push(ch));
+  return [...seen];
 }
 
 @Resolver(() => Collection)
@@ -40,6 +51,22 @@ export class CollectionResolver {
   @FieldResolver(() => UsageStats)
   async stats(@Root() c: CollectionDoc, @Ctx() ctx: GatewayContext): Promise<UsageStats> {
     return toUsageStats(await ctx.loaders.usageTotals.load(resourceKey(ResourceType.COLLECTION, c._id)));
+  }
+
+  @FieldResolver(() => UsageStats, {
+    description:
+      'Use of everything under this collection: its own page and its sub-collections\' (stats), plus every dataset the caller may see in any of them, files included (each dataset once). Uniques are summed per dataset, as COUNTER reports them.',
+  })
+  async subtreeStats(@Root() c: CollectionDoc, @Ctx() ctx: GatewayContext): Promise<UsageStats> {
+    const links = await ctx.loaders.collectionLinks();
+    const under = descendantsOf(c._id, links);
+    const datasets = (await ctx.loaders.datasetsOfCollection.loadMany(under)).flatMap((r) => (r instanceof Error ? [] : r));
+    const visible = [...new Map(datasets.filter((d) => canSeeDataset(d, ctx.caller)).map((d) => [d._id, d])).keys()];
+    const docs = await ctx.loaders.usageTotals.loadMany([
+      ...under.map((id) => resourceKey(ResourceType.COLLECTION, id)),
+      ...visible.map((id) => resourceKey(ResourceType.DATASET, id)),
+    ]);
+    return toUsageStats(sumUsage(docs.map((d) => (d instanceof Error ? null : d))) as never);
   }
 
   @FieldResolver(() => DatasetConnection, { description: 'Datasets in this collection the caller may see.' })

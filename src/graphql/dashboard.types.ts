@@ -130,6 +130,18 @@ export class DashboardTotals {
 
   @Field(() => NonNegativeIntResolver)
   datasetsMissingPublisher!: number;
+
+  @Field(() => NonNegativeIntResolver, { description: 'Machine use (scripts, harvesters): views + downloads + API calls, COUNTER "machine".' })
+  machineUse!: number;
+
+  @Field(() => NonNegativeIntResolver, { description: 'Events from robots (COUNTER-Robots list): tallied, never counted.' })
+  robotEvents!: number;
+
+  @Field(() => Float, { description: 'robotEvents / (robotEvents + regular and machine use), 0..1: the share of bot activity.' })
+  robotShare!: number;
+
+  @Field(() => Float, { description: 'Machine use / (regular + machine use), 0..1.' })
+  machineShare!: number;
 }
 
 @ObjectType({ description: 'A dataset of the popularity charts.' })

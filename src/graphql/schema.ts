@@ -15,6 +15,7 @@ import { DatasetUsageResolver } from './dataset-usage.resolver';
 import { ReuseResolver } from './reuse.resolver';
 import { UsageTableResolver } from './usage-table.resolver';
 import { UserStatsResolver } from './user-stats.resolver';
+import { UserUpsertResolver } from './user-upsert.resolver';
 
 /** Every resolver class of the API; the SDL in schema/ is generated from these. */
 export const RESOLVERS = [
@@ -34,6 +35,7 @@ export const RESOLVERS = [
   ReportResolver,
   UsageTableResolver,
   UserStatsResolver,
+  UserUpsertResolver,
 ] as const;
 
 export function buildGatewaySchema(): Promise<GraphQLSchema> {

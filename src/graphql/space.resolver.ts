@@ -7,6 +7,10 @@ import type { GatewayContext } from './context';
 import type { PortalDoc, SpaceDoc, ThemeDoc } from '../store/documents';
 import { canSeeDataset } from '../auth/visibility';
 import { isAdmin } from '../auth/caller';
+import { UsageStats, toUsageStats } from './usage-stats.type';
+import { ResourceType } from './enums';
+import { resourceKey } from '../domain/resources';
+import { sumUsage } from '../domain/counters';
 import { requireRole } from './guards';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
@@ -46,6 +50,16 @@ export class PortalResolver {
   async datasets(@Root() p: PortalDoc, @Args() { first, after }: PageArgs, @Ctx() ctx: GatewayContext) {
     const all = (await ctx.loaders.datasetsOfPortal.load(p._id)).filter((d) => canSeeDataset(d, ctx.caller));
     return connectionFromArray(all, first, after);
+  }
+
+  @FieldResolver(() => UsageStats, {
+    description:
+      'Use of every dataset of the portal the caller may see, files included (a portal has no use of its own). Uniques are summed per dataset, as COUNTER reports them.',
+  })
+  async subtreeStats(@Root() p: PortalDoc, @Ctx() ctx: GatewayContext): Promise<UsageStats> {
+    const visible = (await ctx.loaders.datasetsOfPortal.load(p._id)).filter((d) => canSeeDataset(d, ctx.caller));
+    const docs = await ctx.loaders.usageTotals.loadMany(visible.map((d) => resourceKey(ResourceType.DATASET, d._id)));
+    return toUsageStats(sumUsage(docs.map((d) => (d instanceof Error ? null : d))) as never);
   }
 }
 

@@ -1,5 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
-import { DateTimeResolver, NonNegativeIntResolver } from 'graphql-scalars';
+import { DateTimeResolver, NonNegativeIntResolver, SafeIntResolver } from 'graphql-scalars';
 import { countersOf } from '../domain/counters';
 import type { UsageTotalsDoc } from '../store/documents';
 
@@ -19,12 +19,22 @@ export class MachineUsage {
 
   @Field(() => NonNegativeIntResolver)
   uniqueRequests!: number;
+
+  @Field(() => NonNegativeIntResolver, { description: 'COUNTER machine total investigations: views + API calls + downloads.' })
+  totalInvestigations!: number;
+
+  @Field(() => NonNegativeIntResolver, { description: 'COUNTER machine total requests: downloads.' })
+  totalRequests!: number;
+
+  @Field(() => SafeIntResolver, { description: 'Bytes delivered by counted machine requests.' })
+  volume!: number;
 }
 
 @ObjectType({
   description:
-    'Usage totals of a resource. `views`, `downloads` and `apiCalls` count regular (human) use after the ' +
-    '30-second double-click filter; machine use is in `machine`; robots are only tallied. See docs/counting.md.',
+    'Usage totals of a resource, counted by the COUNTER Code of Practice for Research Data. `views`, `downloads` and ' +
+    '`apiCalls` count regular (human) use after the 30-second double-click filter; machine use is in `machine`; robots ' +
+    'are only tallied. A dataset\'s figures include the use of its files (the dataset is the COUNTER unit). See docs/counting.md.',
 })
 export class UsageStats {
   @Field(() => NonNegativeIntResolver)
@@ -65,6 +75,12 @@ export class UsageStats {
 
   @Field(() => NonNegativeIntResolver, { description: 'Repeats filtered by the double-click rule.' })
   doubleClicks!: number;
+
+  @Field(() => SafeIntResolver, { description: 'Bytes delivered by counted regular requests (COUNTER volume), when portals send `bytes`.' })
+  volume!: number;
+
+  @Field(() => NonNegativeIntResolver, { description: 'Events whose HTTP status was neither 200 nor 304: tallied, never counted.' })
+  failedEvents!: number;
 }
 
 export function toUsageStats(doc: UsageTotalsDoc | null): UsageStats {
@@ -86,8 +102,13 @@ export function toUsageStats(doc: UsageTotalsDoc | null): UsageStats {
       apiCalls: c.machineApiCalls,
       uniqueInvestigations: c.machineUniqueInvestigations,
       uniqueRequests: c.machineUniqueRequests,
+      totalInvestigations: c.machineViews + c.machineApiCalls + c.machineDownloads,
+      totalRequests: c.machineDownloads,
+      volume: c.machineVolume,
     },
     robotEvents: c.robotEvents,
     doubleClicks: c.doubleClicks,
+    volume: c.volume,
+    failedEvents: c.failedEvents,
   };
 }

@@ -35,6 +35,8 @@ export interface Loaders {
   childCollections: DataLoader<string, CollectionDoc[]>;
   collectionsOfSpace: DataLoader<string, CollectionDoc[]>;
   reusesOfDataset: DataLoader<string, ReuseDoc[]>;
+  /** Every collection's parents (one read per request): subtree figures walk it. */
+  collectionLinks(): Promise<Map<string, string[]>>;
   /** Values computed once per request, by key (dashboard scopes and scores, see DashboardService). */
   memo: Map<string, unknown>;
 }
@@ -91,6 +93,14 @@ export function createLoaders(store: Store): Loaders {
     childCollections: byArrayField(store.collections, 'parentCollectionIds', collection),
     collectionsOfSpace: byArrayField(store.collections, 'spaceIds', collection),
     reusesOfDataset: byArrayField(store.reuses, 'datasetIds'),
+    collectionLinks: (() => {
+      let links: Promise<Map<string, string[]>> | null = null;
+      return () =>
+        (links ??= store.collections
+          .find({}, { projection: { _id: 1, parentCollectionIds: 1 } })
+          .toArray()
+          .then((docs) => new Map(docs.map((d) => [d._id, d.parentCollectionIds ?? []]))));
+    })(),
     memo: new Map(),
   };
 }

@@ -3,7 +3,6 @@ import type { Store } from './store';
 import type { DatasetDoc, DailyUsageDoc, UsageTotalsDoc } from './documents';
 import type { ReuseDoc } from './documents-ingest';
 import { findByIds, findIn } from './find-in';
-import { ResourceType } from '../domain/resources';
 import type { DatedReuseLink, UsageFigures } from '../dashboard/dashboard';
 import type { DayUsage } from '../dashboard/usage-series';
 
@@ -27,7 +26,17 @@ const DATASET_PROJECTION = {
   recordCount: 1,
 } as const;
 
-const USAGE_PROJECTION = { _id: 0, resourceId: 1, views: 1, downloads: 1, apiCalls: 1 } as const;
+const USAGE_PROJECTION = {
+  _id: 0,
+  resourceId: 1,
+  views: 1,
+  downloads: 1,
+  apiCalls: 1,
+  machineViews: 1,
+  machineDownloads: 1,
+  machineApiCalls: 1,
+  robotEvents: 1,
+} as const;
 
 function num(v: unknown): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : 0;
@@ -35,10 +44,12 @@ function num(v: unknown): number {
 
 function addUsage(into: Map<string, UsageFigures>, doc: Partial<UsageTotalsDoc | DailyUsageDoc>): void {
   if (typeof doc.resourceId !== 'string') return;
-  const u = into.get(doc.resourceId) ?? { views: 0, downloads: 0, apiCalls: 0 };
+  const u = into.get(doc.resourceId) ?? { views: 0, downloads: 0, apiCalls: 0, machine: 0, robotEvents: 0 };
   u.views += num(doc.views);
   u.downloads += num(doc.downloads);
   u.apiCalls += num(doc.apiCalls);
+  u.machine = (u.machine ?? 0) + num(doc.machineViews) + num(doc.machineDownloads) + num(doc.machineApiCalls);
+  u.robotEvents = (u.robotEvents ?? 0) + num(doc.robotEvents);
   into.set(doc.resourceId, u);
 }
 
@@ -63,7 +74,8 @@ export class DashboardRepository {
   /** All-time regular usage of every dataset, from `usage_totals`. */
   async datasetTotals(): Promise<Map<string, UsageFigures>> {
     const out = new Map<string, UsageFigures>();
-    const cursor = this.store.usageTotals.find({ resourceType: ResourceType.DATASET }, { projection: USAGE_PROJECTION });
+    // `DATASET:` ids are an `_id` range (':' < ';'): an index read, not a scan.
+    const cursor = this.store.usageTotals.find({ _id: { $gte: 'DATASET:', $lt: 'DATASET;' } }, { projection: USAGE_PROJECTION }).batchSize(10_000);
     for await (const doc of cursor) addUsage(out, doc);
     return out;
   }
@@ -74,10 +86,10 @@ export class DashboardRepository {
    */
   async datasetUsageBetween(firstDay: string | null, lastDay: string | null): Promise<Map<string, UsageFigures>> {
     const out = new Map<string, UsageFigures>();
-    const cursor = this.store.usageDaily.find(
-      { resourceType: ResourceType.DATASET, ...dayRange(firstDay, lastDay) },
-      { projection: USAGE_PROJECTION },
-    );
+    // Day documents are `DATASET|<day>|<id>`: a window is one `_id` range.
+    const cursor = this.store.usageDaily
+      .find({ _id: { $gte: `DATASET|${firstDay ?? ''}`, $lt: lastDay === null ? 'DATASET}' : `DATASET|${lastDay}}` } }, { projection: USAGE_PROJECTION })
+      .batchSize(10_000);
     for await (const doc of cursor) addUsage(out, doc);
     return out;
   }
@@ -85,10 +97,25 @@ export class DashboardRepository {
   /** The daily buckets of some datasets on `firstDay`..`lastDay`, by dataset id. */
   async dailyUsage(datasetIds: readonly string[], firstDay: string, lastDay: string): Promise<Map<string, DayUsage[]>> {
     const out = new Map<string, DayUsage[]>(datasetIds.map((id) => [id, []]));
-    const docs = await findIn(this.store.usageDaily, 'resourceId', datasetIds, {
-      filter: { resourceType: ResourceType.DATASET, ...dayRange(firstDay, lastDay) },
-      projection: { _id: 0, resourceId: 1, day: 1, views: 1, downloads: 1, apiCalls: 1 },
-    });
+    const projection = { _id: 0, resourceId: 1, day: 1, views: 1, downloads: 1, apiCalls: 1 };
+    const days = daysBetween(firstDay, lastDay);
+    const wanted = new Set(datasetIds);
+    // Few (dataset, day) pairs: look each document up by id; many: read the
+    // window's range once and keep the datasets asked for.
+    const docs =
+      datasetIds.length * days.length <= 20_000
+        ? await findIn(
+            this.store.usageDaily,
+            '_id',
+            datasetIds.flatMap((id) => days.map((d) => `DATASET|${d}|${id}`)),
+            { projection },
+          )
+        : (
+            await this.store.usageDaily
+              .find({ _id: { $gte: `DATASET|${firstDay}`, $lt: `DATASET|${lastDay}}` } }, { projection })
+              .batchSize(10_000)
+              .toArray()
+          ).filter((d) => wanted.has(d.resourceId));
     for (const doc of docs) {
       out.get(doc.resourceId)?.push({ day: doc.day, views: num(doc.views), downloads: num(doc.downloads), apiCalls: num(doc.apiCalls) });
     }
@@ -127,7 +154,11 @@ export class DashboardRepository {
   }
 }
 
-function dayRange(firstDay: string | null, lastDay: string | null): { day?: { $gte?: string; $lte?: string } } {
-  if (firstDay === null && lastDay === null) return {};
-  return { day: { ...(firstDay !== null ? { $gte: firstDay } : {}), ...(lastDay !== null ? { $lte: lastDay } : {}) } };
+/** Every UTC day from `first` to `last`, both included. */
+function daysBetween(first: string, last: string): string[] {
+  const out: string[] = [];
+  for (let t = Date.parse(`${first}T00:00:00Z`), end = Date.parse(`${last}T00:00:00Z`); t <= end && out.length < 100_000; t += 86_400_000) {
+    out.push(new Date(t).toISOString().slice(0, 10));
+  }
+  return out;
 }

@@ -111,8 +111,9 @@ export class ReportRepository {
 
   /** All-time totals of every resource of a type (`usage_totals`). */
   totals(type: ResourceType): AsyncGenerator<UsageRead> {
+    // `TYPE:id` ids: one `_id` range (':' < ';'), an index read.
     const cursor = this.store.usageTotals.find(
-      { resourceType: type },
+      { _id: { $gte: `${type}:`, $lt: `${type};` } },
       { projection: { resourceId: 1, ...COUNT_FIELDS, lastViewedAt: 1, lastDownloadedAt: 1 }, batchSize: BATCH },
     );
     return mapCursor(cursor, (d) => d as UsageRead);
@@ -120,12 +121,7 @@ export class ReportRepository {
 
   /** Daily buckets of a type whose UTC day is in [fromDay, toDay] (either bound optional, inclusive). */
   daily(type: ResourceType, fromDay: string | null, toDay: string | null): AsyncGenerator<DailyUsageRead> {
-    const day: Document = {};
-    if (fromDay !== null) day.$gte = fromDay;
-    if (toDay !== null) day.$lte = toDay;
-    const filter: Document = { resourceType: type };
-    if (fromDay !== null || toDay !== null) filter.day = day;
-    const cursor = this.store.usageDaily.find(filter as Filter<DailyUsageDoc>, {
+    const cursor = this.store.usageDaily.find(dayIdRange(type, fromDay, toDay) as Filter<DailyUsageDoc>, {
       projection: { resourceId: 1, day: 1, ...COUNT_FIELDS },
       batchSize: BATCH,
     });
@@ -134,12 +130,8 @@ export class ReportRepository {
 
   /** Per-user daily buckets of a type in [fromDay, toDay] (`usage_by_user_daily`), of every user or of one. */
   byUserDaily(type: ResourceType, userId: string | null, fromDay: string | null, toDay: string | null): AsyncGenerator<UserDailyUsageRead> {
-    const filter: Document = { resourceType: type };
+    const filter: Document = dayIdRange(type, fromDay, toDay);
     if (userId !== null) filter.userId = userId;
-    const day: Document = {};
-    if (fromDay !== null) day.$gte = fromDay;
-    if (toDay !== null) day.$lte = toDay;
-    if (fromDay !== null || toDay !== null) filter.day = day;
     const cursor = this.store.usageByUserDaily.find(filter as Filter<UserDailyUsageDoc>, {
       projection: { resourceId: 1, userId: 1, day: 1, ...COUNT_FIELDS },
       batchSize: BATCH,
@@ -149,14 +141,22 @@ export class ReportRepository {
 
   /** Per-user all-time usage of a type (`usage_by_user`), of every user or of one. */
   byUser(type: ResourceType, userId: string | null): AsyncGenerator<UserUsageRead> {
-    const filter: Document = { resourceType: type };
-    if (userId !== null) filter.userId = userId;
+    // One user's rows are the `_id` range `user|TYPE:`; all users' need a scan.
+    const filter: Document = userId !== null ? { _id: { $gte: `${userId}|${type}:`, $lt: `${userId}|${type};` } } : { resourceType: type };
     const cursor = this.store.usageByUser.find(filter as Filter<UserUsageDoc>, {
       projection: { resourceId: 1, userId: 1, ...COUNT_FIELDS, lastViewedAt: 1, lastDownloadedAt: 1 },
       batchSize: BATCH,
     });
     return mapCursor(cursor, (d) => d as unknown as UserUsageRead);
   }
+}
+
+/**
+ * Day documents are `TYPE|day|…`: the days of a window are one `_id` range
+ * (an index read on FerretDB as patched here and on MongoDB).
+ */
+function dayIdRange(type: ResourceType, fromDay: string | null, toDay: string | null): Document {
+  return { _id: { $gte: `${type}|${fromDay ?? ''}`, $lt: toDay === null ? `${type}}` : `${type}|${toDay}}` } };
 }
 
 /** Streams a cursor, closing it when the consumer stops early. */
