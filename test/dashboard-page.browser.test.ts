@@ -33,7 +33,7 @@ interface Chart {
   convertToPixel(finder: object, value: number[]): number[];
 }
 declare const window: { usageGatewayCharts: Map<string, Chart> };
-declare const document: { documentElement: { scrollWidth: number }; querySelector(s: string): { getAttribute(n: string): string | null } | null };
+declare const document: { documentElement: { scrollWidth: number }; querySelector(s: string): { getAttribute(n: string): string | null; textContent: string | null } | null };
 declare const sessionStorage: { getItem(k: string): string | null };
 
 const ARTIFACTS = path.resolve(__dirname, '../test-artifacts');
@@ -494,6 +494,9 @@ describe('dashboard page (browser)', () => {
     });
     await page.goto(`${t.baseUrl}/graphql`);
     await page.waitForSelector('.graphiql-container .monaco-editor', { timeout: 60_000 });
+    // Runs its default query through POST /graphql and shows the answer.
+    await page.click('.graphiql-execute-button');
+    await page.waitForFunction(() => (document.querySelector('.graphiql-response')?.textContent ?? '').includes('totals'), null, { timeout: 60_000 });
     await page.screenshot({ path: path.join(SHOTS, 'graphiql-desktop-1366.png') });
     expect(external).toEqual([]);
     await page.close();

@@ -2,8 +2,8 @@ import { h } from './dom';
 import { t, type MessageKey } from './i18n';
 import { setFilters, state, type VisibilityFilter, type WindowChoice } from './state';
 
-/** The visibility switch, portal selector and time window. */
-export function filterBar(): HTMLElement {
+/** The visibility switch, portal selector and time window (only the window where the others mean nothing: a dataset page). */
+export function filterBar(windowOnly = false): HTMLElement {
   const f = state.filters;
   const visGroup = h(
     'fieldset',
@@ -54,8 +54,8 @@ export function filterBar(): HTMLElement {
   return h(
     'form',
     { class: 'filters', 'aria-label': t('filters'), onsubmit: (e: Event) => e.preventDefault() },
-    visGroup,
-    h('div', { class: 'field' }, h('label', { for: 'f-portal' }, t('portal')), portal),
+    windowOnly ? null : visGroup,
+    windowOnly ? null : h('div', { class: 'field' }, h('label', { for: 'f-portal' }, t('portal')), portal),
     h('div', { class: 'field' }, h('label', { for: 'f-window' }, t('window')), win),
     custom,
   );

@@ -70,7 +70,7 @@ function render(): void {
   fill(app,
     h('a', { class: 'skip', href: '#content', onclick: (e: Event) => { e.preventDefault(); main.focus(); } }, t('skipToContent')),
     header(),
-    r.view === 'tree' ? null : filterBar(),
+    r.view === 'tree' ? null : filterBar(r.view === 'dataset'),
     main);
   disposeDetached();
   const load = async () => {
