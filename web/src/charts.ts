@@ -55,7 +55,7 @@ export function hbarOption(labels: string[], values: number[], colour: string, f
     tooltip: { trigger: 'item', valueFormatter: (v: unknown) => fmt(Number(v)) },
     xAxis: { type: 'value', minInterval: integers ? 1 : 0, axisLabel: { formatter: (v: number) => fmt(v) } },
     yAxis: { type: 'category', inverse: true, data: labels, axisLabel: { width: 140, overflow: 'truncate' } },
-    series: [{ type: 'bar', data: values, itemStyle: { color: colour }, cursor: 'pointer', label: { show: true, position: 'right', formatter: (p: { value: number }) => fmt(p.value) }, emphasis: { itemStyle: { color: '#003E66' } } }],
+    series: [{ type: 'bar', data: values, barMaxWidth: 28, itemStyle: { color: colour }, cursor: 'pointer', label: { show: true, position: 'right', formatter: (p: { value: number }) => fmt(p.value) }, emphasis: { itemStyle: { color: '#003E66' } } }],
   };
 }
 
@@ -67,7 +67,7 @@ export function vbarOption(categories: string[], series: { name: string; values:
     tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => fmt(Number(v)) },
     xAxis: { type: 'category', data: categories },
     yAxis: { type: 'value', minInterval: 1, axisLabel: { formatter: (v: number) => fmt(v) } },
-    series: series.map((s) => ({ type: 'bar', name: s.name, data: s.values, itemStyle: { color: s.colour }, barGap: '10%' })),
+    series: series.map((s) => ({ type: 'bar', name: s.name, data: s.values, barMaxWidth: 48, itemStyle: { color: s.colour }, barGap: '10%' })),
   };
 }
 
@@ -112,6 +112,8 @@ export function treemapOption(items: { name: string; value: number; tooltip: str
       roam: false,
       nodeClick: false,
       breadcrumb: { show: false },
+      top: 0,
+      left: 0,
       width: '100%',
       height: '100%',
       // Dark text with a white halo reads on every palette colour, yellow and black included.
