@@ -240,7 +240,7 @@ describe('dashboard page (browser)', () => {
       expect(robots).toBeGreaterThan(0);
       expect(machine).toBeGreaterThan(0);
       expect(f.robotShare.value).toBeCloseTo(robots / (regular + machine + robots), 10);
-      expect(f.machineShare.value).toBeCloseTo(machine / (regular + machine + robots), 10);
+      expect(f.machineShare.value).toBeCloseTo(machine / (regular + machine), 10);
       expect(f.robotShare.text).toBe(enShare.format(robots / (regular + machine + robots)));
     }
 

@@ -73,9 +73,11 @@ interface Shares {
   fromApi: boolean;
 }
 
+/** The API's definitions: robots among all events; machine use among (regular + machine) use. */
 function sharesOf(tr: Traffic): Shares {
   const all = tr.regular + tr.machine + tr.robots;
-  return { robotShare: all === 0 ? 0 : tr.robots / all, machineShare: all === 0 ? 0 : tr.machine / all, fromApi: false };
+  const use = tr.regular + tr.machine;
+  return { robotShare: all === 0 ? 0 : tr.robots / all, machineShare: use === 0 ? 0 : tr.machine / use, fromApi: false };
 }
 
 export async function renderDashboard(root: HTMLElement): Promise<void> {
