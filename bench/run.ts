@@ -20,6 +20,7 @@ import { Visibility } from '../src/domain/resources';
 import type { Caller } from '../src/auth/caller';
 import type { TrackEventInput } from '../src/domain/tracking';
 import { naiveUpserts, rawInsertMany } from './ingest-baselines';
+import { withCpu } from './cpu';
 import { handWrittenTree, naiveTree } from './tree-baselines';
 
 const log = pino({ level: 'silent' });
@@ -115,21 +116,23 @@ async function connect(uri: string, monitor = false): Promise<Store> {
   return store;
 }
 
-async function benchIngestion(uri: string, n: number): Promise<void> {
-  const catalog = { collections: 5, datasetsPer: 10, filesPer: 2 };
+/** Per-event CPU, in microseconds, for the table. */
+const us = (cpuSeconds: number, events: number) => `${((cpuSeconds / events) * 1e6).toFixed(0)} µs`;
 
-  // Raw driver baseline.
+async function benchIngestion(uri: string, dbPid: number, n: number): Promise<void> {
+  const catalog = { collections: 5, datasetsPer: 10, filesPer: 2 };
+  const users = Array.from({ length: 20 }, (_, i) => `u${i}`);
+
+  // The floor: insertMany of the same events into a scratch collection.
   const rawStore = await connect(uri);
   const resources = await seedCatalog(rawStore, catalog);
-  const users = Array.from({ length: 20 }, (_, i) => `u${i}`);
   const events = (prefix: string, count: number) => makeEvents({ count, seed: 42, prefix, resources, users, now: NOW });
-  const rawEvents = events('raw', n);
-  const raw = await time(() => rawInsertMany(rawStore, rawEvents, 250));
+  const raw = await withCpu(dbPid, () => rawInsertMany(rawStore, events('raw', n), 500));
   await rawStore.client.close();
   const rawRate = n / (raw.ms / 1000);
-  row('ingestion', 'raw driver: insertMany of the same events, batches of 250 (floor)', `${n} events`, `${rawRate.toFixed(0)} events/s`, '1.00');
+  row('ingestion', 'floor: raw insertMany of the same events, batches of 500', `${n} events`, `${rawRate.toFixed(0)} events/s; DB ${us(raw.dbCpu, n)}/event`, '1.00');
 
-  // Gateway, batched trackAccesses from 4 concurrent clients.
+  // Gateway, batched trackAccesses (500 per request, 4 concurrent clients).
   const batchedDb = freshDbName();
   {
     const store = await connectStore({ uri, dbName: batchedDb, maxPoolSize: 4 });
@@ -137,11 +140,15 @@ async function benchIngestion(uri: string, n: number): Promise<void> {
     await seedCatalog(store, catalog);
     await store.client.close();
   }
-  const batched = await withGateway(uri, batchedDb, async (gw, key) => {
+  let batchedRate = 0;
+  await withGateway(uri, batchedDb, async (gw, key) => {
     const evs = events('batched', n);
     const chunks: MixEvent[][] = [];
-    for (let i = 0; i < evs.length; i += 250) chunks.push(evs.slice(i, i + 250));
-    return time(async () => {
+    for (let i = 0; i < evs.length; i += 500) chunks.push(evs.slice(i, i + 500));
+    // Acknowledgements only: the aggregator is paused so the figures below
+    // separate the write path from the derivation behind it.
+    await gw.services.aggregator.stop();
+    const ack = await withCpu(dbPid, async () => {
       let next = 0;
       await Promise.all(
         Array.from({ length: 4 }, async () => {
@@ -153,9 +160,38 @@ async function benchIngestion(uri: string, n: number): Promise<void> {
         }),
       );
     });
+    batchedRate = n / (ack.ms / 1000);
+    row(
+      'ingestion',
+      'gateway: trackAccesses over HTTP + GraphQL (500/request, 4 clients), acknowledged = in the event log',
+      `${n} events`,
+      `${batchedRate.toFixed(0)} events/s; DB ${us(ack.dbCpu, n)}, Node ${us(ack.nodeCpu, n)}/event`,
+      `${(batchedRate / rawRate).toFixed(2)} of the floor`,
+    );
+    const agg = await withCpu(dbPid, async () => {
+      gw.services.aggregator.start();
+      await gw.services.aggregator.settle(600_000);
+    });
+    row(
+      'ingestion',
+      'aggregator: the same events into every figure (day tallies, totals, per user), behind the acknowledgements',
+      `${n} events`,
+      `${(n / (agg.ms / 1000)).toFixed(0)} events/s; DB ${us(agg.dbCpu, n)}, Node ${us(agg.nodeCpu, n)}/event`,
+      '',
+    );
+    // Steady state: events keep coming; how long until an acknowledged event is in the figures.
+    const lags: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const probe = evs[i];
+      const t0 = performance.now();
+      await post(gw, key, 'mutation T($i: TrackAccessInput!) { trackAccess(input: $i) { status } }', {
+        i: { ...probe, eventId: `lag-${i}`, userId: `lag-${i}`, timestamp: new Date().toISOString() },
+      });
+      await gw.services.aggregator.settle();
+      lags.push(performance.now() - t0);
+    }
+    row('ingestion', 'acknowledgement to readable figures (single event, aggregator running)', '20 events', `median ${median(lags).toFixed(0)} ms, max ${Math.max(...lags).toFixed(0)} ms`, '');
   });
-  const batchedRate = n / (batched.ms / 1000);
-  row('ingestion', 'gateway: trackAccesses (250/request, 4 clients) over HTTP + GraphQL', `${n} events`, `${batchedRate.toFixed(0)} events/s`, (batchedRate / rawRate).toFixed(2));
 
   // Gateway, single-event mutations from 32 concurrent clients.
   const singleDb = freshDbName();
@@ -165,10 +201,10 @@ async function benchIngestion(uri: string, n: number): Promise<void> {
     await seedCatalog(store, catalog);
     await store.client.close();
   }
-  const singleN = Math.min(n, 2000);
-  const single = await withGateway(uri, singleDb, async (gw, key) => {
+  const singleN = Math.min(n, 5000);
+  await withGateway(uri, singleDb, async (gw, key) => {
     const evs = events('single', singleN);
-    return time(async () => {
+    const single = await withCpu(dbPid, async () => {
       let next = 0;
       await Promise.all(
         Array.from({ length: 32 }, async () => {
@@ -180,18 +216,130 @@ async function benchIngestion(uri: string, n: number): Promise<void> {
         }),
       );
     });
+    const singleRate = singleN / (single.ms / 1000);
+    row(
+      'ingestion',
+      'gateway: trackAccess (1/request, 32 concurrent clients; group commit; aggregator running)',
+      `${singleN} events`,
+      `${singleRate.toFixed(0)} events/s; DB ${us(single.dbCpu, singleN)}, Node ${us(single.nodeCpu, singleN)}/event`,
+      `${(singleRate / batchedRate).toFixed(2)} of batched`,
+    );
   });
-  const singleRate = singleN / (single.ms / 1000);
-  row('ingestion', 'gateway: trackAccess (1/request, 32 concurrent clients), group commit', `${singleN} events`, `${singleRate.toFixed(0)} events/s`, (singleRate / rawRate).toFixed(2));
 
-  // Naive: one awaited write per counter per event.
+  // What the first design did: one awaited upsert per counter per event.
   const naiveStore = await connect(uri);
   await seedCatalog(naiveStore, catalog);
   const naiveN = Math.min(n, 1000);
-  const naive = await time(() => naiveUpserts(naiveStore, events('naive', naiveN)));
+  const naive = await withCpu(dbPid, () => naiveUpserts(naiveStore, events('naive', naiveN)));
   await naiveStore.client.close();
   const naiveRate = naiveN / (naive.ms / 1000);
-  row('ingestion', 'naive: one awaited $inc upsert per counter per event', `${naiveN} events`, `${naiveRate.toFixed(0)} events/s`, (naiveRate / rawRate).toFixed(2));
+  row('ingestion', 'naive: one awaited $inc upsert per counter per event', `${naiveN} events`, `${naiveRate.toFixed(0)} events/s; DB ${us(naive.dbCpu, naiveN)}/event`, `${(naiveRate / rawRate).toFixed(3)} of the floor`);
+}
+
+const ONE_DATASET = 'query D($id: ID!) { dataset(id: $id) { id title stats { views downloads } } }';
+
+/** p50 of `requests` calls made by `concurrency` clients. */
+async function p50(concurrency: number, requests: number, call: (i: number) => Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < requests) {
+        const i = next++;
+        const t0 = performance.now();
+        await call(i);
+        times.push(performance.now() - t0);
+      }
+    }),
+  );
+  return median(times);
+}
+
+/** A catalog of `count` datasets written straight into the collection (the bench's seed, not a scenario). */
+async function seedDatasets(store: Store, count: number): Promise<string[]> {
+  const ids = Array.from({ length: count }, (_, i) => `ds-${String(i).padStart(6, '0')}`);
+  const now = new Date();
+  for (let i = 0; i < ids.length; i += 2000) {
+    await store.datasets.insertMany(
+      ids.slice(i, i + 2000).map((id) => ({
+        _id: id, title: `Dataset ${id}`, description: null, portalId: 'p', ownerId: null, spaceIds: [], collectionIds: [], themeIds: [],
+        licence: 'ODbL', publisher: 'Org', published: true, visibility: Visibility.PUBLIC, recordCount: 1, createdAt: now, modifiedAt: now,
+      })),
+    );
+    await store.usageTotals.insertMany(ids.slice(i, i + 2000).map((id, k) => ({ _id: `DATASET:${id}`, resourceType: 'DATASET' as never, resourceId: id, views: k, downloads: k % 7 })));
+  }
+  return ids;
+}
+
+async function benchOneDataset(uri: string, dbPid: number): Promise<void> {
+  const results: Record<string, number> = {};
+  for (const size of [300, 30_000]) {
+    const dbName = freshDbName();
+    const store = await connectStore({ uri, dbName, maxPoolSize: 4 });
+    await ensureIndexes(store);
+    await store.portals.insertOne({ _id: 'p', name: 'Portal', url: null });
+    const ids = await seedDatasets(store, size);
+    const pick = (i: number) => ids[(i * 7919) % ids.length];
+    const rawP50 = await p50(10, 300, async (i) => {
+      await store.datasets.findOne({ _id: pick(i) });
+      await store.usageTotals.findOne({ _id: `DATASET:${pick(i)}` });
+    });
+    await store.client.close();
+    await withGateway(uri, dbName, async (gw, key) => {
+      await p50(10, 50, (i) => post(gw, key, ONE_DATASET, { id: pick(i) })); // warm-up
+      const typename = await p50(10, 300, () => post(gw, key, '{ __typename }', {}));
+      const cpu = await withCpu(dbPid, () => p50(10, 300, (i) => post(gw, key, ONE_DATASET, { id: pick(i) })));
+      results[size] = cpu.value;
+      row(
+        'reads',
+        `one dataset with stats, 10 concurrent clients (${size.toLocaleString('en')} datasets)`,
+        '300 requests',
+        `p50 ${cpu.value.toFixed(1)} ms; DB ${((cpu.dbCpu / 300) * 1000).toFixed(2)} ms/request`,
+        `${(cpu.value / typename).toFixed(2)}× { __typename } (p50 ${typename.toFixed(1)} ms); raw finds by _id p50 ${rawP50.toFixed(1)} ms`,
+      );
+    });
+  }
+  row('reads', 'one dataset: 30,000 datasets vs 300', '', '', `${(results[30_000] / results[300]).toFixed(2)}`);
+}
+
+/**
+ * The scale row: `datasets` datasets and `events` events through the real
+ * ingestion service, then every figure rebuilt from the log (the recount
+ * of that many stored events), and the dashboard over them.
+ */
+async function benchScale(uri: string, dbPid: number, datasets: number, events: number): Promise<void> {
+  const dbName = freshDbName();
+  const store = await connectStore({ uri, dbName, maxPoolSize: 4 });
+  await ensureIndexes(store);
+  const resources = await seedCatalog(store, { collections: Math.ceil(datasets / 100), datasetsPer: 100, filesPer: 1 });
+  const users = Array.from({ length: 200 }, (_, i) => `u${i}`);
+  const services = createServices(store, loadConfig({ MONGODB_URI: 'mongodb://unused', DEMO_DATA: 'false', MAX_EVENTS_PER_REQUEST: '5000' }));
+  const ingest = await withCpu(dbPid, async () => {
+    for (let i = 0; i < events; i += 5000) {
+      const evs = makeEvents({ count: Math.min(5000, events - i), seed: 1000 + i, prefix: `scale${i}`, resources, users, now: NOW });
+      await services.ingest.track(evs.map((e) => ({ ...e, timestamp: new Date(e.timestamp) })) as unknown as TrackEventInput[], SEEDER);
+    }
+  });
+  row('scale', `${events.toLocaleString('en')} events stored through the ingestion service (${datasets.toLocaleString('en')} datasets)`, `${events} events`, `${(events / (ingest.ms / 1000)).toFixed(0)} events/s; DB ${us(ingest.dbCpu, events)}/event`, '');
+  const rebuild = await withCpu(dbPid, () => services.aggregator.rebuildAll());
+  row(
+    'scale',
+    `recount --rebuild: every figure from the ${events.toLocaleString('en')} stored events`,
+    `${rebuild.value.days} days`,
+    `${(rebuild.ms / 1000).toFixed(1)} s (${(events / (rebuild.ms / 1000)).toFixed(0)} events/s); DB ${(rebuild.dbCpu).toFixed(1)} s, Node ${rebuild.nodeCpu.toFixed(1)} s`,
+    '',
+  );
+  await store.client.close();
+  await withGateway(uri, dbName, async (gw, key) => {
+    await post(gw, key, DASHBOARD, {});
+    const samples: number[] = [];
+    for (let r = 0; r < 5; r++) samples.push((await time(() => post(gw, key, DASHBOARD, {}))).ms);
+    const windowed: number[] = [];
+    const from = new Date(NOW.getTime() - 7 * 86_400_000).toISOString();
+    for (let r = 0; r < 5; r++) windowed.push((await time(() => post(gw, key, DASHBOARD_WINDOW, { from }))).ms);
+    row('scale', `dataDashboard, all time (${datasets.toLocaleString('en')} datasets, ${events.toLocaleString('en')} events)`, '5 runs', `median ${median(samples).toFixed(0)} ms`, '');
+    row('scale', 'dataDashboard, last 7 days (day documents of the window)', '5 runs', `median ${median(windowed).toFixed(0)} ms`, '');
+  });
 }
 
 function commandCounter(store: Store): { count(): number; reset(): void } {
@@ -258,7 +406,8 @@ async function benchTree(uri: string): Promise<void> {
   row('usage tree', 'fewest hand-written queries (direct driver, no HTTP)', `${handCmds} commands`, `${median(hand).toFixed(0)} ms`, (median(hand) / median(gwTimes)).toFixed(2) + '× the GraphQL time');
 }
 
-const DASHBOARD = `query D { dataDashboard { totals { datasets downloads apiCalls } } }`;
+const DASHBOARD = `query D { dataDashboard { totals { datasets downloads apiCalls robotShare } top5 { downloads { datasetId count } } popularity { mostPopular { datasetId score } } themes { name averageScore } } }`;
+const DASHBOARD_WINDOW = `query W($from: DateTime) { dataDashboard(from: $from) { totals { datasets downloads apiCalls } top5 { downloads { datasetId count } } } }`;
 
 async function benchDashboard(uri: string): Promise<void> {
   const times: Record<string, number> = {};
@@ -289,14 +438,18 @@ async function main(): Promise<void> {
   const started = Date.now();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ug-bench-'));
   const db = await startEmbeddedDatabase({ dataDir: dir });
-  const n = Number(process.env.BENCH_EVENTS ?? 3000);
+  const n = Number(process.env.BENCH_EVENTS ?? 20_000);
+  const scaleEvents = Number(process.env.BENCH_SCALE_EVENTS ?? 1_000_000);
+  const dbPid = db.process.pid!;
   console.log('area | scenario | size | result | ratio');
   try {
     // BENCH_ONLY=ingestion|tree|dashboard runs one part (docs are written either way).
     const only = process.env.BENCH_ONLY;
-    if (!only || only === 'ingestion') await benchIngestion(db.uri, n);
+    if (!only || only === 'ingestion') await benchIngestion(db.uri, dbPid, n);
+    if (!only || only === 'reads') await benchOneDataset(db.uri, dbPid);
     if (!only || only === 'tree') await benchTree(db.uri);
     if (!only || only === 'dashboard') await benchDashboard(db.uri);
+    if (!only || only === 'scale') await benchScale(db.uri, db.process.pid!, 3000, scaleEvents);
   } finally {
     await db.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -139,15 +139,18 @@ export class Aggregator {
         if (!byDay.has(q.day)) byDay.set(q.day, []);
         byDay.get(q.day)!.push(q);
       }
-      let done = 0;
+      // Every day of the pass is tallied first and written in one go, so
+      // totals move once per target per pass (not once per day).
+      const work: { day: string; cached: CachedDay; changed: TargetFigures[] }[] = [];
       for (const [day, entries] of [...byDay].sort(([a], [b]) => a.localeCompare(b))) {
         if (!(await this.lock.renew())) throw new Error('lost the aggregation lock');
-        await this.aggregate(day, entries);
-        await this.log.removeQueue(entries.map((e) => e._id));
-        done += entries.length;
+        work.push({ day, ...(await this.collect(day, entries)) });
       }
+      await this.writeChanged(work);
+      const done = [...byDay.values()].flat();
+      await this.log.removeQueue(done.map((e) => e._id));
       await this.leaveMark();
-      return done;
+      return done.length;
     } catch (err) {
       // Half-written state is finished by the journal; what is in memory
       // may not match what is stored: start over from the database.
@@ -237,23 +240,32 @@ export class Aggregator {
     this.lastMark = mark;
   }
 
-  private async aggregate(day: string, entries: readonly QueueDoc[]): Promise<void> {
+  /** Adds a day's queued events to its tally (built from the log when not in memory); returns what changed. */
+  private async collect(day: string, entries: readonly QueueDoc[]): Promise<{ cached: CachedDay; changed: TargetFigures[] }> {
     const cached = this.days.get(day);
-    if (!cached) {
-      await this.rebuildDay(day);
-      return;
-    }
+    if (!cached) return this.buildDay(day);
     // LRU: most recently used last.
     this.days.delete(day);
     this.days.set(day, cached);
     const indexes = await this.log.indexes(entries.map((e) => e.index));
     const keys = [...new Set(indexes.flatMap((i) => i.keys))];
     for (const e of await this.log.events(keys)) this.addTo(cached.tally, e);
-    await this.writeChanged(day, cached, cached.tally.takeChanged());
+    return { cached, changed: cached.tally.takeChanged() };
   }
 
   /** Builds a day from all its events and writes what differs from storage. */
   private async rebuildDay(day: string): Promise<number> {
+    const built = await this.buildDay(day);
+    await this.writeChanged([{ day, ...built }]);
+    return built.cached.tally.size;
+  }
+
+  /**
+   * A day's tally from all its events, the figures stored for it, and the
+   * targets whose figures differ (stored targets the events no longer
+   * support — reclassified, dropped — come back zeroed).
+   */
+  private async buildDay(day: string): Promise<{ cached: CachedDay; changed: TargetFigures[] }> {
     const tally = new DayTally(day);
     const indexes = await this.log.dayIndexes(day);
     const keys = [...new Set(indexes.flatMap((i) => i.keys))];
@@ -262,15 +274,13 @@ export class Aggregator {
     const written: Written = new Map(stored.map((f) => [targetKey(f.resourceType, f.resourceId, f.userId), f]));
     const cached: CachedDay = { tally, written };
     const changed = tally.takeChanged();
-    // Stored targets the events no longer support (reclassified, dropped): zeroed.
     const present = new Set(changed.map((f) => targetKey(f.resourceType, f.resourceId, f.userId)));
     for (const [k, f] of written) {
       if (!present.has(k)) changed.push({ ...f, counters: zeroed(f.counters), countries: null, lastViewedAt: null, lastDownloadedAt: null, lastApiCallAt: null });
     }
-    await this.writeChanged(day, cached, changed);
     this.days.set(day, cached);
     while (this.days.size > this.cachedDays) this.days.delete(this.days.keys().next().value!);
-    return tally.size;
+    return { cached, changed };
   }
 
   /** Adds a stored event to a day's tally if it belongs there (its day, or the next day's first 30 s). */
@@ -288,15 +298,24 @@ export class Aggregator {
     tally.add({ ...tallyEventOf(e), trafficClass: cls });
   }
 
-  private async writeChanged(day: string, cached: CachedDay, changed: readonly TargetFigures[]): Promise<void> {
-    if (!changed.length) return;
-    const after: DayFigures[] = changed.map((f) => ({ ...f, day }));
-    const before = after.map((f) => cached.written.get(targetKey(f.resourceType, f.resourceId, f.userId)) ?? null);
-    await this.usage.write(`${day}.${randomBytes(6).toString('hex')}`, before, after);
-    for (const f of after) {
-      const k = targetKey(f.resourceType, f.resourceId, f.userId);
-      if (Object.values(f.counters).every((v) => v === 0)) cached.written.delete(k);
-      else cached.written.set(k, f);
+  private async writeChanged(work: readonly { day: string; cached: CachedDay; changed: readonly TargetFigures[] }[]): Promise<void> {
+    const after: DayFigures[] = [];
+    const before: (DayFigures | null)[] = [];
+    for (const w of work) {
+      for (const f of w.changed) {
+        const a = { ...f, day: w.day };
+        after.push(a);
+        before.push(w.cached.written.get(targetKey(f.resourceType, f.resourceId, f.userId)) ?? null);
+      }
+    }
+    if (!after.length) return;
+    await this.usage.write(`${work[0].day}.${randomBytes(6).toString('hex')}`, before, after);
+    for (const w of work) {
+      for (const f of w.changed) {
+        const k = targetKey(f.resourceType, f.resourceId, f.userId);
+        if (Object.values(f.counters).every((v) => v === 0)) w.cached.written.delete(k);
+        else w.cached.written.set(k, { ...f, day: w.day });
+      }
     }
   }
 }

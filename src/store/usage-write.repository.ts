@@ -2,7 +2,7 @@ import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 import { COUNTER_FIELDS, type Counters, type CountryCounts } from '../domain/counters';
 import type { ResourceType } from '../domain/resources';
 import type { Store } from './store';
-import { bulkWriteTolerant } from './bulk';
+import { bulkWriteTolerant, insertManyIgnoringDuplicates } from './bulk';
 
 /**
  * Writes the figures derived from the event log: day documents (replaced
@@ -37,11 +37,19 @@ interface TotalsStep {
   max: Partial<Record<'lastViewedAt' | 'lastDownloadedAt' | 'lastApiCallAt', Date>>;
 }
 
+interface DayOp {
+  col: 'daily' | 'userDaily';
+  _id: string;
+  /** The whole document to write; null: delete it. */
+  doc: Document | null;
+  /** The document did not exist: an insert (cheap on FerretDB), not a replace. */
+  fresh: boolean;
+}
+
 interface JournalDoc {
   _id: string;
   createdAt: Date;
-  /** Day documents to write whole (`doc === null`: delete). */
-  days: { col: 'daily' | 'userDaily'; _id: string; doc: Document | null }[];
+  days: DayOp[];
   totals: TotalsStep[];
 }
 
@@ -106,8 +114,11 @@ export function figuresOfDayDoc(doc: Document): DayFigures {
   };
 }
 
-/** Targets per journal step: bounded document size, bounded replay. */
-const STEP_TARGETS = 400;
+/** Totals targets per journal step: bounded document size, bounded replay. */
+const STEP_TARGETS = 500;
+
+/** Day documents per journal step (each ~0.3 KB: far below 16 MiB). */
+const STEP_DAY_DOCS = 5000;
 
 export class UsageWriteRepository {
   private readonly journal: Collection<JournalDoc>;
@@ -164,17 +175,65 @@ export class UsageWriteRepository {
   }
 
   /**
-   * Replaces day figures (`before` → `after`, same targets, same order) and
-   * moves the totals by the difference, journaled step by step.
+   * Replaces day figures (`before` → `after`, same targets, same order; any
+   * days) and moves the totals by the difference, merged per target.
+   *
+   * A step holds everything of its targets — their day documents and their
+   * totals — so a crash between steps leaves each target either fully old
+   * or fully new, and a recomputation from the day documents stays exact.
    */
   async write(stepPrefix: string, before: readonly (DayFigures | null)[], after: readonly DayFigures[]): Promise<void> {
-    for (let i = 0, n = 0; i < after.length; i += STEP_TARGETS, n++) {
-      const step = this.plan(`${stepPrefix}.${n}`, before.slice(i, i + STEP_TARGETS), after.slice(i, i + STEP_TARGETS));
-      if (!step.days.length && !step.totals.length) continue;
+    const byTarget = new Map<string, { days: DayOp[]; totals: TotalsStep | null }>();
+    after.forEach((a, i) => {
+      const b = before[i];
+      const doc = dayDoc(a);
+      if (b && sameDoc(dayDoc(b), doc)) return;
+      const user = a.userId !== null;
+      const tid = user ? userTotalsId(a.resourceType, a.resourceId, a.userId!) : totalsId(a.resourceType, a.resourceId);
+      let t = byTarget.get(tid);
+      if (!t) {
+        t = { days: [], totals: null };
+        byTarget.set(tid, t);
+      }
+      const dayId = user ? userDailyId(a.resourceType, a.day, a.userId!, a.resourceId) : dailyId(a.resourceType, a.day, a.resourceId);
+      t.days.push({ col: user ? 'userDaily' : 'daily', _id: dayId, doc, fresh: b === null });
+      const inc: Partial<Counters> = {};
+      for (const k of COUNTER_FIELDS) {
+        const d = a.counters[k] - (b?.counters[k] ?? 0);
+        if (d !== 0) inc[k] = d;
+      }
+      if (!t.totals) {
+        const identity: Record<string, string> = { resourceType: a.resourceType, resourceId: a.resourceId };
+        if (user) identity.userId = a.userId!;
+        t.totals = { col: user ? 'byUser' : 'totals', _id: tid, identity, inc: {}, max: {} };
+      }
+      for (const [k, v] of Object.entries(inc) as [keyof Counters, number][]) t.totals.inc[k] = (t.totals.inc[k] ?? 0) + v;
+      for (const k of ['lastViewedAt', 'lastDownloadedAt', 'lastApiCallAt'] as const) {
+        const v = a[k];
+        const cur = t.totals.max[k];
+        if (v && (!cur || cur < v)) t.totals.max[k] = v;
+      }
+    });
+    let step: JournalDoc | null = null;
+    let n = 0;
+    const flush = async (): Promise<void> => {
+      if (!step) return;
       await this.journal.insertOne(step);
       await this.apply(step, false);
       await this.journal.deleteOne({ _id: step._id });
+      step = null;
+    };
+    for (const t of byTarget.values()) {
+      step ??= { _id: `${stepPrefix}.${n++}`, createdAt: new Date(), days: [], totals: [] };
+      step.days.push(...t.days);
+      const tot = t.totals;
+      if (tot && (Object.values(tot.inc).some((v) => v !== 0) || Object.keys(tot.max).length)) {
+        for (const k of Object.keys(tot.inc) as (keyof Counters)[]) if (tot.inc[k] === 0) delete tot.inc[k];
+        step.totals.push(tot);
+      }
+      if (step.days.length >= STEP_DAY_DOCS || step.totals.length >= STEP_TARGETS) await flush();
     }
+    await flush();
   }
 
   /** Finishes steps a crashed writer left behind. Returns how many. */
@@ -187,63 +246,52 @@ export class UsageWriteRepository {
     return steps.length;
   }
 
-  private plan(id: string, before: readonly (DayFigures | null)[], after: readonly DayFigures[]): JournalDoc {
-    const step: JournalDoc = { _id: id, createdAt: new Date(), days: [], totals: [] };
-    after.forEach((a, i) => {
-      const b = before[i];
-      const doc = dayDoc(a);
-      if (b && sameDoc(dayDoc(b), doc)) return;
-      const user = a.userId !== null;
-      step.days.push({
-        col: user ? 'userDaily' : 'daily',
-        _id: user ? userDailyId(a.resourceType, a.day, a.userId!, a.resourceId) : dailyId(a.resourceType, a.day, a.resourceId),
-        doc,
-      });
-      const inc: Partial<Counters> = {};
-      for (const k of COUNTER_FIELDS) {
-        const d = a.counters[k] - (b?.counters[k] ?? 0);
-        if (d !== 0) inc[k] = d;
-      }
-      const max: TotalsStep['max'] = {};
-      if (a.lastViewedAt) max.lastViewedAt = a.lastViewedAt;
-      if (a.lastDownloadedAt) max.lastDownloadedAt = a.lastDownloadedAt;
-      if (a.lastApiCallAt) max.lastApiCallAt = a.lastApiCallAt;
-      if (!Object.keys(inc).length && !Object.keys(max).length) return;
-      const identity: Record<string, string> = { resourceType: a.resourceType, resourceId: a.resourceId };
-      if (user) identity.userId = a.userId!;
-      step.totals.push({
-        col: user ? 'byUser' : 'totals',
-        _id: user ? userTotalsId(a.resourceType, a.resourceId, a.userId!) : totalsId(a.resourceType, a.resourceId),
-        identity,
-        inc,
-        max,
-      });
-    });
-    return step;
-  }
-
   private async apply(step: JournalDoc, replay: boolean): Promise<void> {
     for (const name of ['daily', 'userDaily'] as const) {
-      const ops: AnyBulkWriteOperation<Document>[] = step.days
-        .filter((d) => d.col === name)
-        .map(
-          (d): AnyBulkWriteOperation<Document> =>
-            d.doc
-              ? { replaceOne: { filter: { _id: d._id } as Document, replacement: d.doc, upsert: true } }
-              : { deleteOne: { filter: { _id: d._id } as Document } },
-        );
-      if (ops.length) await bulkWriteTolerant(this.col(name), ops);
+      const ops = step.days.filter((d) => d.col === name);
+      // New documents are inserted (cheap); a replay cannot tell what was
+      // done, so it writes every document whole (idempotent).
+      const inserts = replay ? [] : ops.filter((d) => d.fresh && d.doc);
+      if (inserts.length) {
+        for (let i = 0; i < inserts.length; i += 2000) {
+          await this.col(name).insertMany(
+            inserts.slice(i, i + 2000).map((d) => d.doc!),
+            { ordered: false },
+          );
+        }
+      }
+      const rest = replay ? ops : ops.filter((d) => !(d.fresh && d.doc));
+      const writes = rest.map(
+        (d): AnyBulkWriteOperation<Document> =>
+          d.doc
+            ? { replaceOne: { filter: { _id: d._id } as Document, replacement: d.doc, upsert: true } }
+            : { deleteOne: { filter: { _id: d._id } as Document } },
+      );
+      if (writes.length) await bulkWriteTolerant(this.col(name), writes);
     }
     for (const name of ['totals', 'byUser'] as const) {
-      let updates = step.totals.filter((t) => t.col === name);
-      if (replay && updates.length) {
-        const done = await this.col(name)
-          .find({ _id: { $in: updates.map((u) => u._id) }, batches: step._id } as Document, { projection: { _id: 1 } })
-          .toArray();
-        const skip = new Set(done.map((d) => String(d._id)));
-        updates = updates.filter((u) => !skip.has(u._id));
+      const updates = step.totals.filter((t) => t.col === name);
+      if (!updates.length) continue;
+      const ids = updates.map((u) => u._id);
+      const existing = new Map(
+        (await this.col(name).find({ _id: { $in: ids } } as Document, { projection: { _id: 1, batches: 1 } }).toArray()).map((d) => [
+          String(d._id),
+          (d.batches as string[] | undefined) ?? [],
+        ]),
+      );
+      // Targets seen for the first time are inserted whole; a replay skips
+      // those that already carry this step's mark.
+      const fresh = updates.filter((u) => !existing.has(u._id));
+      const known = updates.filter((u) => existing.has(u._id) && !(replay && existing.get(u._id)!.includes(step._id)));
+      if (fresh.length) {
+        await insertManyIgnoringDuplicates(
+          this.col(name),
+          fresh.map((u) => ({ _id: u._id, ...u.identity, ...u.inc, ...u.max, batches: [step._id] }) as Document),
+        ).then((dups) => {
+          if (dups.size && !replay) throw new Error(`${dups.size} totals documents appeared during an aggregation step`);
+        });
       }
-      const ops: AnyBulkWriteOperation<Document>[] = updates.map((u) => {
+      const ops: AnyBulkWriteOperation<Document>[] = known.map((u) => {
         const update: Document = {
           $setOnInsert: u.identity,
           $push: { batches: { $each: [step._id], $slice: -STEP_MARKS } },
