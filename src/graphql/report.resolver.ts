@@ -82,7 +82,7 @@ export class ReportResolver {
     requireRole(ctx, 'ADMIN', 'USER');
     const window = parseWindow(since, until);
     await ctx.services.reports.assertPortal(portalId);
-    return pageRows(ctx.services.reports.openResourceReport(ctx.caller, type ?? null, window, undefined, { portalId }), resourceRowKey, first, after);
+    return pageRows(ctx.services.reports.openResourceReport(ctx.caller, type ?? null, window, ctx.signal, { portalId }), resourceRowKey, first, after);
   }
 
   @Query(() => UsageByUserConnection, {
@@ -97,7 +97,7 @@ export class ReportResolver {
     requireRole(ctx, 'ADMIN', 'USER');
     const window = parseWindow(since, until);
     await ctx.services.reports.assertPortal(portalId);
-    return pageRows(ctx.services.reports.openByUserReport(ctx.caller, type, window, undefined, { portalId, userId, resourceId }), byUserRowKey, first, after);
+    return pageRows(ctx.services.reports.openByUserReport(ctx.caller, type, window, ctx.signal, { portalId, userId, resourceId }), byUserRowKey, first, after);
   }
 
   @Query(() => MonthlyUsageConnection, {
@@ -108,7 +108,7 @@ export class ReportResolver {
     @Ctx() ctx: GatewayContext,
   ): Promise<ConnectionShape<MonthlyUsageRow>> {
     requireRole(ctx, 'ADMIN', 'USER');
-    const rows = await ctx.services.reports.openMonthlyExport(ctx.caller, portalId ?? null, parseMonthParam('from', from), parseMonthParam('to', to, 'end'));
+    const rows = await ctx.services.reports.openMonthlyExport(ctx.caller, portalId ?? null, parseMonthParam('from', from), parseMonthParam('to', to, 'end'), ctx.signal);
     return pageRows(rows, monthlyRowKey, first, after);
   }
 }
