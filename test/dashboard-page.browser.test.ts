@@ -471,6 +471,22 @@ describe('dashboard page (browser)', () => {
     await page.close();
   });
 
+  it('fits a 390px phone screen on every view', async () => {
+    const page = await open('', 390);
+    const width = () => page.evaluate(() => document.documentElement.scrollWidth);
+    expect(await width()).toBeLessThanOrEqual(390);
+    await page.goto(`${t.baseUrl}/#/datasets/n1`);
+    await ready(page);
+    expect(await width()).toBeLessThanOrEqual(390);
+    await page.goto(`${t.baseUrl}/#/tree`);
+    await ready(page);
+    await page.click('[data-collection="c-top"]');
+    await page.waitForSelector('[data-collection-title="c-top"]');
+    expect(await width()).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: path.join(SHOTS, 'tree-phone-390.png'), fullPage: true });
+    await page.close();
+  });
+
   it('speaks French with French number formats', async () => {
     const page = await open();
     await page.click('[data-action="switch-lang"]');
