@@ -89,7 +89,11 @@ async function seedEvents(store: Store, events: MixEvent[]): Promise<void> {
 
 async function withGateway<T>(uri: string, dbName: string, fn: (gw: RunningGateway, key: string) => Promise<T>, monitor = false): Promise<T> {
   const gw = await startGateway(
-    loadConfig({ MONGODB_URI: uri, MONGODB_DB: dbName, DEMO_DATA: 'false', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', MONGODB_MAX_POOL_SIZE: '4' }),
+    loadConfig({
+      MONGODB_URI: uri, MONGODB_DB: dbName, DEMO_DATA: 'false', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', MONGODB_MAX_POOL_SIZE: '4',
+      // The load generator is one client on one address: production limits off.
+      AUTH_FAILURE_LIMIT: '0', RATE_LIMIT_PER_KEY: '100000000', TRACK_EVENTS_PER_MINUTE: '100000000', MAX_QUERY_COST: '100000000',
+    }),
     { logger: log, monitorCommands: monitor },
   );
   try {

@@ -229,4 +229,16 @@ describe('counting rules end to end', () => {
     expect(await recountCommand({}, io)).toBe(0);
     expect(await snap()).toEqual(live);
   });
+
+  it('a rebuild keeps the figures of days whose events are past the retention', async () => {
+    await t.settle();
+    // A day before every stored event: its events were dropped by retention.
+    await t.gw.store.usageDaily.insertOne({ _id: 'DATASET|2020-01-01|d-pub', resourceType: 'DATASET' as never, resourceId: 'd-pub', day: '2020-01-01', views: 7 });
+    await t.gw.store.usageTotals.updateOne({ _id: 'DATASET:d-pub' }, { $inc: { views: 7 } });
+    const before = await t.gw.store.usageTotals.findOne({ _id: 'DATASET:d-pub' });
+    await t.gw.services.aggregator.rebuildAll();
+    expect(await t.gw.store.usageDaily.findOne({ _id: 'DATASET|2020-01-01|d-pub' })).toMatchObject({ views: 7 });
+    const after = await t.gw.store.usageTotals.findOne({ _id: 'DATASET:d-pub' });
+    expect(after?.views).toBe(before?.views);
+  });
 });

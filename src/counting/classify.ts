@@ -138,11 +138,20 @@ function matchesAny(patterns: readonly RegExp[], text: string): boolean {
  * extra pattern is blank, is not a valid regular expression, or matches every
  * user agent — at start-up, rather than misclassifying traffic later.
  */
+/** The sources as one case-insensitive alternation (none: a regex that never matches). */
+function combined(sources: readonly string[]): RegExp[] {
+  if (!sources.length) return [];
+  return [new RegExp(sources.map((src) => `(?:${src})`).join('|'), 'i')];
+}
+
 export function createTrafficClassifier(options: ClassifierOptions = {}): TrafficClassifier {
   const extraRobot = compilePatterns(options.extraRobotPatterns, 'robot');
   const extraMachine = compilePatterns(options.extraMachinePatterns, 'machine');
-  const machine = [...BUILTIN_MACHINE_PATTERNS, ...(options.machineList ?? [])].map((s) => new RegExp(s, 'i'));
-  const robots = (options.robotList ?? []).map((s) => new RegExp(s, 'i'));
+  // One alternation per list: a browser agent (on no list) is tested
+  // against ~360 patterns, and one pass of one regex is far cheaper than
+  // 360 `test` calls.
+  const machine = combined([...BUILTIN_MACHINE_PATTERNS, ...(options.machineList ?? [])]);
+  const robots = combined(options.robotList ?? []);
 
   function classifyAgent(ua: string): TrafficClass {
     // Operator robot patterns first, even on an empty agent, so `^$` in

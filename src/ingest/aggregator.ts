@@ -50,6 +50,7 @@ export class Aggregator {
   private stopped = true;
   /** The writer mark we left last; another value means someone else wrote. */
   private lastMark: string | null = null;
+  private lastPassAt = 0;
   /** Classification by (agent, automated): agents repeat a lot. */
   private readonly classes = new Map<string, TrafficClass>();
 
@@ -84,9 +85,15 @@ export class Aggregator {
     await this.running?.catch(() => undefined);
   }
 
-  /** New events were stored: aggregate soon. */
+  /**
+   * New events were stored: aggregate soon — but no sooner than `pollMs`
+   * after the last pass started, so a stream of small flushes is merged
+   * into passes (a pass costs ~10 commands whatever its size).
+   */
   notify(): void {
-    if (!this.stopped && !this.running) this.schedule(0);
+    if (this.stopped || this.running || this.timer === null) return;
+    const wait = Math.max(0, this.lastPassAt + this.pollMs - Date.now());
+    if (wait === 0) this.schedule(0);
   }
 
   private schedule(ms: number): void {
@@ -107,6 +114,7 @@ export class Aggregator {
    * Returns the queue entries processed. Never runs twice at once.
    */
   runOnce(): Promise<number> {
+    if (!this.running) this.lastPassAt = Date.now();
     this.running ??= this.pass().finally(() => {
       this.running = null;
     });
@@ -207,6 +215,7 @@ export class Aggregator {
       const covered = await this.log.queue(1_000_000);
       const days = await this.log.days();
       const rebuild = await this.usage.rebuild();
+      await rebuild.carryOver(days[0] ?? null);
       for (const day of days) {
         if (!(await this.lock.renew())) throw new Error('lost the aggregation lock');
         const tally = new DayTally(day);

@@ -44,6 +44,8 @@ type FlushResult = { status: 'RECORDED' | 'DUPLICATE' } | { status: 'CONFLICT' }
  */
 export class IngestService {
   private readonly committer: GroupCommitter<LoggedEvent, FlushResult>;
+  /** Classification by (agent, automated): a portal's traffic repeats a few thousand agents. */
+  private readonly classes = new Map<string, TrafficClass>();
 
   constructor(
     private readonly log: EventLogRepository,
@@ -188,7 +190,7 @@ export class IngestService {
       datasetIds: e.resourceType === ResourceType.FILE ? facts.datasetIds : [],
       userId,
       automated,
-      trafficClass: this.classifier.classify(e.userAgent, { automatedAccount: automated }),
+      trafficClass: this.classify(e.userAgent ?? null, automated),
       httpStatus: e.httpStatus ?? null,
       bytes: e.bytes ?? null,
       country: e.country ?? (e.ipAddress && this.countries ? this.countries.countryOf(e.ipAddress) : null),
@@ -199,6 +201,17 @@ export class IngestService {
       sk: uniqueSession(identity) ?? `e:${key}`,
       receivedAt: now,
     };
+  }
+
+  private classify(userAgent: string | null, automated: boolean): TrafficClass {
+    const k = `${automated ? 1 : 0}${userAgent ?? ''}`;
+    let cls = this.classes.get(k);
+    if (cls === undefined) {
+      if (this.classes.size >= 20_000) this.classes.clear();
+      cls = this.classifier.classify(userAgent, { automatedAccount: automated });
+      this.classes.set(k, cls);
+    }
+    return cls;
   }
 
   private async flush(items: LoggedEvent[]): Promise<FlushResult[]> {

@@ -327,6 +327,35 @@ export class UsageRebuild {
     for (const n of Object.keys(this.names) as (keyof UsageRebuild['names'])[]) await this.next(n).drop().catch(() => undefined);
   }
 
+  /**
+   * Keeps the figures of days before `firstEventDay` (all days when null):
+   * their events are past the log's retention, so the log cannot rebuild
+   * them, and a rebuild must not erase them.
+   */
+  async carryOver(firstEventDay: string | null): Promise<number> {
+    let n = 0;
+    for (const name of ['daily', 'userDaily'] as const) {
+      for (const type of ['COLLECTION', 'DATASET', 'FILE']) {
+        const cursor = this.store.db
+          .collection(this.names[name])
+          .find({ _id: { $gte: `${type}|`, $lt: firstEventDay === null ? `${type}}` : `${type}|${firstEventDay}` } } as Document)
+          .batchSize(10_000);
+        let batch: DayFigures[] = [];
+        for await (const doc of cursor) {
+          batch.push(figuresOfDayDoc(doc));
+          if (batch.length >= 5000) {
+            await this.addDay(batch);
+            n += batch.length;
+            batch = [];
+          }
+        }
+        await this.addDay(batch);
+        n += batch.length;
+      }
+    }
+    return n;
+  }
+
   /** Adds one day's figures. */
   async addDay(figures: readonly DayFigures[]): Promise<void> {
     for (const f of figures) {
