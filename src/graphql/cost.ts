@@ -61,6 +61,26 @@ const BOUNDED_LISTS: Readonly<Record<string, number>> = {
   'UpsertPayload.ids': 1,
 };
 
+/**
+ * Introspection lists, by their real shape: the schema's type list is paid
+ * once (the standard introspection query costs ~3,500), but every nested
+ * `fields`/`inputFields` re-enters the schema and multiplies, so a
+ * `types { fields { type { fields { type { fields … } } } } }` bomb is
+ * refused (graphql-armor's depth limit ignores `__schema`).
+ */
+const INTROSPECTION_LISTS: Readonly<Record<string, number>> = {
+  '__Schema.types': 1,
+  '__Schema.directives': 1,
+  '__Type.fields': 50,
+  '__Type.inputFields': 50,
+  '__Type.enumValues': 50,
+  '__Type.interfaces': 5,
+  '__Type.possibleTypes': 5,
+  '__Field.args': 5,
+  '__Directive.args': 5,
+  '__Directive.locations': 1,
+};
+
 const HEAVY_ROOT: Readonly<Record<string, number>> = {
   'Query.dataDashboard': COST.dashboard,
   'Query.usageReport': COST.report,
@@ -117,7 +137,7 @@ function gatewayEstimator(state: CostState): ComplexityEstimator {
     const nullable = getNullableType(o.field.type);
     if (isListType(nullable)) {
       if (o.type.name.endsWith('Connection') && (o.field.name === 'nodes' || o.field.name === 'edges')) return 1 + child;
-      const bound = BOUNDED_LISTS[coordinate];
+      const bound = BOUNDED_LISTS[coordinate] ?? INTROSPECTION_LISTS[coordinate];
       const size = bound ?? COST.assumedListSize;
       return isLeafType(getNamedType(o.field.type)) ? size : 1 + size * child;
     }
