@@ -71,9 +71,9 @@ export interface GatewayConfig {
   rateLimitAnonymous: number;
   /** Failed authentications (HTTP 401) per client IP per 15 minutes. Env `AUTH_FAILURE_LIMIT`, default 20; 0 = off. */
   authFailureLimit: number;
-  /** Access events a USER key may record per minute. Env `TRACK_EVENTS_PER_MINUTE_USER`, default 60; 0 = off. */
+  /** Access events a USER account (all its keys together) may record per minute. Env `TRACK_EVENTS_PER_MINUTE_USER`, default 60; 0 = off. */
   trackEventsPerMinuteUser: number;
-  /** Access events a TRACKER or ADMIN key may record per minute. Env `TRACK_EVENTS_PER_MINUTE`, default 60000; 0 = off. */
+  /** Access events a TRACKER or ADMIN account may record per minute. Env `TRACK_EVENTS_PER_MINUTE`, default 60000; 0 = off. */
   trackEventsPerMinute: number;
   /** `registerReuse` calls per USER key per hour (admins are not limited). Env `REUSE_REGISTRATIONS_PER_HOUR`, default 5; 0 = off. */
   reuseRegistrationsPerHour: number;
