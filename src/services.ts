@@ -50,7 +50,7 @@ export function createServices(store: Store, config: GatewayConfig, logger: Logg
   const catalog = new CatalogRepository(store);
   // Throws on an invalid POPULARITY_WEIGHTS, so the gateway fails to start.
   const popularityWeights = popularityWeightsFrom(config.popularityWeights);
-  const dashboardRepo = new DashboardRepository(store);
+  const dashboardRepo = new DashboardRepository(store, config.cacheTtlMs);
   const lists = loadAgentLists();
   const classifier = createTrafficClassifier({
     extraRobotPatterns: parsePatternList(config.robotPatterns),
@@ -63,6 +63,7 @@ export function createServices(store: Store, config: GatewayConfig, logger: Logg
   const catalogWriter = new CatalogWriter(store, () => {
     ingestCatalog.clear();
     auth.invalidate();
+    dashboardRepo.invalidate();
   });
   const eventLog = new EventLogRepository(store);
   const usageWrite = new UsageWriteRepository(store);

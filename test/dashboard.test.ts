@@ -504,12 +504,16 @@ describe('data dashboard', () => {
       t.gw.store.client.off('commandStarted', listen);
     }
     const reads = (col: string) => seen.filter((e) => e.commandName === 'find' && e.command.find === col).length;
-    expect(reads('usage_totals')).toBe(1);
+    // At most once: the totals and the published catalog may come from the
+    // process caches (src/store/dashboard.repository.ts).
+    expect(reads('usage_totals')).toBeLessThanOrEqual(1);
     expect(reads('reuses')).toBe(1);
     expect(reads('usage_daily')).toBe(1); // the 8 usage series in one query
     expect(reads('themes')).toBe(1);
-    expect(reads('datasets')).toBe(2); // the page, and the dashboard's one read
-    expect(seen.filter((e) => e.command[e.commandName] === 'events')).toEqual([]);
+    expect(reads('datasets')).toBeLessThanOrEqual(2); // the page, and the dashboard's one read
+    expect(reads('agg_state')).toBeLessThanOrEqual(1); // the cache's freshness check
+    // Figures are read from derived documents, never from the event log.
+    expect(seen.filter((e) => e.command[e.commandName] === 'event_log')).toEqual([]);
   });
 
   it('lists the reuses of a dataset and the visible datasets of a reuse', async () => {

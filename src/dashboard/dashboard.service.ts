@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Caller } from '../auth/caller';
-import { canSeeDataset, datasetVisibilityFilter } from '../auth/visibility';
+import { canSeeDataset } from '../auth/visibility';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
 import type { DashboardRepository } from '../store/dashboard.repository';
@@ -109,13 +109,13 @@ export class DashboardService {
     return memoize(memo, `dashboard:inputs|${w.firstDay ?? ''}|${w.lastDay ?? ''}`, async () => {
       const allTime = w.firstDay === null && w.lastDay === null;
       const [rows, usage, reuses] = await Promise.all([
-        this.repo.publishedDatasets(datasetVisibilityFilter(caller)),
+        this.repo.publishedDatasets(),
         allTime ? this.repo.datasetTotals() : this.repo.datasetUsageBetween(w.firstDay, w.lastDay),
         this.repo.reuseLinks(),
       ]);
       const datasets = rows
-        // The query applies the same rule; checking again costs nothing and
-        // keeps hidden datasets out even if the two ever drift apart.
+        // Every published dataset is read (and cached); the caller keeps
+        // those it may see.
         .filter((d) => canSeeDataset({ ...d, spaceIds: d.spaceIds ?? [] }, caller))
         .map((d) => ({
           id: d._id,
