@@ -81,7 +81,6 @@ const en = {
   showTable: 'Show table',
   hideTable: 'Hide table',
   downloadCsv: 'Download CSV',
-  select: 'Select',
   scopeNETWORK: 'Scores relative to every portal (network).',
   scopePORTAL: 'Scores relative to this portal.',
   windowShown: 'Activity from {from} to {to}.',
@@ -116,10 +115,8 @@ const en = {
   file: 'File',
   size: 'Size',
   reusesList: 'Reuses',
-  type: 'Type',
   createdAt: 'Registered',
   noReuses: 'No known reuse.',
-  noFiles: 'No file.',
   popularityScore: 'Popularity score',
   rank: 'Rank',
   percentile: 'Percentile',
@@ -138,11 +135,8 @@ const en = {
   subCollections: 'Sub-collections',
   use: 'Use (views + downloads + API calls)',
   datasetUse: 'Which datasets get the most use',
-  expand: 'Expand',
-  collapse: 'Collapse',
   noCollections: 'No collection.',
   chartOf: 'Chart: {title}',
-  lang: 'en',
 };
 
 export type MessageKey = keyof typeof en;
@@ -226,7 +220,6 @@ const fr: Record<MessageKey, string> = {
   showTable: 'Afficher le tableau',
   hideTable: 'Masquer le tableau',
   downloadCsv: 'Télécharger en CSV',
-  select: 'Sélectionner',
   scopeNETWORK: 'Scores relatifs à tous les portails (réseau).',
   scopePORTAL: 'Scores relatifs à ce portail.',
   windowShown: 'Activité du {from} au {to}.',
@@ -261,10 +254,8 @@ const fr: Record<MessageKey, string> = {
   file: 'Fichier',
   size: 'Taille',
   reusesList: 'Réutilisations',
-  type: 'Type',
   createdAt: 'Enregistrée le',
   noReuses: 'Aucune réutilisation connue.',
-  noFiles: 'Aucun fichier.',
   popularityScore: 'Score de popularité',
   rank: 'Rang',
   percentile: 'Centile',
@@ -283,11 +274,8 @@ const fr: Record<MessageKey, string> = {
   subCollections: 'Sous-collections',
   use: 'Usage (vues + téléchargements + appels API)',
   datasetUse: 'Les jeux les plus utilisés',
-  expand: 'Déplier',
-  collapse: 'Replier',
   noCollections: 'Aucune collection.',
   chartOf: 'Graphique : {title}',
-  lang: 'fr',
 };
 
 const dictionaries = { en, fr } as const;
