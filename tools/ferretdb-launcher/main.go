@@ -12,11 +12,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -59,8 +61,14 @@ func main() {
 			fmt.Fprintf(os.Stderr, "ferretdb-launcher: %v\n", err)
 			os.Exit(1)
 		}
-		// A socket left by a killed process would make the listener fail.
+		// A socket left by a killed process would make the listener fail; a
+		// live one means another database serves this data directory.
 		if st, err := os.Lstat(sock); err == nil && st.Mode()&os.ModeSocket != 0 {
+			if c, err := net.DialTimeout("unix", sock, time.Second); err == nil {
+				_ = c.Close()
+				fmt.Fprintf(os.Stderr, "ferretdb-launcher: another database is listening on %s (stop it first)\n", sock)
+				os.Exit(1)
+			}
 			_ = os.Remove(sock)
 		}
 		listener = ferretdb.ListenerConfig{Unix: sock}
