@@ -14,8 +14,8 @@ import { startTestGateway, type TestGateway } from './support/test-gateway';
 import { validateDsr } from './support/sushi-schema';
 import { connect, type CliIo } from '../src/cli';
 import { exportEventsCommand, importEventsCommand, importLogsCommand } from '../src/logs/log-cli';
-import { generateCombinedLog, type GenCatalog, type GenLine } from '../bench/log-gen';
-import { Visibility } from '../src/domain/resources';
+import { generateCombinedLog, type GenLine } from '../bench/log-gen';
+import { GEN, loadCatalog } from './support/formats-fixture';
 
 const MAPPING = path.resolve(__dirname, '../examples/log-mapping.json');
 
@@ -32,31 +32,6 @@ function cliIo(dbName: string): CliIo & { stdout: string; stderr: string } {
     },
   };
   return o;
-}
-
-const GEN: GenCatalog = {
-  datasets: [
-    { id: 'ds-a', files: ['fa-1', 'fa-2'] },
-    { id: 'ds-b', files: ['fb-1'] },
-    { id: 'ds-c', files: [] },
-    { id: 'ds-priv', files: ['fp-1'] },
-  ],
-};
-
-async function loadCatalog(t: TestGateway): Promise<void> {
-  const w = t.gw.services.catalogWriter;
-  await w.portals([{ _id: 'p1', name: 'Portal One', url: null }]);
-  await w.users([{ _id: 'ursula', name: 'Ursula', email: null, role: 'USER', automated: false }]);
-  const base = { description: null, licence: null, publisher: null, recordCount: 1, spaceIds: [] as string[], themeIds: [] as string[], collectionIds: [] as string[], ownerId: null, portalId: 'p1', published: true };
-  await w.datasets([
-    { ...base, _id: 'ds-a', title: 'Lake fish', doi: '10.5061/dryad.aa1', visibility: Visibility.PUBLIC },
-    { ...base, _id: 'ds-b', title: 'Birds', doi: null, visibility: Visibility.PUBLIC },
-    { ...base, _id: 'ds-c', title: 'Climate', doi: null, visibility: Visibility.PUBLIC },
-    { ...base, _id: 'ds-priv', title: 'Secret', doi: null, visibility: Visibility.PRIVATE },
-  ]);
-  await w.files(
-    GEN.datasets.flatMap((d) => d.files.map((f) => ({ _id: f, title: `${f}.csv`, sizeBytes: 1000, contentType: 'text/csv', datasetIds: [d.id], ownerId: null }))),
-  );
 }
 
 const DAY = 86_400_000;

@@ -1,8 +1,11 @@
 /**
  * `GET /api/reports/usage-table`: the long usage table as CSV (docs/bi.md).
  * Parameters: `since`, `until`, `granularity=day|month`, `portal`,
- * `resource_type`, `resource_id`, `user`, `metrics` (comma-separated), `bom`.
+ * `resource_type`, `resource_id`, `user`, `metrics` (comma-separated), `bom`,
+ * `format=csv|json` (JSON: one array of the same records).
  */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import express from 'express';
 import { ResourceType } from '../domain/resources';
 import { ErrorCode } from '../errors/error-codes';
@@ -21,6 +24,20 @@ function enumParam<T extends string>(req: express.Request, name: string, values:
   return v;
 }
 
+/**
+ * The rows as one JSON array, streamed (`format=json`: for tools that read
+ * JSON from a URL, such as shillelagh or Power BI's Json.Document).
+ */
+async function* jsonArray(rows: AsyncIterable<Record<string, unknown>>): AsyncGenerator<string> {
+  let first = true;
+  yield '[';
+  for await (const r of rows) {
+    yield (first ? '\n' : ',\n') + JSON.stringify(r);
+    first = false;
+  }
+  yield '\n]\n';
+}
+
 export function mountUsageTable(app: express.Express, deps: { usageTable: UsageTableService; resolveCaller: ResolveCaller }): void {
   app.get('/api/reports/usage-table', async (req, res, next) => {
     const gone = new AbortController();
@@ -29,8 +46,12 @@ export function mountUsageTable(app: express.Express, deps: { usageTable: UsageT
     });
     let rows: AsyncIterable<Record<string, unknown>>;
     let bom = true;
+    let json = false;
     try {
       const caller = await callerOf(req, deps.resolveCaller);
+      const format = (queryParam(req, 'format') ?? 'csv').toLowerCase();
+      if (format !== 'csv' && format !== 'json') throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'format must be csv or json');
+      json = format === 'json';
       const metricsRaw = queryParam(req, 'metrics');
       const metrics = metricsRaw
         ? metricsRaw.split(',').map((m) => {
@@ -63,14 +84,15 @@ export function mountUsageTable(app: express.Express, deps: { usageTable: UsageT
     }
     res.status(200);
     res.set({
-      'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': csvContentDisposition('UsageTable', new Date()),
+      'Content-Type': json ? 'application/json; charset=utf-8' : 'text/csv; charset=utf-8',
+      ...(json ? {} : { 'Content-Disposition': csvContentDisposition('UsageTable', new Date()) }),
       'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',
     });
     res.flushHeaders();
     try {
-      await writeCsv(rows, USAGE_TABLE_COLUMNS, res, { bom });
+      if (json) await pipeline(Readable.from(jsonArray(rows)), res);
+      else await writeCsv(rows, USAGE_TABLE_COLUMNS, res, { bom });
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       if (e.name === 'AbortError' || e.code === 'ERR_STREAM_PREMATURE_CLOSE') return;
