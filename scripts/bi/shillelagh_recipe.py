@@ -5,8 +5,13 @@ objects; the Authorization header is passed through adapter_kwargs.
 """
 import json
 import os
+import tempfile
 
-from shillelagh.backends.apsw.db import connect
+# shillelagh's HTTP adapters keep request caches (*.sqlite) in the working
+# directory: keep them out of the repository.
+os.chdir(tempfile.mkdtemp(prefix="shillelagh-"))
+
+from shillelagh.backends.apsw.db import connect  # noqa: E402
 
 base = os.environ["BI_BASE_URL"].rstrip("/")
 key = os.environ["BI_API_KEY"]
