@@ -113,3 +113,45 @@ describe('log event ids', () => {
     expect(c.size).toBeLessThan(10_001);
   });
 });
+
+import { eventCsv, eventFromJson, eventJson, EVENT_EXPORT_COLUMNS } from '../src/events/event-rows';
+import type { LoggedEvent } from '../src/domain/logged-event';
+import { AccessAction, ResourceType } from '../src/domain/resources';
+
+describe('event export rows', () => {
+  const e: LoggedEvent = {
+    _id: 'svc|e-1',
+    scope: 'svc',
+    eventId: 'e-1',
+    t: new Date('2026-03-01T10:02:03.456Z'),
+    day: '2026-03-01',
+    h: 'x',
+    portalId: 'p1',
+    resourceType: ResourceType.FILE,
+    resourceId: 'f-1',
+    action: AccessAction.DOWNLOAD,
+    datasetIds: ['ds-1', 'ds-2'],
+    userId: null,
+    automated: false,
+    trafficClass: 'machine',
+    httpStatus: 200,
+    bytes: 1234,
+    country: 'FR',
+    userAgent: 'curl/8',
+    url: '/f',
+    ck: 'k:abc',
+    sk: 'A:def',
+    receivedAt: new Date(),
+  };
+  it('JSON Lines records round-trip; CSV dates are spreadsheet dates', () => {
+    const j = eventJson(e);
+    expect(Object.keys(j)).toEqual([...EVENT_EXPORT_COLUMNS]);
+    const back = eventFromJson(JSON.parse(JSON.stringify(j)));
+    const { _id, h, receivedAt, ...rest } = e;
+    void _id; void h; void receivedAt;
+    expect(back).toEqual(rest);
+    expect(eventCsv(e)).toMatchObject({ timestamp: '2026-03-01 10:02:03', dataset_ids: 'ds-1,ds-2', bot: false });
+    expect(() => eventFromJson({ ...j, traffic_class: 'alien' })).toThrow(/traffic_class/);
+    expect(() => eventFromJson({ ...j, timestamp: 'nope' })).toThrow(/timestamp/);
+  });
+});
