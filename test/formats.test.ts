@@ -136,6 +136,14 @@ describe('field formats', () => {
     expect(header['report-id']).toBe('DSR');
     // The period reaches into the current month: partial data.
     expect(header.exceptions.map((e) => e.code)).toContain(3040);
+    const { begin, end } = months();
+    const ask = async (b: string, e: string) =>
+      ((await (await fetch(`${a.baseUrl}/api/sushi/reports/dsr?begin_date=${b}&end_date=${e}`, { headers: { authorization: `Bearer ${adminA}` } })).json()) as {
+        'report-header': { exceptions: { code: number; data?: string }[] };
+      })['report-header'].exceptions;
+    // Stored data starts on the 10th of last month; this month is unfinished.
+    expect((await ask(begin, begin)).map((e) => e.data)).toEqual([expect.stringMatching(/stored usage starts on \d{4}-\d{2}-10/)]);
+    expect((await ask(end, end)).map((e) => e.data)).toEqual([expect.stringMatching(/the current month is not complete\)$/)]);
     const table = await usageCsv(a, adminA, 'granularity=month&resource_type=DATASET');
     const [head, ...rows] = table.trim().split('\r\n').map((l) => l.split(','));
     const col = (n: string) => head.indexOf(n);

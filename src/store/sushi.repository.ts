@@ -2,10 +2,12 @@
  * Reads of the COUNTER SUSHI reports. Every usage read is an `_id` range
  * (the only filter FerretDB serves from an index besides equality):
  * `usage_daily` ids are `DATASET|<YYYY-MM-DD>|<datasetId>`, so one range
- * is one span of days of every dataset; `event_log` ids start with the
- * event's ISO time.
+ * is one span of days of every dataset; the event log's day indexes are
+ * a range by day too.
  */
+import type { Document } from 'mongodb';
 import type { Store } from './store';
+import { INDEX_PREFIX } from './event-log.repository';
 import type { Visibility } from '../domain/resources';
 
 const BATCH = 2000;
@@ -44,11 +46,13 @@ export class SushiRepository {
     }
   }
 
-  /** Whether any event is stored before `day` (the report reaches before stored data otherwise). */
+  /**
+   * Whether any event is stored before `day` (a report starting earlier
+   * reaches before stored data otherwise): the event log's day index
+   * documents (`~i|<day>|<flush>`) are an `_id` range by day.
+   */
   async anyEventBefore(day: string): Promise<boolean> {
-    const doc = await this.store.db
-      .collection<{ _id: string }>('event_log')
-      .findOne({ _id: { $lt: `${day}T00:00:00.000Z` } }, { projection: { _id: 1 } });
+    const doc = await this.store.eventLog.findOne({ _id: { $gte: INDEX_PREFIX, $lt: `${INDEX_PREFIX}${day}` } } as Document, { projection: { _id: 1 } });
     return doc !== null;
   }
 
