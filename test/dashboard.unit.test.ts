@@ -179,11 +179,25 @@ describe('buildDashboard', () => {
       datasetsMissingTheme: 1,
       datasetsMissingLicence: 2,
       datasetsMissingPublisher: 2,
+      machineUse: 0,
+      robotEvents: 0,
+      robotShare: 0,
+      machineShare: 0,
     });
     expect(r.scope).toBe('NETWORK');
     expect(r.portalId).toBeNull();
     expect(r.formulaVersion).toBe(POPULARITY_FORMULA_VERSION);
     expect(r.weights).toEqual(DEFAULT_POPULARITY_WEIGHTS);
+  });
+
+  it('gives the shares of robot and of machine traffic of the counted datasets', () => {
+    const base = input();
+    const usage = new Map([...base.usage].map(([id, u]) => [id, { ...u, machine: 1, robotEvents: 2 }]));
+    const r = buildDashboard({ ...base, usage });
+    // 7 published datasets counted, 6 with usage: regular use 10 + 25 + 71 = 106.
+    expect(r.totals).toMatchObject({ machineUse: 6, robotEvents: 12 });
+    expect(r.totals.robotShare).toBeCloseTo(12 / (12 + 106 + 6), 10);
+    expect(r.totals.machineShare).toBeCloseTo(6 / (106 + 6), 10);
   });
 
   it('scores relative to the counted datasets, ranks them, and lists most and least popular', () => {
@@ -297,6 +311,10 @@ describe('buildDashboard', () => {
       datasetsMissingTheme: 0,
       datasetsMissingLicence: 0,
       datasetsMissingPublisher: 0,
+      machineUse: 0,
+      robotEvents: 0,
+      robotShare: 0,
+      machineShare: 0,
     });
     expect(r.popularity.mostPopular).toEqual([]);
     expect(r.popularity.leastPopular).toEqual([]);

@@ -27,9 +27,10 @@ async function loadCatalog(t: TestGateway, datasetCount: number): Promise<void> 
 /** Runs the tree query and returns the database commands it caused. */
 async function measure(t: TestGateway, key: string): Promise<{ commands: string[]; data: UsageTreeQuery }> {
   const commands: string[] = [];
-  // The gateway's background repair (every 10 s) shares the client; its
-  // commands on these collections are not part of the query.
-  const background = new Set(['locks', 'pending_batches']);
+  // The gateway's background aggregator shares the client (it polls the
+  // event log's queue); its commands are not part of the query.
+  await t.settle();
+  const background = new Set(['locks', 'event_log', 'agg_state', 'agg_journal']);
   const listener = (e: { commandName: string; command: Document }) => {
     const target = String(e.command[e.commandName]);
     if (!background.has(target)) commands.push(`${e.commandName}:${target}`);
