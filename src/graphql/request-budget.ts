@@ -30,6 +30,8 @@ export function requestSignal(req: express.Request, res: express.Response, timeo
   };
   res.once('close', onClose);
   req.socket?.once('close', onClose);
+  // The client may have left while the body was still being read.
+  if (req.socket?.destroyed) controller.abort(new RequestAborted(false, timeoutMs));
   return {
     signal: controller.signal,
     dispose: () => {

@@ -323,6 +323,27 @@ describe('security: HTTP hygiene (findings 6, 7, 8, 9)', () => {
     }
   });
 
+  it('stops starting resolvers when the client goes away (finding 2)', async () => {
+    const items = (p: string) => Array.from({ length: 1000 }, (_, i) => ({ id: `${p}-${i}`, name: `T${i}` }));
+    const ac = new AbortController();
+    const sent = fetch(t.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+      body: JSON.stringify({
+        query: 'mutation($a: [ThemeInput!]!, $b: [ThemeInput!]!) { a: upsertThemes(themes: $a) { created } b: upsertThemes(themes: $b) { created } }',
+        variables: { a: items('gone-a'), b: items('gone-b') },
+      }),
+      signal: ac.signal,
+    }).catch(() => null);
+    // Abort while the first upsert runs (1,000 writes take a while on FerretDB).
+    await new Promise((r) => setTimeout(r, 400));
+    ac.abort();
+    await sent;
+    // Give the first upsert time to finish; the second must never start.
+    await new Promise((r) => setTimeout(r, 5000));
+    expect(await t.gw.store.themes.countDocuments({ _id: { $in: items('gone-b').map((x) => x.id) } } as never)).toBe(0);
+  });
+
   it('user(id) is for admins and the user itself', async () => {
     expect(code((await post(t, { query: '{ user(id: "alice") { id } }' })).json)).toBe('UNAUTHENTICATED');
     expect(code((await post(t, { query: '{ user(id: "bob") { id } }' }, { authorization: `Bearer ${user}` })).json)).toBe('FORBIDDEN');
