@@ -70,7 +70,8 @@ const FILES_ADMIN: Rec[] = [
   },
   {
     type: 'file', id: 'f3', name: NAMES.f3, owner: '', owner_id: '', size_kb: '0', uploaded: F_CELL,
-    views: '0', downloads: '1', last_viewed: '', last_downloaded: '2025-01-20 09:00:00',
+    // The double click (09:00:00, 09:00:10) is one download, dated by the click kept: the last (CoP-RD §10).
+    views: '0', downloads: '1', last_viewed: '', last_downloaded: '2025-01-20 09:00:10',
     location: '', parent_datasets: 'd-pub,d-priv', parent_collections: 'c-child,c-root', parent_spaces: 's2,s1', status: 'PROCESSED',
     parent_dataset_names: `'${NAMES.dPub} | ${NAMES.dPriv}`,
     parent_collection_names: `'${NAMES.cChild} | ${NAMES.cRoot}`,
@@ -87,17 +88,18 @@ const FILES_ADMIN: Rec[] = [
 const DATASETS_ADMIN: Rec[] = [
   {
     type: 'dataset', id: 'd-pub', name: `'${NAMES.dPub}`, owner: NAMES.carol, owner_id: 'carol', created: '2024-06-01 00:00:00',
-    views: '2', downloads: '1', last_viewed: '2025-01-10 11:05:00', last_downloaded: '2025-02-15 14:00:00',
+    // The dataset is the COUNTER unit: f1's and f3's use counts here too.
+    views: '3', downloads: '4', last_viewed: '2025-01-10 11:05:00', last_downloaded: '2025-02-15 14:00:00',
     parent_collections: 'c-child', parent_spaces: 's2', parent_collection_names: `'${NAMES.cChild}`, parent_space_names: `'${NAMES.s2}`,
   },
   {
     type: 'dataset', id: 'd-priv', name: NAMES.dPriv, owner: NAMES.alice, owner_id: 'alice', created: '2024-07-01 00:00:00',
-    views: '1', downloads: '1', last_viewed: '2025-01-12 09:00:00', last_downloaded: '2025-02-20 09:00:00',
+    views: '2', downloads: '3', last_viewed: '2025-02-03 08:00:00', last_downloaded: '2025-02-20 09:00:00',
     parent_collections: 'c-root', parent_spaces: 's1', parent_collection_names: NAMES.cRoot, parent_space_names: NAMES.s1,
   },
   {
     type: 'dataset', id: 'd-draft', name: NAMES.dDraft, owner: NAMES.alice, owner_id: 'alice', created: '2024-08-01 00:00:00',
-    views: '1', downloads: '0', last_viewed: '2025-03-01 10:00:00', last_downloaded: '',
+    views: '2', downloads: '0', last_viewed: '2025-03-01 10:00:00', last_downloaded: '',
     parent_collections: '', parent_spaces: '', parent_collection_names: '', parent_space_names: '',
   },
 ];
@@ -123,15 +125,18 @@ const FILES_BY_USER: Rec[] = [
   byUser('file', 'f2', `'${NAMES.f2}`, 'bob', '1', '1', '2025-02-03 08:00:00', '2025-02-03 08:01:00'),
   byUser('file', 'f1', NAMES.f1, 'alice', '0', '1', '', '2025-01-10 10:00:00'),
   byUser('file', 'f1', NAMES.f1, 'bob', '0', '1', '', '2025-01-10 10:05:00'),
-  byUser('file', 'f3', NAMES.f3, 'alice', '0', '1', '', '2025-01-20 09:00:00'),
+  byUser('file', 'f3', NAMES.f3, 'alice', '0', '1', '', '2025-01-20 09:00:10'),
   byUser('file', 'f4', `'${NAMES.f4}`, 'alice', '1', '0', '2025-02-04 12:00:00', ''),
 ];
 
+// A user's use of a dataset includes their use of its files (f1 ∈ d-pub, f2 ∈ d-priv, f3 ∈ both, f4 ∈ d-draft).
 const DATASETS_BY_USER: Rec[] = [
-  byUser('dataset', 'd-priv', NAMES.dPriv, 'bob', '1', '1', '2025-01-12 09:00:00', '2025-02-20 09:00:00'),
+  byUser('dataset', 'd-priv', NAMES.dPriv, 'bob', '2', '2', '2025-02-03 08:00:00', '2025-02-20 09:00:00'),
+  byUser('dataset', 'd-pub', `'${NAMES.dPub}`, 'alice', '2', '2', '2025-01-10 11:05:00', '2025-01-20 09:00:10'),
+  byUser('dataset', 'd-priv', NAMES.dPriv, 'alice', '0', '1', '', '2025-01-20 09:00:10'),
+  byUser('dataset', 'd-pub', `'${NAMES.dPub}`, 'bob', '0', '1', '', '2025-01-10 10:05:00'),
   byUser('dataset', 'd-pub', `'${NAMES.dPub}`, 'carol', '0', '1', '', '2025-02-15 14:00:00'),
-  byUser('dataset', 'd-pub', `'${NAMES.dPub}`, 'alice', '2', '0', '2025-01-10 11:05:00', ''),
-  byUser('dataset', 'd-draft', NAMES.dDraft, 'alice', '1', '0', '2025-03-01 10:00:00', ''),
+  byUser('dataset', 'd-draft', NAMES.dDraft, 'alice', '2', '0', '2025-03-01 10:00:00', ''),
 ];
 
 const COLLECTIONS_BY_USER: Rec[] = [
@@ -143,10 +148,11 @@ const COLLECTIONS_BY_USER: Rec[] = [
 const monthly = (id: string, title: string, month: string, v: string, d: string, a: string): Rec => ({
   dataset_title: title, dataset_id: id, month, monthly_visit: v, monthly_download_resource: d, monthly_api_calls: a,
 });
+// monthly_download_resource counts the downloads of the dataset's files too (data.gouv.fr's meaning).
 const MONTHLY_P1: Rec[] = [
-  monthly('d-priv', NAMES.dPriv, '2025-01', '1', '0', '0'),
-  monthly('d-priv', NAMES.dPriv, '2025-02', '0', '1', '0'),
-  monthly('d-pub', `'${NAMES.dPub}`, '2025-01', '2', '0', '0'),
+  monthly('d-priv', NAMES.dPriv, '2025-01', '1', '1', '0'),
+  monthly('d-priv', NAMES.dPriv, '2025-02', '1', '2', '0'),
+  monthly('d-pub', `'${NAMES.dPub}`, '2025-01', '3', '3', '0'),
   monthly('d-pub', `'${NAMES.dPub}`, '2025-02', '0', '1', '1'),
 ];
 
@@ -212,7 +218,7 @@ describe('usage reports', () => {
         parent_collections: 'c-root',
       });
       expect(dPub).toMatchObject({
-        type: 'dataset', 'uploaded/created': '2024-06-01 00:00:00', downloads: '1', size_kb: '', location: '', parent_datasets: '', status: '',
+        type: 'dataset', 'uploaded/created': '2024-06-01 00:00:00', downloads: '4', size_kb: '', location: '', parent_datasets: '', status: '',
         parent_collections: 'c-child',
       });
       expect(f1).toMatchObject({ type: 'file', 'uploaded/created': F_CELL, size_kb: '2', status: 'PROCESSED', parent_datasets: 'd-pub' });
@@ -234,10 +240,11 @@ describe('usage reports', () => {
         ['f4', '1', '0', '2025-02-04 00:00:00', ''],
       ]);
       const d = await fetchCsv(t, '/api/reports/metrics/datasets?since=2025-02-01&until=2025-02-28', k.admin);
-      // Both: 1 download, no views → by id.
+      // With their files' use (f2 on 02-03, f4 on 02-04), by downloads, views, id.
       expect(d.records!.map((x) => [x.id, x.views, x.downloads, x.last_downloaded])).toEqual([
-        ['d-priv', '0', '1', '2025-02-20 00:00:00'],
+        ['d-priv', '1', '2', '2025-02-20 00:00:00'],
         ['d-pub', '0', '1', '2025-02-15 00:00:00'],
+        ['d-draft', '1', '0', ''],
       ]);
       const c = await fetchCsv(t, '/api/reports/metrics/collections?since=2025-02-01&until=2025-02-28', k.admin);
       expect(c.rows).toEqual([[...COLLECTION_REPORT_COLUMNS]]);
@@ -258,8 +265,8 @@ describe('usage reports', () => {
     });
 
     it.each([
-      ['since=yesterday', 'since must be an ISO 8601 date'],
-      ['until=2025-02-30', 'until must be an ISO 8601 date'],
+      ['since=yesterday', 'since must be a month YYYY-MM, a date YYYY-MM-DD or an ISO 8601 date-time'],
+      ['until=2025-02-30', 'until must be a month YYYY-MM, a date YYYY-MM-DD or an ISO 8601 date-time'],
       ['since=2025-03-01&until=2025-02-01', 'is after until'],
       ['since=2025-01-01&since=2025-02-01', 'must be given once'],
     ])('rejects %s with 400 BAD_USER_INPUT', async (qs, message) => {
@@ -332,7 +339,14 @@ describe('usage reports', () => {
         { type: 'COLLECTION', id: 'c-root', name: NAMES.cRoot, user: { id: 'bob', name: NAMES.bob }, views: 1, downloads: null, apiCalls: 0, lastViewedAt: '2025-01-15T10:00:00.000Z', lastDownloadedAt: null },
       ]);
       const ds = await t.gql<{ usageByUserReport: { nodes: { id: string; user: { id: string }; apiCalls: number }[] } }>(BY_USER, { type: 'DATASET' }, k.admin);
-      expect(ds.data!.usageByUserReport.nodes.map((n) => `${n.id}/${n.user.id}/${n.apiCalls}`)).toEqual(['d-priv/bob/0', 'd-pub/carol/1', 'd-pub/alice/0', 'd-draft/alice/0']);
+      expect(ds.data!.usageByUserReport.nodes.map((n) => `${n.id}/${n.user.id}/${n.apiCalls}`)).toEqual([
+        'd-priv/bob/0',
+        'd-pub/alice/0',
+        'd-priv/alice/0',
+        'd-pub/bob/0',
+        'd-pub/carol/1',
+        'd-draft/alice/0',
+      ]);
     });
   });
 
@@ -351,7 +365,7 @@ describe('usage reports', () => {
         downloads: 1,
         apiCalls: 0,
         lastViewedAt: null,
-        lastDownloadedAt: '2025-01-20T09:00:00.000Z',
+        lastDownloadedAt: '2025-01-20T09:00:10.000Z',
         sizeKb: 0,
         createdAt: F_AT,
         location: '',
@@ -418,7 +432,11 @@ describe('usage reports', () => {
 
     it('all portals for an admin, and a month range', async () => {
       const all = await fetchCsv(t, '/api/reports/monthly', k.admin);
-      expect(all.records).toEqual([monthly('d-draft', NAMES.dDraft, '2025-03', '1', '0', '0'), ...MONTHLY_P1]);
+      expect(all.records).toEqual([
+        monthly('d-draft', NAMES.dDraft, '2025-02', '1', '0', '0'),
+        monthly('d-draft', NAMES.dDraft, '2025-03', '1', '0', '0'),
+        ...MONTHLY_P1,
+      ]);
       const feb = await fetchCsv(t, '/api/reports/monthly?portal=p1&from=2025-02&to=2025-02', k.admin);
       expect(feb.records).toEqual(MONTHLY_P1.filter((x) => x.month === '2025-02'));
       const bad = await fetchCsv(t, '/api/reports/monthly?portal=p1&from=2025-2', k.admin);
@@ -441,9 +459,9 @@ describe('usage reports', () => {
       expect(res.errors).toBeUndefined();
       expect(res.data!.monthlyUsageExport.totalCount).toBe(4);
       expect(res.data!.monthlyUsageExport.nodes).toEqual([
-        { datasetId: 'd-priv', datasetTitle: NAMES.dPriv, month: '2025-01', views: 1, downloads: 0, apiCalls: 0 },
-        { datasetId: 'd-priv', datasetTitle: NAMES.dPriv, month: '2025-02', views: 0, downloads: 1, apiCalls: 0 },
-        { datasetId: 'd-pub', datasetTitle: NAMES.dPub, month: '2025-01', views: 2, downloads: 0, apiCalls: 0 },
+        { datasetId: 'd-priv', datasetTitle: NAMES.dPriv, month: '2025-01', views: 1, downloads: 1, apiCalls: 0 },
+        { datasetId: 'd-priv', datasetTitle: NAMES.dPriv, month: '2025-02', views: 1, downloads: 2, apiCalls: 0 },
+        { datasetId: 'd-pub', datasetTitle: NAMES.dPub, month: '2025-01', views: 3, downloads: 3, apiCalls: 0 },
       ]);
       const noPortal = await t.gql(MONTHLY, {}, k.bob);
       expect(noPortal.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
@@ -476,6 +494,7 @@ describe('a report that fails half-way', () => {
       portalId: null, visibility: null, machineViews: 0, machineDownloads: 0, machineApiCalls: 0, robotEvents: 0,
     });
     const reports = {
+      async assertPortal() {},
       async *openResourceReport() {
         for (let i = 0; i < 2000; i++) yield row(`d${i}`);
         throw new Error('database lost');
