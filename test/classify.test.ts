@@ -32,7 +32,7 @@ const ROBOTS: Record<string, string> = {
   gptbot:
     'Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2; +https://openai.com/gptbot)',
   'generic crawler': 'Mozilla/5.0 (compatible; ExampleCrawler/1.0; +https://example.org/crawler)',
-  // On the COUNTER-Robots list ("HeadlessChrome"): a robot, whatever isbot thought.
+  // On the COUNTER-Robots list ("HeadlessChrome"): a robot.
   'generic spider': 'Mozilla/5.0 (compatible; examplespider/2.0)',
   'bare crawler': 'MyCrawler/1.0',
   'headless chrome':
@@ -69,7 +69,7 @@ const MACHINES: Record<string, string> = {
   'R httr2': 'httr2/1.0.0 r-curl/5.2.0 libcurl/8.4.0',
   rcurl: 'RCurl/1.98',
   postman: 'PostmanRuntime/7.36.0',
-  // isbot does not flag this one: the machine list must.
+  // On no published list: our own machine patterns must catch it.
   powershell: 'Mozilla/5.0 (Windows NT; Windows NT 10.0; en-US) WindowsPowerShell/5.1.19041.3570',
   guzzle: 'GuzzleHttp/7',
   julia: 'HTTP.jl/1.10.0',

@@ -53,11 +53,11 @@ export interface TrafficClassifier {
 /**
  * Programmatic HTTP clients that COUNTER counts as `machine` access.
  *
- * Why a list of our own instead of filtering isbot's: isbot catches these
- * clients mostly through *generic* patterns (`(?<!lib)http`, "a lone
- * product/version token", `java(?!;)` …) that also catch real crawlers, so
- * removing entries from isbot's list would either leave curl & co. as robots
- * or stop detecting crawlers. Checking this list first is the robust way.
+ * Why a list of our own besides Make Data Count's: MDC's list (2018) misses
+ * the clients of today's research tools (httpx, aiohttp, Go, R's httr2,
+ * Julia, PowerShell …), which the COUNTER-Robots list would otherwise catch
+ * as robots through generic entries, or not catch at all. Machine patterns
+ * are checked before the robot list, as MDC intends.
  *
  * Each source is anchored to the start of the user agent or to a token
  * boundary so that a browser or a crawler merely *mentioning* a URL or a
