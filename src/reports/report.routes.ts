@@ -150,7 +150,7 @@ export function mountReports(app: express.Express, deps: Deps): void {
     handle(async (caller, req, signal) => {
       const window = parseWindow(param(req, 'since'), param(req, 'until'));
       const portalId = param(req, 'portal') || null;
-      await reports.assertPortal(portalId);
+      if (portalId) await reports.assertPortal(portalId);
       return {
         fileBase: 'AllMetrics',
         columns: MERGED_REPORT_COLUMNS,
@@ -168,7 +168,7 @@ export function mountReports(app: express.Express, deps: Deps): void {
       if (resource) {
         const window = parseWindow(param(req, 'since'), param(req, 'until'));
         const portalId = param(req, 'portal') || null;
-        await reports.assertPortal(portalId);
+        if (portalId) await reports.assertPortal(portalId);
         const spec = RESOURCE_COLUMNS[resource.type];
         return {
           fileBase: resource.fileBase,
@@ -181,7 +181,7 @@ export function mountReports(app: express.Express, deps: Deps): void {
       if (byUser) {
         const window = parseWindow(param(req, 'since'), param(req, 'until'));
         const scope = { portalId: param(req, 'portal') || null, userId: param(req, 'user') || null, resourceId: param(req, 'resource') || null };
-        await reports.assertPortal(scope.portalId);
+        if (scope.portalId) await reports.assertPortal(scope.portalId);
         const rows = reports.openByUserReport(caller, byUser.type, window, signal, scope);
         return {
           fileBase: byUser.fileBase,
