@@ -122,6 +122,9 @@ const PLAIN_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 export function neutralizeFormula(value: string): string {
   const v = value.includes('\0') ? value.replace(/\0/g, '') : value;
   if (v.length === 0) return v;
+  // Fast path (most cells: ids, names, dates): an ASCII letter or digit first.
+  const c = v.charCodeAt(0);
+  if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) return v;
   if (!FORMULA_TRIGGERS.has(v.charAt(0)) && !HIDING_LEAD.test(v)) return v;
   if (PLAIN_NUMBER.test(v)) return v;
   return `'${v}`;
