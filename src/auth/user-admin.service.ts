@@ -5,6 +5,7 @@ import type { ApiKeyDoc } from '../store/documents-ingest';
 import type { AuthRepository } from '../store/auth.repository';
 import type { Role } from './caller';
 import { hashApiKey } from './api-keys';
+import { ID_RULE, isValidId } from '../domain/ids';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
 
@@ -76,6 +77,7 @@ export class UserAdminService {
   private validUser(input: NewUser, now: Date): UserDoc {
     const id = input.id;
     if (!id || id.length > MAX_ID || id !== id.trim()) throw bad(`id must be 1-${MAX_ID} characters without surrounding spaces`);
+    if (!isValidId(id)) throw new GatewayError(ErrorCode.INVALID_ID, `user id "${input.id.slice(0, 60)}": ${ID_RULE}`);
     if (!ROLES.includes(input.role)) throw bad(`role must be one of ${ROLES.join(', ')}`);
     const email = input.email?.trim() || null;
     if (email !== null && (email.length > 320 || !EMAIL.test(email))) throw bad('email is not a valid address');

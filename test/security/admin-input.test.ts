@@ -62,6 +62,12 @@ describe('admin input validation (finding 11)', () => {
     expect((root as { parentCollectionIds: string[] }).parentCollectionIds).toEqual([]);
   });
 
+  it('refuses a user id outside the id alphabet (createUser)', async () => {
+    const r = await gql('mutation { createUser(input: { id: "=evil|user", name: "E", role: USER }) { id } }');
+    expect(code(r)).toBe('INVALID_ID');
+    expect(await t.gw.store.users.countDocuments({ _id: '=evil|user' } as never)).toBe(0);
+  });
+
   it('findCollectionCycle names the loop', () => {
     const stored: Record<string, string[]> = { b: ['c'], c: ['a'] };
     expect(findCollectionCycle([{ _id: 'a', parentCollectionIds: ['b'] }], (id) => stored[id] ?? [])).toEqual(['a', 'b', 'c', 'a']);
