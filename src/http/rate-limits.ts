@@ -67,25 +67,30 @@ export const AUTH_FAILURE_WINDOW_MS = 15 * 60 * 1000;
 /**
  * Key guessing: requests that carry a key and end in 401 count against the
  * client IP; after `AUTH_FAILURE_LIMIT` of them in 15 minutes every keyed
- * request from that IP gets 429 until the window ends. Successful requests
- * are not counted (express-rate-limit's `skipSuccessfulRequests`).
+ * request from that IP gets 429 until the window ends.
+ *
+ * Why not express-rate-limit's `skipSuccessfulRequests`: it counts every
+ * request when it starts and takes successful ones back when they end, so
+ * a portal with more than `AUTH_FAILURE_LIMIT` valid requests in flight at
+ * once (32 concurrent trackAccess calls, say) was refused as a key guesser.
+ * Here only finished 401s are counted.
  */
-export function authFailureLimit(config: GatewayConfig): RateLimitRequestHandler {
-  return rateLimit({
-    windowMs: AUTH_FAILURE_WINDOW_MS,
-    limit: config.authFailureLimit,
-    skip: (req) => config.authFailureLimit === 0 || (req.headers['authorization'] === undefined && req.headers['x-api-key'] === undefined),
-    keyGenerator: (req) => `authfail:${clientIp(req)}`,
-    skipSuccessfulRequests: true,
-    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
-    standardHeaders: false,
-    legacyHeaders: false,
-    handler: (req, res) => {
-      const retry = Math.ceil(AUTH_FAILURE_WINDOW_MS / 1000);
+export function authFailureLimit(config: GatewayConfig): express.RequestHandler {
+  const failures = new FixedWindowBudget(config.authFailureLimit, AUTH_FAILURE_WINDOW_MS);
+  return (req, res, next) => {
+    if (config.authFailureLimit === 0 || (req.headers['authorization'] === undefined && req.headers['x-api-key'] === undefined)) return next();
+    const key = `authfail:${clientIp(req)}`;
+    const retry = failures.exhausted(key);
+    if (retry > 0) {
       res.setHeader('Retry-After', String(retry));
       res.status(429).json(limitedBody(req, 'too many failed authentications from this address', retry));
-    },
-  });
+      return;
+    }
+    res.on('finish', () => {
+      if (res.statusCode === 401) failures.take(key, 1);
+    });
+    next();
+  };
 }
 
 /** A fixed-window counter of units (events, registrations) per key. */
@@ -114,6 +119,15 @@ export class FixedWindowBudget {
     if (w.used + n > this.limit) return Math.max(1, Math.ceil((w.start + this.windowMs - t) / 1000));
     w.used += n;
     return 0;
+  }
+
+  /** 0 while `key` has units left in its window, else the seconds until the window resets. */
+  exhausted(key: string): number {
+    if (this.limit === 0) return 0;
+    const t = this.now();
+    const w = this.windows.get(key);
+    if (!w || t - w.start >= this.windowMs || w.used < this.limit) return 0;
+    return Math.max(1, Math.ceil((w.start + this.windowMs - t) / 1000));
   }
 
   private prune(t: number): void {

@@ -15,8 +15,12 @@ export interface AggregatorOptions {
   pollMs?: number;
   /** Queue entries taken per pass. Default 2000. */
   queueBatch?: number;
-  /** Days whose events stay in memory between passes (LRU). Default 3. */
-  cachedDays?: number;
+  /**
+   * Events kept in memory between passes (whole recent days, least recently
+   * aggregated dropped first), ~0.5 KB each. Default 300000. Late events
+   * for a day not in memory cost a rebuild of that day from the log.
+   */
+  cachedEvents?: number;
 }
 
 /** The figures a day's documents hold, by target key. */
@@ -44,7 +48,7 @@ export class Aggregator {
   private readonly days = new Map<string, CachedDay>();
   private readonly pollMs: number;
   private readonly queueBatch: number;
-  private readonly cachedDays: number;
+  private readonly cachedEvents: number;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
   private stopped = true;
@@ -70,7 +74,7 @@ export class Aggregator {
   ) {
     this.pollMs = options.pollMs ?? 200;
     this.queueBatch = options.queueBatch ?? 2000;
-    this.cachedDays = options.cachedDays ?? 3;
+    this.cachedEvents = options.cachedEvents ?? 300_000;
   }
 
   start(): void {
@@ -259,6 +263,7 @@ export class Aggregator {
     const indexes = await this.log.indexes(entries.map((e) => e.index));
     const keys = [...new Set(indexes.flatMap((i) => i.keys))];
     for (const e of await this.log.events(keys)) this.addTo(cached.tally, e);
+    this.evict();
     return { cached, changed: cached.tally.takeChanged() };
   }
 
@@ -288,8 +293,19 @@ export class Aggregator {
       if (!present.has(k)) changed.push({ ...f, counters: zeroed(f.counters), countries: null, lastViewedAt: null, lastDownloadedAt: null, lastApiCallAt: null });
     }
     this.days.set(day, cached);
-    while (this.days.size > this.cachedDays) this.days.delete(this.days.keys().next().value!);
+    this.evict();
     return { cached, changed };
+  }
+
+  /** Drops the least recently aggregated days beyond the event budget (the newest day always stays). */
+  private evict(): void {
+    let total = 0;
+    for (const d of this.days.values()) total += d.tally.size;
+    while (total > this.cachedEvents && this.days.size > 1) {
+      const oldest = this.days.keys().next().value!;
+      total -= this.days.get(oldest)!.tally.size;
+      this.days.delete(oldest);
+    }
   }
 
   /** Adds a stored event to a day's tally if it belongs there (its day, or the next day's first 30 s). */

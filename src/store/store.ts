@@ -115,7 +115,9 @@ export async function connectStore(opts: ConnectOptions): Promise<Store> {
   const clientOptions: MongoClientOptions = {
     maxPoolSize: opts.maxPoolSize,
     monitorCommands: opts.monitorCommands ?? false,
-    serverSelectionTimeoutMS: 10_000,
+    // An unreachable database is answered with 503 DATABASE_UNAVAILABLE after
+    // this, not after the driver's default 30 s.
+    serverSelectionTimeoutMS: 3_000,
     // FerretDB has no sessions to end; retryable writes are idempotent here anyway.
     retryWrites: false,
   };
