@@ -55,11 +55,10 @@ function addUsage(into: Map<string, UsageFigures>, doc: Partial<UsageTotalsDoc |
 /**
  * Database reads of the data dashboard, and the reuse writes it does not
  * delegate. Every read is one query per collection per call (never one per
- * dataset): on FerretDB 1.24 only `{_id: value}` is indexed, so the others
- * scan the collection once, which catalog-sized collections and per-day
- * buckets afford. Figures are summed here or in the pure dashboard code,
- * never in an aggregation pipeline (FerretDB returns 0 for all but the first
- * accumulator of a `$group`). The raw `events` collection is never read.
+ * dataset), by `_id` range or `$in` where it can be (the embedded FerretDB
+ * indexes only `_id`). Figures are summed here or in the pure dashboard
+ * code, never in an aggregation pipeline (FerretDB returns 0 for all but the
+ * first accumulator of a `$group`). The event log is never read.
  */
 export class DashboardRepository {
   /**

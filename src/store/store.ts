@@ -64,9 +64,10 @@ export function storeFor(client: MongoClient, dbName: string, isFerretDb = false
 }
 
 /**
- * Creates every index the queries rely on on MongoDB. (FerretDB 1.24 on
- * SQLite pushes down only `{_id: value}` filters, so the hot paths use
- * point reads and writes by `_id`; see docs/design.md.) `createIndex` is a no-op for an
+ * Creates the secondary indexes MongoDB uses. (The embedded FerretDB, as
+ * patched here, answers `_id` equality, `$in` and ranges from an index and
+ * scans for every other filter, so hot paths are keyed by `_id`; see
+ * docs/design.md, "Indexes that work".) `createIndex` is a no-op for an
  * index that exists with the same spec, so this runs at every start.
  */
 export async function ensureIndexes(store: Store): Promise<void> {
