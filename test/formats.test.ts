@@ -183,6 +183,10 @@ describe('field formats', () => {
     const text = await tsv.text();
     expect(text.split('\r\n')[0]).toBe('Report_Name\tDataset Master Report');
     expect(text).toContain('Total_Dataset_Investigations');
+    const byAccept = await fetch(`${a.baseUrl}/api/sushi/reports/dsr?begin_date=${begin}&end_date=${end}`, {
+      headers: { authorization: `Bearer ${adminA}`, accept: 'text/tab-separated-values' },
+    });
+    expect(await byAccept.text()).toBe(text);
     const list = await fetch(`${a.baseUrl}/api/sushi/reports`, { headers: { authorization: `Bearer ${adminA}` } });
     expect(await list.json()).toEqual([expect.objectContaining({ 'report-id': 'DSR', release: 'rd1' })]);
     const status = await fetch(`${a.baseUrl}/api/sushi/status`, { headers: { authorization: `Bearer ${adminA}` } });

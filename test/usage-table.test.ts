@@ -151,6 +151,19 @@ describe('usage table and report filters', () => {
     expect(byAdmin.data!.user.stats).toEqual(own.data!.user.stats);
   });
 
+  it('catalog DOIs are normalised and checked', async () => {
+    const up = (doi: string) =>
+      t.gql<{ upsertDatasets: { ids: string[] } }>(
+        `mutation U($d: [DatasetInput!]!) { upsertDatasets(datasets: $d) { ids } }`,
+        { d: [{ id: 'ds-doi', title: 'With DOI', portalId: 'p1', doi }] },
+        admin,
+      );
+    expect((await up('https://doi.org/10.5061/DRYAD.XY9')).errors).toBeUndefined();
+    const q = await t.gql<{ dataset: { doi: string } }>(`{ dataset(id: "ds-doi") { doi } }`, {}, admin);
+    expect(q.data!.dataset.doi).toBe('10.5061/dryad.xy9');
+    expect((await up('not-a-doi')).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it('imports a Make Data Count log whose lines name datasets by DOI', async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mdc-'));
     const when = new Date(Date.now() - 2 * DAY).toISOString();
