@@ -480,6 +480,7 @@ async function main(): Promise<void> {
     '- **Dashboard**: the catalog and the figures are cached per process (until a catalog write, or the aggregator\'s next write), so a dashboard request reads one mark document and the reuses.',
     '- **Scale**: the events go through the ingestion service (no HTTP); the recount row is `usage-gateway recount --rebuild` on them: every figure rebuilt from the log into fresh collections. Its cost is reading the stored events back from FerretDB (~0.4 ms of database CPU per event); MongoDB reads documents far faster.',
     '- Report memory and time to first byte are measured separately by `npm run bench:reports` (200,000-row CSV reports); results in [reports.md](reports.md#memory-and-time).',
+    '- Log import speed and memory (`import-logs`) are measured separately by `npm run bench:import-logs` (a 1 GB log streamed with flat memory; events/s into the embedded FerretDB); results in [formats.md](formats.md#speed-and-memory).',
     ...notes.map((n) => `- ${n}`),
     '',
   ].join('\n');
