@@ -147,8 +147,8 @@ describe('event export rows', () => {
     const j = eventJson(e);
     expect(Object.keys(j)).toEqual([...EVENT_EXPORT_COLUMNS]);
     const back = eventFromJson(JSON.parse(JSON.stringify(j)));
-    const { _id, h, receivedAt, ...rest } = e;
-    void _id; void h; void receivedAt;
+    const { _id, receivedAt, ...rest } = e;
+    void _id; void receivedAt;
     expect(back).toEqual(rest);
     expect(eventCsv(e)).toMatchObject({ timestamp: '2026-03-01 10:02:03', dataset_ids: 'ds-1,ds-2', bot: false });
     expect(() => eventFromJson({ ...j, traffic_class: 'alien' })).toThrow(/traffic_class/);

@@ -53,9 +53,9 @@ export async function importEventFiles(files: readonly string[], restorer: Event
       r.lines++;
       try {
         const e = eventFromJson(JSON.parse(raw) as Record<string, unknown>);
-        // The content hash only tells retries from conflicting re-sends;
-        // a restored event is identified by its export line.
-        batch.push({ ...e, _id: `${e.scope}|${e.eventId}`, h: 'import', receivedAt: now() });
+        // The content hash tells a sender's retry from a conflicting
+        // re-send; exports from before it was exported have none.
+        batch.push({ ...e, _id: `${e.scope}|${e.eventId}`, h: e.h ?? 'import', receivedAt: now() });
       } catch (err) {
         r.invalid++;
         if (r.examples.length < 10) r.examples.push(`${file}:${lineNo}: ${(err as Error).message}`);

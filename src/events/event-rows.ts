@@ -4,9 +4,11 @@
  * Fields follow Opendatasoft's `ods-api-monitoring` export where the
  * gateway has them (timestamp, user, dataset, action, user agent, bot
  * flag, …), with snake_case names shared by both formats. The last columns
- * (`event_id`, `scope`, `automated`, `click_key`, `session_key`) make a JSON
- * Lines export importable again with identical figures (`import-events`);
- * the keys are salted-free hashes of the COUNTER identity, never an IP.
+ * (`event_id`, `scope`, `automated`, `click_key`, `session_key`,
+ * `content_hash`) make a JSON Lines export importable again with identical
+ * figures (`import-events`), and let a sender's later retry of an event be
+ * recognised as a duplicate; the keys are hashes of the COUNTER identity,
+ * never an IP.
  */
 import type { LoggedEvent } from '../domain/logged-event';
 import { spreadsheetDateTime } from '../dates/date-input';
@@ -31,6 +33,7 @@ export const EVENT_EXPORT_COLUMNS = Object.freeze([
   'automated',
   'click_key',
   'session_key',
+  'content_hash',
 ] as const);
 
 export type EventExportColumn = (typeof EVENT_EXPORT_COLUMNS)[number];
@@ -57,6 +60,7 @@ export function eventJson(e: LoggedEvent): Record<EventExportColumn, unknown> {
     automated: e.automated,
     click_key: e.ck,
     session_key: e.sk,
+    content_hash: e.h,
   };
 }
 
@@ -69,7 +73,7 @@ export function eventCsv(e: LoggedEvent): Record<string, unknown> {
 }
 
 /** A JSON Lines record back to a stored event (import-events). Throws Error with the reason when malformed. */
-export function eventFromJson(rec: Record<string, unknown>): Omit<LoggedEvent, '_id' | 'receivedAt' | 'h'> {
+export function eventFromJson(rec: Record<string, unknown>): Omit<LoggedEvent, '_id' | 'receivedAt' | 'h'> & { h: string | null } {
   const str = (k: string, required = false): string | null => {
     const v = rec[k];
     if (v === null || v === undefined || v === '') {
@@ -111,5 +115,6 @@ export function eventFromJson(rec: Record<string, unknown>): Omit<LoggedEvent, '
     url: str('url'),
     ck: str('click_key', true)!,
     sk: str('session_key', true)!,
+    h: str('content_hash'),
   };
 }
