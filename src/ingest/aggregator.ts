@@ -17,7 +17,7 @@ export interface AggregatorOptions {
   queueBatch?: number;
   /**
    * Events kept in memory between passes (whole recent days, least recently
-   * aggregated dropped first), ~0.5 KB each. Default 300000. Late events
+   * aggregated dropped first), ~1-2 KB each. Default 100000. Late events
    * for a day not in memory cost a rebuild of that day from the log.
    */
   cachedEvents?: number;
@@ -74,7 +74,7 @@ export class Aggregator {
   ) {
     this.pollMs = options.pollMs ?? 200;
     this.queueBatch = options.queueBatch ?? 2000;
-    this.cachedEvents = options.cachedEvents ?? 300_000;
+    this.cachedEvents = options.cachedEvents ?? 100_000;
   }
 
   start(): void {
