@@ -183,6 +183,10 @@ async function main(): Promise<void> {
       console.log(results[results.length - 1]);
       results.push(await measure('CSV files, USER (visibility filter)', `${base}/api/reports/metrics/files`, auth(user), 'csv'));
       console.log(results[results.length - 1]);
+      results.push(await measure('CSV files, ADMIN, order=none (streamed as read)', `${base}/api/reports/metrics/files?order=none`, auth(admin), 'csv'));
+      console.log(results[results.length - 1]);
+      results.push(await measure('CSV files, USER, order=none', `${base}/api/reports/metrics/files?order=none`, auth(user), 'csv'));
+      console.log(results[results.length - 1]);
       if (gc) {
         results.push(await measure('CSV files, ADMIN, forced GC each 1 s', `${base}/api/reports/metrics/files`, auth(admin), 'csv', true));
         console.log(results[results.length - 1]);

@@ -524,3 +524,33 @@ describe('a report that fails half-way', () => {
     }
   });
 });
+
+describe('streamed resource reports (order=none)', () => {
+  let t: TestGateway;
+  let k: ReportKeys;
+  beforeAll(async () => {
+    t = await startTestGateway({ env: REPORT_GATEWAY_ENV });
+    await loadReportCatalog(t);
+    k = await reportKeys(t);
+    await track(t, k.tracker, REPORT_EVENTS, 'h');
+  });
+  afterAll(() => t.stop());
+
+  it('has the rows of the sorted report, in storage order, for each caller', async () => {
+    for (const key of [k.admin, k.bob, k.alice]) {
+      for (const path of ['/api/reports/metrics/files', '/api/reports/metrics/datasets', '/api/reports/metrics/collections', '/api/reports/metrics']) {
+        const sorted = await fetchCsv(t, path, key);
+        const streamed = await fetchCsv(t, `${path}?order=none`, key);
+        expect(streamed.status).toBe(200);
+        const byId = (rs: Rec[]) => [...rs].sort((a, b) => `${a.type}${a.id}`.localeCompare(`${b.type}${b.id}`));
+        expect(byId(streamed.records!)).toEqual(byId(sorted.records!));
+      }
+    }
+  });
+
+  it('refuses an unknown order', async () => {
+    const r = await fetchCsv(t, '/api/reports/metrics/files?order=random', k.admin);
+    expect(r.status).toBe(400);
+    expect(r.json!.error!.code).toBe('BAD_USER_INPUT');
+  });
+});

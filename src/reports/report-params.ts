@@ -65,6 +65,12 @@ export interface ReportScope {
   portalId?: string | null;
   userId?: string | null;
   resourceId?: string | null;
+  /**
+   * Resource reports over all time: rows in storage order, streamed as they
+   * are read (`?order=none`), instead of sorted by downloads and views,
+   * which needs every row before the first. Windows are always sorted.
+   */
+  unordered?: boolean;
 }
 
 /** Reports are for ADMIN and USER callers: anonymous → UNAUTHENTICATED, TRACKER → FORBIDDEN. */

@@ -52,6 +52,18 @@ function param(req: express.Request, name: string): string | undefined {
   return v;
 }
 
+/**
+ * `order=usage` (default): by downloads, views, id — the whole report is
+ * read before its first row. `order=none`: rows in storage order, streamed
+ * as read (all-time reports; a window is always sorted).
+ */
+function unordered(req: express.Request): boolean {
+  const v = param(req, 'order');
+  if (v === undefined || v === 'usage') return false;
+  if (v === 'none') return true;
+  throw new GatewayError(ErrorCode.BAD_USER_INPUT, `order must be usage or none, got "${v}"`);
+}
+
 /** `bom=false|0` turns the UTF-8 byte order mark off (machine consumers); default on (Excel). */
 function bomParam(req: express.Request): boolean {
   const v = param(req, 'bom');
@@ -155,7 +167,7 @@ export function mountReports(app: express.Express, deps: Deps): void {
         fileBase: 'AllMetrics',
         columns: MERGED_REPORT_COLUMNS,
         textColumns: MERGED_REPORT_TEXT_COLUMNS,
-        rows: mapRows(reports.openResourceReport(caller, null, window, signal, { portalId }), mergedRecord),
+        rows: mapRows(reports.openResourceReport(caller, null, window, signal, { portalId, unordered: unordered(req) }), mergedRecord),
       };
     }),
   );
@@ -174,7 +186,7 @@ export function mountReports(app: express.Express, deps: Deps): void {
           fileBase: resource.fileBase,
           columns: spec.columns,
           textColumns: spec.textColumns,
-          rows: mapRows(reports.openResourceReport(caller, resource.type, window, signal, { portalId }), spec.record),
+          rows: mapRows(reports.openResourceReport(caller, resource.type, window, signal, { portalId, unordered: unordered(req) }), spec.record),
         };
       }
       const byUser = Object.hasOwn(BY_USER_REPORTS, name) ? BY_USER_REPORTS[name] : undefined;

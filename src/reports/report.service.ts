@@ -124,7 +124,8 @@ export class ReportService {
     scope: ReportScope = {},
   ): AsyncIterable<ResourceReportRow> {
     assertCanReport(caller);
-    return this.resourceRows(caller, type === null ? MERGED_TYPES : [type], window, signal, scope.portalId ?? null);
+    const stream = scope.unordered === true && window.fromDay === null && window.toDay === null;
+    return this.resourceRows(caller, type === null ? MERGED_TYPES : [type], window, signal, scope.portalId ?? null, stream);
   }
 
   /** NOT_FOUND for a portal that does not exist (call before a report starts streaming). */
@@ -242,6 +243,7 @@ export class ReportService {
     window: ReportWindow,
     signal: AbortSignal | undefined,
     portalId: string | null,
+    stream = false,
   ): AsyncGenerator<ResourceReportRow> {
     // A portal filter needs the datasets even for collections (which hold them).
     const needDatasets = portalId !== null || types.some((t) => t !== ResourceType.COLLECTION);
@@ -249,10 +251,56 @@ export class ReportService {
     const access = reportAccess(caller, lookup.datasets);
     const inPortal = portalId === null ? null : portalFilter(portalId, lookup);
     for (const type of types) {
-      for await (const row of this.rowsOfType(type, window, lookup, access, signal)) {
+      const rows = stream ? this.streamedRowsOfType(type, lookup, access, signal) : this.rowsOfType(type, window, lookup, access, signal);
+      for await (const row of rows) {
         if (inPortal === null || inPortal(row.type, row.id, row.parentDatasets.map((p) => p.id))) yield row;
       }
     }
+  }
+
+  /**
+   * All-time rows of a type in storage order, a chunk of totals at a time
+   * (files joined by id per chunk): the first row is written after one
+   * chunk is read, whatever the size of the report. Usage of files no
+   * longer in the catalog is left out (the sorted report lists it for
+   * admins).
+   */
+  private async *streamedRowsOfType(
+    type: ResourceType,
+    lookup: CatalogLookup,
+    access: ReportAccess,
+    signal: AbortSignal | undefined,
+  ): AsyncGenerator<ResourceReportRow> {
+    const CHUNK = 1000;
+    let chunk: Entry[] = [];
+    const flush = async function* (this: ReportService, entries: Entry[]): AsyncGenerator<ResourceReportRow> {
+      const files = type === ResourceType.FILE ? await this.repo.filesByIds(entries.map((e) => e.id)) : null;
+      for (const e of entries) {
+        signal?.throwIfAborted();
+        let row: ResourceReportRow | null = null;
+        if (type === ResourceType.FILE) {
+          const f = files!.get(e.id);
+          if (!f || (!access.seesAll && !f.datasetIds.some((d) => access.canSeeDataset(d)))) continue;
+          row = buildFileRow(e.id, f, usageOf(e), lookup, access);
+        } else if (type === ResourceType.DATASET) {
+          row = buildDatasetRow(e.id, usageOf(e), lookup, access);
+        } else {
+          row = buildCollectionRow(e.id, usageOf(e), lookup, access);
+        }
+        if (row) yield row;
+      }
+    };
+    for await (const d of this.repo.totals(type)) {
+      signal?.throwIfAborted();
+      const acc = accFromTotals(d);
+      if (!isActive(type, acc)) continue;
+      chunk.push({ id: d.resourceId, file: null, ...acc });
+      if (chunk.length >= CHUNK) {
+        yield* flush.call(this, chunk);
+        chunk = [];
+      }
+    }
+    yield* flush.call(this, chunk);
   }
 
   private async *rowsOfType(

@@ -109,6 +109,25 @@ export class ReportRepository {
     }));
   }
 
+  /** Files by id (the ones a streamed report needs), keyed by id. */
+  async filesByIds(ids: readonly string[]): Promise<Map<string, FileInfo>> {
+    const docs = await this.store.files
+      .find({ _id: { $in: [...ids] } }, { projection: { title: 1, sizeBytes: 1, datasetIds: 1, ownerId: 1, createdAt: 1 } })
+      .toArray();
+    return new Map(
+      docs.map((f) => [
+        f._id,
+        {
+          title: String(f.title ?? ''),
+          sizeBytes: typeof f.sizeBytes === 'number' ? f.sizeBytes : 0,
+          datasetIds: f.datasetIds ?? [],
+          ownerId: f.ownerId ?? null,
+          createdAtMs: f.createdAt instanceof Date ? f.createdAt.getTime() : NaN,
+        },
+      ]),
+    );
+  }
+
   /** All-time totals of every resource of a type (`usage_totals`). */
   totals(type: ResourceType): AsyncGenerator<UsageRead> {
     // `TYPE:id` ids: one `_id` range (':' < ';'), an index read.
