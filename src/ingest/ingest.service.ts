@@ -8,9 +8,10 @@ import type { Caller } from '../auth/caller';
 import { canSeeDataset } from '../auth/visibility';
 import type { TrafficClassifier } from '../counting/classify';
 import type { CountryLookup } from '../counting/country';
-import { clickIdentity, clickItem, DOUBLE_CLICK_WINDOW_MS, hashKey, uniqueSession, utcDay } from '../counting/identity';
+import { clickIdentity, clickItem, hashKey, uniqueSession, utcDay } from '../counting/identity';
 import type { ResourceFacts } from '../store/catalog.repository';
-import { type DayIndexDoc, type EventLogRepository, indexId, type QueueDoc, queueId } from '../store/event-log.repository';
+import type { EventLogRepository } from '../store/event-log.repository';
+import { planDayIndexes } from './day-index';
 import { validateEvent, type EventLimits, type ValidEvent } from './validate-event';
 import type { IngestCatalog } from './ingest-catalog';
 import { GroupCommitter } from './group-commit';
@@ -227,26 +228,7 @@ export class IngestService {
       }
     });
 
-    // Day indexes: each event under its day, and an event of a day's first
-    // 30 s also under the day before (it decides that day's last double clicks).
-    const byDay = new Map<string, string[]>();
-    const list = (day: string, key: string): void => {
-      if (!byDay.has(day)) byDay.set(day, []);
-      byDay.get(day)!.push(key);
-    };
-    for (const e of unique) {
-      list(e.day, e._id);
-      const dayStart = Date.parse(`${e.day}T00:00:00.000Z`);
-      if (e.t.getTime() - dayStart <= DOUBLE_CLICK_WINDOW_MS) list(utcDay(new Date(dayStart - 1)), e._id);
-    }
-    const indexes: DayIndexDoc[] = [];
-    const queue: QueueDoc[] = [];
-    for (const [day, keys] of byDay) {
-      const idx = indexId(day, flushId);
-      indexes.push({ _id: idx, day, keys });
-      queue.push({ _id: queueId(flushId, day), day, index: idx });
-    }
-
+    const { indexes, queue } = planDayIndexes(unique, flushId);
     const dupPositions = await this.log.append(unique, indexes, queue);
     const stored = dupPositions.size ? new Map((await this.log.events([...dupPositions].map((i) => unique[i]._id))).map((e) => [e._id, e])) : new Map();
     this.onStored();

@@ -43,6 +43,31 @@ export const QUEUE_PREFIX = '~q|';
 /** Keys per `$in` read (well below the 16 MiB reply limit for events). */
 const READ_CHUNK = 5000;
 
+/** Fields left out of a stored event when they hold their default. */
+const NULL_FIELDS = ['portalId', 'userId', 'httpStatus', 'bytes', 'country', 'userAgent', 'url'] as const;
+
+/**
+ * The event as stored: fields at their default (null, no datasets, not
+ * automated) are left out. Why: FerretDB's cost per inserted and per read
+ * document grows with its field count (each document carries its own
+ * schema); most events have no url, status, bytes or country.
+ */
+function stored(e: LoggedEvent): Document {
+  const doc: Document = { ...e };
+  for (const f of NULL_FIELDS) if (doc[f] === null) delete doc[f];
+  if (e.datasetIds.length === 0) delete doc.datasetIds;
+  if (!e.automated) delete doc.automated;
+  return doc;
+}
+
+function restored(d: Document): LoggedEvent {
+  const e = { ...d } as Record<string, unknown>;
+  for (const f of NULL_FIELDS) if (e[f] === undefined) e[f] = null;
+  e.datasetIds ??= [];
+  e.automated ??= false;
+  return e as unknown as LoggedEvent;
+}
+
 export function indexId(day: string, flushId: string): string {
   return `${INDEX_PREFIX}${day}|${flushId}`;
 }
@@ -66,7 +91,7 @@ export class EventLogRepository {
    */
   async append(events: readonly LoggedEvent[], indexes: readonly DayIndexDoc[], queue: readonly QueueDoc[]): Promise<Set<number>> {
     const head: LogDoc[] = [...queue, ...indexes];
-    const docs: LogDoc[] = [...head, ...events];
+    const docs: Document[] = [...head, ...events.map(stored)];
     const dup = new Set<number>();
     try {
       const r = await this.col.insertMany(docs as never[], { ordered: false });
@@ -91,7 +116,7 @@ export class EventLogRepository {
     const out: LoggedEvent[] = [];
     for (let i = 0; i < keys.length; i += READ_CHUNK) {
       const chunk = keys.slice(i, i + READ_CHUNK);
-      out.push(...((await this.col.find({ _id: { $in: chunk } } as Document).batchSize(READ_CHUNK).toArray()) as LoggedEvent[]));
+      for (const d of await this.col.find({ _id: { $in: chunk } } as Document).batchSize(READ_CHUNK).toArray()) out.push(restored(d as Document));
     }
     return out;
   }
