@@ -443,7 +443,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ug-bench-'));
   const db = await startEmbeddedDatabase({ dataDir: dir });
   const n = Number(process.env.BENCH_EVENTS ?? 20_000);
-  const scaleEvents = Number(process.env.BENCH_SCALE_EVENTS ?? 1_000_000);
+  const scaleEvents = Number(process.env.BENCH_SCALE_EVENTS ?? 200_000);
   const dbPid = db.process.pid!;
   console.log('area | scenario | size | result | ratio');
   try {

@@ -271,7 +271,8 @@ export class ReportService {
     access: ReportAccess,
     signal: AbortSignal | undefined,
   ): AsyncGenerator<ResourceReportRow> {
-    const CHUNK = 1000;
+    // A small first chunk (and cursor batch) gets the first row out fast.
+    let size = 200;
     let chunk: Entry[] = [];
     const flush = async function* (this: ReportService, entries: Entry[]): AsyncGenerator<ResourceReportRow> {
       const files = type === ResourceType.FILE ? await this.repo.filesByIds(entries.map((e) => e.id)) : null;
@@ -290,14 +291,15 @@ export class ReportService {
         if (row) yield row;
       }
     };
-    for await (const d of this.repo.totals(type)) {
+    for await (const d of this.repo.totals(type, 500)) {
       signal?.throwIfAborted();
       const acc = accFromTotals(d);
       if (!isActive(type, acc)) continue;
       chunk.push({ id: d.resourceId, file: null, ...acc });
-      if (chunk.length >= CHUNK) {
+      if (chunk.length >= size) {
         yield* flush.call(this, chunk);
         chunk = [];
+        size = 1000;
       }
     }
     yield* flush.call(this, chunk);

@@ -129,11 +129,11 @@ export class ReportRepository {
   }
 
   /** All-time totals of every resource of a type (`usage_totals`). */
-  totals(type: ResourceType): AsyncGenerator<UsageRead> {
+  totals(type: ResourceType, batchSize = BATCH): AsyncGenerator<UsageRead> {
     // `TYPE:id` ids: one `_id` range (':' < ';'), an index read.
     const cursor = this.store.usageTotals.find(
       { _id: { $gte: `${type}:`, $lt: `${type};` } },
-      { projection: { resourceId: 1, ...COUNT_FIELDS, lastViewedAt: 1, lastDownloadedAt: 1 }, batchSize: BATCH },
+      { projection: { resourceId: 1, ...COUNT_FIELDS, lastViewedAt: 1, lastDownloadedAt: 1 }, batchSize },
     );
     return mapCursor(cursor, (d) => d as UsageRead);
   }
