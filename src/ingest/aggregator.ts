@@ -10,6 +10,9 @@ import { ensureUsageIndexes } from '../store/store';
 
 const ALL_TYPES = [ResourceType.DATASET, ResourceType.FILE, ResourceType.COLLECTION];
 
+/** How long a queue entry whose events are not all visible is kept, ms. */
+export const INCOMPLETE_ENTRY_MS = 120_000;
+
 export interface AggregatorOptions {
   /** How often an idle aggregator looks for new events, ms. Default 200. */
   pollMs?: number;
@@ -55,6 +58,8 @@ export class Aggregator {
   /** The writer mark we left last; another value means someone else wrote. */
   private lastMark: string | null = null;
   private lastPassAt = 0;
+  /** Queue entries the last pass kept because their events were not visible. */
+  private kept = new Set<string>();
   /** Classification by (agent, automated): agents repeat a lot. */
   private readonly classes = new Map<string, TrafficClass>();
 
@@ -133,7 +138,10 @@ export class Aggregator {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       await this.runOnce();
-      if (!(await this.log.queue(1)).length) return;
+      // Entries kept for events that never became visible (a flush cut by a
+      // crash and not retried) do not hold a caller up.
+      const left = await this.log.queue(this.queueBatch);
+      if (left.every((q) => this.kept.has(q._id))) return;
       if (Date.now() > deadline) throw new Error('aggregation did not settle in time');
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -143,6 +151,7 @@ export class Aggregator {
     const queue = await this.log.queue(this.queueBatch);
     if (!queue.length) return 0;
     if (!(await this.lock.tryAcquire())) return 0;
+    const held = this.heartbeat();
     try {
       await this.checkWriter();
       await this.usage.replayJournal();
@@ -154,12 +163,17 @@ export class Aggregator {
       // Every day of the pass is tallied first and written in one go, so
       // totals move once per target per pass (not once per day).
       const work: { day: string; cached: CachedDay; changed: TargetFigures[] }[] = [];
+      const keep = new Set<string>();
       for (const [day, entries] of [...byDay].sort(([a], [b]) => a.localeCompare(b))) {
-        if (!(await this.lock.renew())) throw new Error('lost the aggregation lock');
-        work.push({ day, ...(await this.collect(day, entries)) });
+        held.check();
+        const c = await this.collect(day, entries);
+        for (const k of c.keep) keep.add(k._id);
+        work.push({ day, cached: c.cached, changed: c.changed });
       }
+      held.check();
       await this.writeChanged(work);
-      const done = [...byDay.values()].flat();
+      const done = [...byDay.values()].flat().filter((e) => !keep.has(e._id));
+      this.kept = keep;
       await this.log.removeQueue(done.map((e) => e._id));
       await this.leaveMark();
       return done.length;
@@ -170,6 +184,7 @@ export class Aggregator {
       this.lastMark = null;
       throw err;
     } finally {
+      held.stop();
       await this.lock.release().catch(() => undefined);
     }
   }
@@ -182,23 +197,25 @@ export class Aggregator {
       await new Promise((r) => setTimeout(r, 200));
     }
     let events = 0;
-    const days = await this.log.days(opts.sinceDay);
+    const held = this.heartbeat();
     try {
+      const days = await this.log.days(opts.sinceDay);
       await this.usage.replayJournal();
       this.days.clear();
       for (const day of days) {
-        if (!(await this.lock.renew())) throw new Error('lost the aggregation lock');
+        held.check();
         const n = await this.rebuildDay(day);
         this.days.delete(day);
         events += n;
         opts.onDay?.(day, n);
       }
       await this.leaveMark();
+      return { days: days.length, events };
     } finally {
+      held.stop();
       this.days.clear();
       await this.lock.release().catch(() => undefined);
     }
-    return { days: days.length, events };
   }
 
   /**
@@ -215,13 +232,14 @@ export class Aggregator {
       await new Promise((r) => setTimeout(r, 200));
     }
     let events = 0;
+    const held = this.heartbeat();
     try {
       const covered = await this.log.queue(1_000_000);
       const days = await this.log.days();
       const rebuild = await this.usage.rebuild();
       await rebuild.carryOver(days[0] ?? null);
       for (const day of days) {
-        if (!(await this.lock.renew())) throw new Error('lost the aggregation lock');
+        held.check();
         const tally = new DayTally(day);
         const indexes = await this.log.dayIndexes(day);
         for (const e of await this.log.events([...new Set(indexes.flatMap((i) => i.keys))])) this.addTo(tally, e);
@@ -229,14 +247,45 @@ export class Aggregator {
         events += tally.size;
         opts.onDay?.(day, tally.size);
       }
+      held.check();
       await rebuild.finish((col, kind) => ensureUsageIndexes(col, kind));
       await this.log.removeQueue(covered.map((q) => q._id));
       this.days.clear();
       await this.leaveMark();
       return { days: days.length, events };
     } finally {
+      held.stop();
       await this.lock.release().catch(() => undefined);
     }
+  }
+
+  /**
+   * Renews the lock every third of its lease while work runs (a day of a
+   * big portal can take longer to read than a lease), so the lock is lost
+   * only when this process stalls or the database is gone. `check()`
+   * throws once a renewal failed: the work must stop writing.
+   */
+  private heartbeat(): { check(): void; stop(): void } {
+    let lost = false;
+    const timer = setInterval(() => {
+      this.lock.renew().then(
+        (ok) => {
+          if (!ok) lost = true;
+        },
+        () => {
+          lost = true;
+        },
+      );
+    }, Math.max(100, Math.floor(this.lock.leaseMs / 3)));
+    timer.unref();
+    return {
+      check() {
+        if (lost) throw new Error('lost the aggregation lock');
+      },
+      stop() {
+        clearInterval(timer);
+      },
+    };
   }
 
   private async checkWriter(): Promise<void> {
@@ -253,18 +302,39 @@ export class Aggregator {
     this.lastMark = mark;
   }
 
-  /** Adds a day's queued events to its tally (built from the log when not in memory); returns what changed. */
-  private async collect(day: string, entries: readonly QueueDoc[]): Promise<{ cached: CachedDay; changed: TargetFigures[] }> {
-    const cached = this.days.get(day);
-    if (!cached) return this.buildDay(day);
-    // LRU: most recently used last.
-    this.days.delete(day);
-    this.days.set(day, cached);
+  /**
+   * Adds a day's queued events to its tally (built from the log when not in
+   * memory); returns what changed, and the queue entries to keep for the
+   * next pass: those whose index names events not visible yet.
+   *
+   * Why: a flush's `insertMany` is committed in several transactions (on
+   * FerretDB, in batches; on MongoDB, per document), and its index and
+   * queue entry are written first, so a pass may see an entry before all
+   * its events. Such an entry is kept and read again (a tally ignores the
+   * events it has) until its events appear, or for at most
+   * {@link INCOMPLETE_ENTRY_MS} (a flush cut by a crash that was never
+   * retried: its events were not acknowledged).
+   */
+  private async collect(day: string, entries: readonly QueueDoc[]): Promise<{ cached: CachedDay; changed: TargetFigures[]; keep: QueueDoc[] }> {
     const indexes = await this.log.indexes(entries.map((e) => e.index));
-    const keys = [...new Set(indexes.flatMap((i) => i.keys))];
-    for (const e of await this.log.events(keys)) this.addTo(cached.tally, e);
-    this.evict();
-    return { cached, changed: cached.tally.takeChanged() };
+    const cached = this.days.get(day);
+    let built: { cached: CachedDay; changed: TargetFigures[]; found: Set<string> };
+    if (!cached) {
+      built = await this.buildDay(day);
+    } else {
+      // LRU: most recently used last.
+      this.days.delete(day);
+      this.days.set(day, cached);
+      const keys = [...new Set(indexes.flatMap((i) => i.keys))];
+      const events = await this.log.events(keys);
+      for (const e of events) this.addTo(cached.tally, e);
+      this.evict();
+      built = { cached, changed: cached.tally.takeChanged(), found: new Set(events.map((e) => e._id)) };
+    }
+    const incomplete = new Set(indexes.filter((i) => i.keys.some((k) => !built.found.has(k))).map((i) => i._id));
+    const now = Date.now();
+    const keep = entries.filter((e) => incomplete.has(e.index) && (e.at ? now - e.at.getTime() : Infinity) < INCOMPLETE_ENTRY_MS);
+    return { cached: built.cached, changed: built.changed, keep };
   }
 
   /** Builds a day from all its events and writes what differs from storage. */
@@ -279,11 +349,12 @@ export class Aggregator {
    * targets whose figures differ (stored targets the events no longer
    * support — reclassified, dropped — come back zeroed).
    */
-  private async buildDay(day: string): Promise<{ cached: CachedDay; changed: TargetFigures[] }> {
+  private async buildDay(day: string): Promise<{ cached: CachedDay; changed: TargetFigures[]; found: Set<string> }> {
     const tally = new DayTally(day);
     const indexes = await this.log.dayIndexes(day);
     const keys = [...new Set(indexes.flatMap((i) => i.keys))];
-    for (const e of await this.log.events(keys)) this.addTo(tally, e);
+    const events = await this.log.events(keys);
+    for (const e of events) this.addTo(tally, e);
     const stored = await this.usage.dayFigures(day, ALL_TYPES);
     const written: Written = new Map(stored.map((f) => [targetKey(f.resourceType, f.resourceId, f.userId), f]));
     const cached: CachedDay = { tally, written };
@@ -294,7 +365,7 @@ export class Aggregator {
     }
     this.days.set(day, cached);
     this.evict();
-    return { cached, changed };
+    return { cached, changed, found: new Set(events.map((e) => e._id)) };
   }
 
   /** Drops the least recently aggregated days beyond the event budget (the newest day always stays). */

@@ -21,10 +21,11 @@ export function planDayIndexes(events: readonly Pick<LoggedEvent, '_id' | 'day' 
   }
   const indexes: DayIndexDoc[] = [];
   const queue: QueueDoc[] = [];
+  const at = new Date();
   for (const [day, keys] of byDay) {
     const idx = indexId(day, flushId);
     indexes.push({ _id: idx, day, keys });
-    queue.push({ _id: queueId(flushId, day), day, index: idx });
+    queue.push({ _id: queueId(flushId, day), day, index: idx, at });
   }
   return { indexes, queue };
 }

@@ -22,7 +22,8 @@ export class DbLock {
     private readonly col: Collection<LockDoc>,
     private readonly name: string,
     private readonly owner: string,
-    private readonly leaseMs: number,
+    /** How long a holder keeps the lock without renewing, ms. */
+    readonly leaseMs: number,
   ) {}
 
   /** Waits for the lock; throws after `timeoutMs`. */

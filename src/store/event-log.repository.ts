@@ -33,6 +33,8 @@ export interface QueueDoc {
   day: string;
   /** The day index document to aggregate. */
   index: string;
+  /** When the flush was stored (absent on entries written before this field). */
+  at?: Date;
 }
 
 type LogDoc = LoggedEvent | DayIndexDoc | QueueDoc;
