@@ -14,7 +14,7 @@ import { AuthRepository } from './store/auth.repository';
 import { CatalogQueries } from './catalog/catalog-queries';
 import { CatalogWriter } from './catalog/catalog-writer';
 import { IngestService } from './ingest/ingest.service';
-import { createTrafficClassifier, parsePatternList } from './counting/classify';
+import { createTrafficClassifier, memoizedClassifier, parsePatternList } from './counting/classify';
 import { ReportRepository } from './store/report.repository';
 import { ReportService } from './reports/report.service';
 import { UsageTableService } from './reports/usage-table.service';
@@ -52,12 +52,12 @@ export function createServices(store: Store, config: GatewayConfig, logger: Logg
   const popularityWeights = popularityWeightsFrom(config.popularityWeights);
   const dashboardRepo = new DashboardRepository(store, config.cacheTtlMs);
   const lists = loadAgentLists();
-  const classifier = createTrafficClassifier({
+  const classifier = memoizedClassifier(createTrafficClassifier({
     extraRobotPatterns: parsePatternList(config.robotPatterns),
     extraMachinePatterns: parsePatternList(config.machinePatterns),
     robotList: lists.robots,
     machineList: lists.machines,
-  });
+  }));
   const auth = new AuthRepository(store, config.cacheTtlMs);
   const ingestCatalog = new CachedIngestCatalog(catalog, config.cacheTtlMs);
   const catalogWriter = new CatalogWriter(store, () => {

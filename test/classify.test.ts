@@ -1,6 +1,7 @@
 import {
   BUILTIN_MACHINE_PATTERNS,
   createTrafficClassifier,
+  memoizedClassifier,
   parsePatternList,
   type TrafficClass,
 } from '../src/counting/classify';
@@ -217,5 +218,22 @@ describe('parsePatternList', () => {
     expect(c.classify('python-requests/2.31.0 evilscraper')).toBe('robot');
     expect(c.classify(BROWSERS.firefox)).toBe('robot');
     expect(c.classify(BROWSERS.chrome)).toBe('regular');
+  });
+});
+
+describe('memoizedClassifier', () => {
+  it('answers as the classifier it wraps, the automated flag included, and keeps a bounded memo', () => {
+    let calls = 0;
+    const inner = withLists();
+    const counted = { classify: (ua: string | null | undefined, o?: { automatedAccount?: boolean }) => (calls++, inner.classify(ua, o)) };
+    const c = memoizedClassifier(counted, 2);
+    const firefox = BROWSERS.firefox as string;
+    expect(c.classify(firefox)).toBe('regular');
+    expect(c.classify(firefox, { automatedAccount: true })).toBe('machine');
+    expect(c.classify(firefox)).toBe('regular');
+    expect(calls).toBe(2);
+    expect(c.classify('curl/8.5.0')).toBe('machine'); // third key: the memo starts over
+    expect(c.classify(firefox)).toBe('regular');
+    expect(calls).toBe(4);
   });
 });

@@ -188,3 +188,24 @@ export function parsePatternList(text: string | undefined): string[] {
     .map((s) => s.trim())
     .filter((s) => s !== '');
 }
+
+/**
+ * The classifier with a bounded memo by (agent, automated): a portal's
+ * traffic repeats a few thousand agents, and a browser agent is tested
+ * against every pattern of both lists before it is called regular.
+ */
+export function memoizedClassifier(inner: TrafficClassifier, maxEntries = 20_000): TrafficClassifier {
+  const memo = new Map<string, TrafficClass>();
+  return {
+    classify(userAgent, opts) {
+      const k = `${opts?.automatedAccount === true ? 1 : 0}${userAgent ?? ''}`;
+      let cls = memo.get(k);
+      if (cls === undefined) {
+        if (memo.size >= maxEntries) memo.clear();
+        cls = inner.classify(userAgent, opts);
+        memo.set(k, cls);
+      }
+      return cls;
+    },
+  };
+}

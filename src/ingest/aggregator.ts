@@ -60,8 +60,6 @@ export class Aggregator {
   private lastPassAt = 0;
   /** Queue entries the last pass kept because their events were not visible. */
   private kept = new Set<string>();
-  /** Classification by (agent, automated): agents repeat a lot. */
-  private readonly classes = new Map<string, TrafficClass>();
 
   constructor(
     private readonly log: EventLogRepository,
@@ -191,17 +189,10 @@ export class Aggregator {
 
   /** Recomputes every day that has events (from `sinceDay`), from the log. */
   async recount(opts: { sinceDay?: string; onDay?: (day: string, events: number) => void } = {}): Promise<{ days: number; events: number }> {
-    const deadline = Date.now() + 120_000;
-    while (!(await this.lock.tryAcquire())) {
-      if (Date.now() > deadline) throw new Error('the aggregation lock stayed busy for 2 minutes');
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    let events = 0;
-    const held = this.heartbeat();
-    try {
+    return this.exclusively(async (held) => {
+      let events = 0;
       const days = await this.log.days(opts.sinceDay);
       await this.usage.replayJournal();
-      this.days.clear();
       for (const day of days) {
         held.check();
         const n = await this.rebuildDay(day);
@@ -211,11 +202,7 @@ export class Aggregator {
       }
       await this.leaveMark();
       return { days: days.length, events };
-    } finally {
-      held.stop();
-      this.days.clear();
-      await this.lock.release().catch(() => undefined);
-    }
+    });
   }
 
   /**
@@ -226,14 +213,8 @@ export class Aggregator {
    * rebuilt from the log and compared, so nothing is counted twice).
    */
   async rebuildAll(opts: { onDay?: (day: string, events: number) => void } = {}): Promise<{ days: number; events: number }> {
-    const deadline = Date.now() + 120_000;
-    while (!(await this.lock.tryAcquire())) {
-      if (Date.now() > deadline) throw new Error('the aggregation lock stayed busy for 2 minutes');
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    let events = 0;
-    const held = this.heartbeat();
-    try {
+    return this.exclusively(async (held) => {
+      let events = 0;
       const covered = await this.log.queue(1_000_000);
       const days = await this.log.days();
       const rebuild = await this.usage.rebuild();
@@ -241,8 +222,7 @@ export class Aggregator {
       for (const day of days) {
         held.check();
         const tally = new DayTally(day);
-        const indexes = await this.log.dayIndexes(day);
-        for (const e of await this.log.events([...new Set(indexes.flatMap((i) => i.keys))])) this.addTo(tally, e);
+        for (const e of await this.dayEvents(day)) this.addTo(tally, e);
         await rebuild.addDay(tally.all().map((f) => ({ ...f, day })));
         events += tally.size;
         opts.onDay?.(day, tally.size);
@@ -250,13 +230,37 @@ export class Aggregator {
       held.check();
       await rebuild.finish((col, kind) => ensureUsageIndexes(col, kind));
       await this.log.removeQueue(covered.map((q) => q._id));
-      this.days.clear();
       await this.leaveMark();
       return { days: days.length, events };
+    });
+  }
+
+  /**
+   * Runs `fn` holding the lock (waiting up to 2 minutes for it), with the
+   * heartbeat; the memory of days is dropped around it (recounts and
+   * rebuilds change what is stored under it).
+   */
+  private async exclusively<T>(fn: (held: { check(): void }) => Promise<T>): Promise<T> {
+    const deadline = Date.now() + 120_000;
+    while (!(await this.lock.tryAcquire())) {
+      if (Date.now() > deadline) throw new Error('the aggregation lock stayed busy for 2 minutes');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const held = this.heartbeat();
+    this.days.clear();
+    try {
+      return await fn(held);
     } finally {
       held.stop();
+      this.days.clear();
       await this.lock.release().catch(() => undefined);
     }
+  }
+
+  /** Every stored event a day's indexes name (its own and the next day's first 30 s). */
+  private async dayEvents(day: string): Promise<LoggedEvent[]> {
+    const indexes = await this.log.dayIndexes(day);
+    return this.log.events([...new Set(indexes.flatMap((i) => i.keys))]);
   }
 
   /**
@@ -351,9 +355,7 @@ export class Aggregator {
    */
   private async buildDay(day: string): Promise<{ cached: CachedDay; changed: TargetFigures[]; found: Set<string> }> {
     const tally = new DayTally(day);
-    const indexes = await this.log.dayIndexes(day);
-    const keys = [...new Set(indexes.flatMap((i) => i.keys))];
-    const events = await this.log.events(keys);
+    const events = await this.dayEvents(day);
     for (const e of events) this.addTo(tally, e);
     const stored = await this.usage.dayFigures(day, ALL_TYPES);
     const written: Written = new Map(stored.map((f) => [targetKey(f.resourceType, f.resourceId, f.userId), f]));
@@ -384,14 +386,7 @@ export class Aggregator {
     // An index may name a key whose stored event is of another day (a
     // conflicting retry listed it): the event's own time decides.
     if (!tally.accepts(e.t.getTime())) return;
-    const k = `${e.automated ? 1 : 0}${e.userAgent ?? ''}`;
-    let cls = this.classes.get(k);
-    if (cls === undefined) {
-      if (this.classes.size > 50_000) this.classes.clear();
-      cls = this.classify(e.userAgent, e.automated);
-      this.classes.set(k, cls);
-    }
-    tally.add({ ...tallyEventOf(e), trafficClass: cls });
+    tally.add({ ...tallyEventOf(e), trafficClass: this.classify(e.userAgent, e.automated) });
   }
 
   private async writeChanged(work: readonly { day: string; cached: CachedDay; changed: readonly TargetFigures[] }[]): Promise<void> {

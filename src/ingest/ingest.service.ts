@@ -45,8 +45,6 @@ type FlushResult = { status: 'RECORDED' | 'DUPLICATE' } | { status: 'CONFLICT' }
  */
 export class IngestService {
   private readonly committer: GroupCommitter<LoggedEvent, FlushResult>;
-  /** Classification by (agent, automated): a portal's traffic repeats a few thousand agents. */
-  private readonly classes = new Map<string, TrafficClass>();
 
   constructor(
     private readonly log: EventLogRepository,
@@ -191,7 +189,7 @@ export class IngestService {
       datasetIds: e.resourceType === ResourceType.FILE ? facts.datasetIds : [],
       userId,
       automated,
-      trafficClass: this.classify(e.userAgent ?? null, automated),
+      trafficClass: this.classifier.classify(e.userAgent, { automatedAccount: automated }),
       httpStatus: e.httpStatus ?? null,
       bytes: e.bytes ?? null,
       country: e.country ?? (e.ipAddress && this.countries ? this.countries.countryOf(e.ipAddress) : null),
@@ -204,29 +202,13 @@ export class IngestService {
     };
   }
 
-  private classify(userAgent: string | null, automated: boolean): TrafficClass {
-    const k = `${automated ? 1 : 0}${userAgent ?? ''}`;
-    let cls = this.classes.get(k);
-    if (cls === undefined) {
-      if (this.classes.size >= 20_000) this.classes.clear();
-      cls = this.classifier.classify(userAgent, { automatedAccount: automated });
-      this.classes.set(k, cls);
-    }
-    return cls;
-  }
-
   private async flush(items: LoggedEvent[]): Promise<FlushResult[]> {
     const flushId = `${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
     // The same key twice in one flush (concurrent retries): the first is
     // stored, the others are duplicates of it (or conflicts).
-    const first = new Map<string, number>();
-    const unique: LoggedEvent[] = [];
-    items.forEach((e, i) => {
-      if (!first.has(e._id)) {
-        first.set(e._id, i);
-        unique.push(e);
-      }
-    });
+    const first = new Map<string, LoggedEvent>();
+    for (const e of items) if (!first.has(e._id)) first.set(e._id, e);
+    const unique = [...first.values()];
 
     const { indexes, queue } = planDayIndexes(unique, flushId);
     const dupPositions = await this.log.append(unique, indexes, queue);
@@ -239,10 +221,9 @@ export class IngestService {
       const prior = stored.get(e._id);
       resultOf.set(e._id, prior && prior.h !== e.h ? { status: 'CONFLICT' } : { status: 'DUPLICATE' });
     });
-    return items.map((e, i) => {
-      const r = resultOf.get(e._id)!;
-      if (first.get(e._id) === i) return r;
-      const original = unique.find((u) => u._id === e._id)!;
+    return items.map((e) => {
+      const original = first.get(e._id)!;
+      if (original === e) return resultOf.get(e._id)!;
       return original.h === e.h ? { status: 'DUPLICATE' } : { status: 'CONFLICT' };
     });
   }

@@ -26,24 +26,6 @@ export class DbLock {
     readonly leaseMs: number,
   ) {}
 
-  /** Waits for the lock; throws after `timeoutMs`. */
-  async acquire(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (let attempt = 0; ; attempt++) {
-      const now = new Date();
-      try {
-        await this.col.insertOne({ _id: this.name, owner: this.owner, until: new Date(now.getTime() + this.leaseMs) });
-        return;
-      } catch (err) {
-        if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err;
-      }
-      // The holder died: drop its expired lease, then race for the insert.
-      await this.col.deleteOne({ _id: this.name, until: { $lt: now } });
-      if (Date.now() > deadline) throw new Error(`timed out waiting for lock ${this.name}`);
-      await new Promise((r) => setTimeout(r, Math.min(50, 2 + attempt) + Math.random() * 3));
-    }
-  }
-
   /** One attempt: true when this owner now holds the lock (a fresh lease). */
   async tryAcquire(): Promise<boolean> {
     const now = new Date();
