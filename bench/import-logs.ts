@@ -2,7 +2,7 @@
  * Log import benchmark: events/s and peak RSS of `import-logs` on a
  * generated Combined Log Format file (bench/log-gen.ts).
  *
- *   node -r ts-node/register/transpile-only bench/import-logs.ts [MB] [--dry-run] [--gzip]
+ *   npm run bench:import-logs -- [MB] [--dry-run] [--gzip]
  *
  * Default: 20 MB through the real ingestion path into a fresh embedded
  * FerretDB (the database is the bottleneck). `--dry-run` parses, maps and
@@ -28,6 +28,7 @@ import { importCaller } from '../src/logs/log-cli';
 import { SushiRepository } from '../src/store/sushi.repository';
 import type { TrackOutcome } from '../src/ingest/ingest.service';
 import { generateCombinedLog, type GenCatalog } from './log-gen';
+import { REPO_ROOT } from './paths';
 
 const args = process.argv.slice(2);
 const MB = Number(args.find((a) => /^\d+$/.test(a)) ?? 20);
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
   const written = await writeLog(file);
   console.log(`generated ${written.lines} lines, ${mb(written.bytes)} MB uncompressed, file ${mb(fs.statSync(file).size)} MB, in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-  const rules = compileUrlRules(JSON.parse(fs.readFileSync(path.join(__dirname, '../examples/log-mapping.json'), 'utf8')));
+  const rules = compileUrlRules(JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'examples/log-mapping.json'), 'utf8')));
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);

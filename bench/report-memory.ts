@@ -1,7 +1,7 @@
 /*
  * Usage report streaming benchmark (not part of `npm test`):
  *
- *   node --expose-gc -r ts-node/register/transpile-only bench/report-memory.ts [files=200000]
+ *   npm run bench:reports -- [files=200000]
  *
  * Seeds a fresh embedded FerretDB with N files (in 2,000 datasets) and one
  * FILE usage_totals document per file (direct insertMany), starts a real

@@ -6,6 +6,7 @@
  */
 import 'reflect-metadata';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -20,7 +21,8 @@ import { Visibility } from '../src/domain/resources';
 import type { Caller } from '../src/auth/caller';
 import type { TrackEventInput } from '../src/domain/tracking';
 import { naiveUpserts, rawInsertMany } from './ingest-baselines';
-import { withCpu } from './cpu';
+import { runLoad, withCpu } from './cpu';
+import { REPO_ROOT } from './paths';
 import { handWrittenTree, naiveTree } from './tree-baselines';
 
 const log = pino({ level: 'silent' });
@@ -105,6 +107,9 @@ async function withGateway<T>(uri: string, dbName: string, fn: (gw: RunningGatew
   }
 }
 
+/** The gateway's GraphQL endpoint on the address it listens on. */
+const endpoint = (gw: RunningGateway) => `http://127.0.0.1:${gw.port}/graphql`;
+
 async function post(gw: RunningGateway, key: string, query: string, variables: Record<string, unknown>): Promise<{ data?: Record<string, unknown>; errors?: { message: string }[] }> {
   const res = await fetch(`http://127.0.0.1:${gw.port}/graphql`, {
     method: 'POST',
@@ -147,29 +152,18 @@ async function benchIngestion(uri: string, dbPid: number, n: number): Promise<vo
   let batchedRate = 0;
   await withGateway(uri, batchedDb, async (gw, key) => {
     const evs = events('batched', n);
-    const chunks: MixEvent[][] = [];
-    for (let i = 0; i < evs.length; i += 500) chunks.push(evs.slice(i, i + 500));
+    const bodies: string[] = [];
+    for (let i = 0; i < evs.length; i += 500) bodies.push(JSON.stringify({ query: TRACK_BATCH, variables: { i: evs.slice(i, i + 500) } }));
     // Acknowledgements only: the aggregator is paused so the figures below
     // separate the write path from the derivation behind it.
     await gw.services.aggregator.stop();
-    const ack = await withCpu(dbPid, async () => {
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: 4 }, async () => {
-          while (next < chunks.length) {
-            const c = chunks[next++];
-            const r = await post(gw, key, 'mutation M($i: [TrackAccessInput!]!) { trackAccesses(inputs: $i) { recorded } }', { i: c });
-            if (r.errors) throw new Error(r.errors[0].message);
-          }
-        }),
-      );
-    });
+    const ack = await runLoad(dbPid, { url: endpoint(gw), key, concurrency: 4, bodies });
     batchedRate = n / (ack.ms / 1000);
     row(
       'ingestion',
       'gateway: trackAccesses over HTTP + GraphQL (500/request, 4 clients), acknowledged = in the event log',
       `${n} events`,
-      `${batchedRate.toFixed(0)} events/s; DB ${us(ack.dbCpu, n)}, Node ${us(ack.nodeCpu, n)}/event`,
+      `${batchedRate.toFixed(0)} events/s; DB ${us(ack.dbCpu, n)}, Node ${us(ack.nodeCpu, n)}/event (client ${us(ack.clientCpu, n)})`,
       `${(batchedRate / rawRate).toFixed(2)} of the floor`,
     );
     const agg = await withCpu(dbPid, async () => {
@@ -188,7 +182,7 @@ async function benchIngestion(uri: string, dbPid: number, n: number): Promise<vo
     for (let i = 0; i < 20; i++) {
       const probe = evs[i];
       const t0 = performance.now();
-      await post(gw, key, 'mutation T($i: TrackAccessInput!) { trackAccess(input: $i) { status } }', {
+      await post(gw, key, TRACK_ONE, {
         i: { ...probe, eventId: `lag-${i}`, userId: `lag-${i}`, timestamp: new Date().toISOString() },
       });
       await gw.services.aggregator.settle();
@@ -197,38 +191,54 @@ async function benchIngestion(uri: string, dbPid: number, n: number): Promise<vo
     row('ingestion', 'acknowledgement to readable figures (single event, aggregator running)', '20 events', `median ${median(lags).toFixed(0)} ms, max ${Math.max(...lags).toFixed(0)} ms`, '');
   });
 
-  // Gateway, single-event mutations from 32 concurrent clients.
-  const singleDb = freshDbName();
-  {
-    const store = await connectStore({ uri, dbName: singleDb, maxPoolSize: 4 });
-    await ensureIndexes(store);
-    await seedCatalog(store, catalog);
-    await store.client.close();
-  }
+  // Gateway, single-event mutations from 32 concurrent clients: first like
+  // the batched row (aggregator paused), then with the aggregator running.
   const singleN = Math.min(n, 5000);
-  await withGateway(uri, singleDb, async (gw, key) => {
-    const evs = events('single', singleN);
-    const single = await withCpu(dbPid, async () => {
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: 32 }, async () => {
-          while (next < evs.length) {
-            const e = evs[next++];
-            const r = await post(gw, key, 'mutation T($i: TrackAccessInput!) { trackAccess(input: $i) { status } }', { i: e });
-            if (r.errors) throw new Error(r.errors[0].message);
-          }
-        }),
+  for (const aggregating of [false, true]) {
+    const singleDb = freshDbName();
+    {
+      const store = await connectStore({ uri, dbName: singleDb, maxPoolSize: 4 });
+      await ensureIndexes(store);
+      await seedCatalog(store, catalog);
+      await store.client.close();
+    }
+    await withGateway(uri, singleDb, async (gw, key) => {
+      const evs = events(aggregating ? 'live' : 'single', singleN);
+      if (!aggregating) await gw.services.aggregator.stop();
+      const single = await runLoad(dbPid, { url: endpoint(gw), key, concurrency: 32, bodies: evs.map((e) => JSON.stringify({ query: TRACK_ONE, variables: { i: e } })) });
+      if (aggregating) await gw.services.aggregator.settle(600_000);
+      const singleRate = singleN / (single.ms / 1000);
+      row(
+        'ingestion',
+        aggregating
+          ? 'gateway: trackAccess, the same with the aggregator running (steady state)'
+          : 'gateway: trackAccess (1/request, 32 concurrent clients; group commit), acknowledged = in the event log',
+        `${singleN} events`,
+        `${singleRate.toFixed(0)} events/s; DB ${us(single.dbCpu, singleN)}, Node ${us(single.nodeCpu, singleN)}/event (client ${us(single.clientCpu, singleN)})`,
+        `${(singleRate / batchedRate).toFixed(2)} of batched`,
       );
     });
-    const singleRate = singleN / (single.ms / 1000);
-    row(
-      'ingestion',
-      'gateway: trackAccess (1/request, 32 concurrent clients; group commit; aggregator running)',
-      `${singleN} events`,
-      `${singleRate.toFixed(0)} events/s; DB ${us(single.dbCpu, singleN)}, Node ${us(single.nodeCpu, singleN)}/event`,
-      `${(singleRate / batchedRate).toFixed(2)} of batched`,
-    );
+  }
+
+  // The ceiling of one request per event on this machine, with the same
+  // client: the gateway answering { __typename } (HTTP, Express, Apollo,
+  // authentication, plugins; no resolver, no database), and a bare Node
+  // HTTP server that parses the body and answers.
+  const typenameDb = freshDbName();
+  await withGateway(uri, typenameDb, async (gw, key) => {
+    const bodies = Array.from({ length: singleN }, () => JSON.stringify({ query: '{ __typename }' }));
+    const r = await runLoad(dbPid, { url: endpoint(gw), key, concurrency: 32, bodies });
+    const rate = singleN / (r.ms / 1000);
+    row('ingestion', 'ceiling: { __typename } through the gateway (1/request, 32 clients)', `${singleN} requests`, `${rate.toFixed(0)} requests/s; Node ${us(r.nodeCpu, singleN)}/request (client ${us(r.clientCpu, singleN)})`, `${(rate / batchedRate).toFixed(2)} of batched`);
   });
+  {
+    const bare = await bareHttpServer();
+    const bodies = events('bare', singleN).map((e) => JSON.stringify({ query: TRACK_ONE, variables: { i: e } }));
+    const r = await runLoad(dbPid, { url: bare.url, key: 'none', concurrency: 32, bodies });
+    await bare.close();
+    const rate = singleN / (r.ms / 1000);
+    row('ingestion', 'ceiling: bare Node HTTP server, JSON body parsed, fixed answer (1/request, 32 clients)', `${singleN} requests`, `${rate.toFixed(0)} requests/s; Node ${us(r.nodeCpu, singleN)}/request (client ${us(r.clientCpu, singleN)})`, `${(rate / batchedRate).toFixed(2)} of batched`);
+  }
 
   // What the first design did: one awaited upsert per counter per event.
   const naiveStore = await connect(uri);
@@ -238,6 +248,26 @@ async function benchIngestion(uri: string, dbPid: number, n: number): Promise<vo
   await naiveStore.client.close();
   const naiveRate = naiveN / (naive.ms / 1000);
   row('ingestion', 'naive: one awaited $inc upsert per counter per event', `${naiveN} events`, `${naiveRate.toFixed(0)} events/s; DB ${us(naive.dbCpu, naiveN)}/event`, `${(naiveRate / rawRate).toFixed(3)} of the floor`);
+}
+
+const TRACK_ONE = 'mutation T($i: TrackAccessInput!) { trackAccess(input: $i) { status } }';
+const TRACK_BATCH = 'mutation M($i: [TrackAccessInput!]!) { trackAccesses(inputs: $i) { recorded } }';
+
+/** A Node HTTP server with nothing else: reads and parses the JSON body, answers a fixed result. */
+async function bareHttpServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      const body = '{"data":{"trackAccess":{"status":"RECORDED"}}}';
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as import('node:net').AddressInfo).port;
+  return { url: `http://127.0.0.1:${port}/graphql`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 const ONE_DATASET = 'query D($id: ID!) { dataset(id: $id) { id title stats { views downloads } } }';
@@ -472,9 +502,9 @@ async function main(): Promise<void> {
     '',
     '## How to read it',
     '',
-    '- **Floors.** Every scenario is compared with the cheapest thing the same database can do for it, in the same run: `insertMany` of the same events (ingestion), `find` by `_id` (one dataset), the fewest hand-written queries (usage tree). CPU is read from `/proc` for the database process and from `process.cpuUsage()` for Node; Node CPU includes the benchmark\'s own HTTP clients, which run in the gateway\'s process.',
-    '- **Ingestion.** Acknowledging an event is one inserted document in the event log (plus two small index/queue documents per flush and day). The aggregator derives every figure behind the acknowledgements; its rows show what that costs when it catches up on a burst spread over 20 days (day documents inserted, totals updated once per target per pass). In steady state a pass every `AGGREGATE_POLL_MS` (200 ms) keeps figures within a fraction of a second of the acknowledgement.',
-    '- **Single-event mutations** pay one HTTP request, one GraphQL parse and validation, the cost and rate-limit plugins and one flush per event batch; with 32 clients a flush carries at most 32 events. Their cost is dominated by Node per request, not by the database.',
+    '- **Floors.** Every scenario is compared with the cheapest thing the same database can do for it, in the same run: `insertMany` of the same events (ingestion), `find` by `_id` (one dataset), the fewest hand-written queries (usage tree). CPU is read from `/proc` for the database process and from `process.cpuUsage()` for Node. The ingestion load comes from a child process (`bench/load-client.ts`, keep-alive connections), so Node CPU there is the gateway\'s alone; the client\'s own CPU is in brackets. The benchmark is compiled with `tsc` and run with plain `node`, as the gateway runs in production (under ts-node, Node\'s `domain` module is loaded and slows every event emitter).',
+    '- **Ingestion.** Acknowledging an event is one inserted document in the event log (plus, per flush, one index document per day of its events and one queue entry). Batched and single-event rows are measured alike: the aggregator paused, acknowledgements only; the steady-state row repeats the single-event load with the aggregator running beside it. The aggregator derives every figure behind the acknowledgements; its row shows what that costs when it catches up on a burst spread over 20 days (day documents written, totals updated once per target per pass), taking the flushes its own instance stored from memory. In steady state a pass every `AGGREGATE_POLL_MS` (200 ms) keeps figures within a fraction of a second of the acknowledgement.',
+    '- **Single-event mutations** pay one HTTP request each: Express, Apollo\'s request pipeline, parsing and validation (cached per query text), authentication, the rate-limit, cost and metrics plugins, input coercion, then one flush per group of waiting requests (with 32 clients a flush carries at most 32 events, spread over up to 20 days). The two ceiling rows bound what any single-event mutation can reach here: `{ __typename }` through the same gateway (no resolver, no database) and a bare Node HTTP server that parses the body and answers, both with the same client and concurrency.',
     '- **One dataset**: the same query at 300 and at 30,000 datasets; every read is an indexed `_id` look-up on the patched FerretDB (docs/design.md, "Indexes that work"), so the time does not grow with the catalog.',
     '- **Usage tree**: the same 20 collections × 10 datasets × 10 files query; commands are counted with the driver\'s command monitoring. The baselines run in-process without HTTP, so their times exclude what the GraphQL figure includes (HTTP, parsing, validation, auth).',
     '- **Dashboard**: the catalog and the figures are cached per process (until a catalog write, or the aggregator\'s next write), so a dashboard request reads one mark document and the reuses.',
@@ -484,7 +514,7 @@ async function main(): Promise<void> {
     ...notes.map((n) => `- ${n}`),
     '',
   ].join('\n');
-  writeFileSync(path.join(__dirname, '..', 'docs', 'benchmarks.md'), md);
+  writeFileSync(path.join(REPO_ROOT, 'docs', 'benchmarks.md'), md);
   console.log(`\nwrote docs/benchmarks.md (${((Date.now() - started) / 1000).toFixed(0)} s)`);
 }
 

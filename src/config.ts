@@ -100,6 +100,12 @@ export interface GatewayConfig {
   /** Largest group-commit batch, events. Env `INGEST_MAX_BATCH`, default 500. */
   ingestMaxBatch: number;
   /**
+   * Longest a flush of events may take to be stored, ms; beyond it the
+   * requests in the flush get 503 DATABASE_UNAVAILABLE (retry with the same
+   * eventIds). Env `INGEST_WRITE_TIMEOUT_MS`, default 10000.
+   */
+  ingestWriteTimeoutMs: number;
+  /**
    * Lease of the aggregation lock, ms: an aggregator that dies holding it
    * is replaced after this long (it renews while it works). Env
    * `AGGREGATION_LEASE_MS`, default 15000.
@@ -107,6 +113,12 @@ export interface GatewayConfig {
   aggregationLeaseMs: number;
   /** How often an idle aggregator looks for new events, ms. Env `AGGREGATE_POLL_MS`, default 200. */
   aggregatePollMs: number;
+  /**
+   * Events of recent flushes kept in memory for this instance's aggregator,
+   * so it need not read them back from the database (~1 KB each; 0 = off).
+   * Env `RECENT_FLUSH_EVENTS`, default 50000.
+   */
+  recentFlushEvents: number;
   /**
    * How long stored events are kept, days (also how long an eventId is
    * remembered). Figures derived from them stay. Env
@@ -214,8 +226,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     metricsOperations: (env.METRICS_OPERATIONS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     trustProxy: trustProxy(env.TRUST_PROXY),
     ingestMaxBatch: int(env, 'INGEST_MAX_BATCH', 500, 1),
+    ingestWriteTimeoutMs: int(env, 'INGEST_WRITE_TIMEOUT_MS', 10_000, 100),
     aggregationLeaseMs: int(env, 'AGGREGATION_LEASE_MS', 15_000, 1000),
     aggregatePollMs: int(env, 'AGGREGATE_POLL_MS', 200, 10),
+    recentFlushEvents: int(env, 'RECENT_FLUSH_EVENTS', 50_000, 0),
     eventLogRetentionDays: int(env, 'EVENT_LOG_RETENTION_DAYS', 396, 1),
     cacheTtlMs: int(env, 'CACHE_TTL_MS', 10_000, 0),
     robotPatterns: env.ROBOT_PATTERNS,

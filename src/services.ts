@@ -4,6 +4,7 @@ import { CatalogRepository } from './store/catalog.repository';
 import { EventLogRepository } from './store/event-log.repository';
 import { UsageWriteRepository } from './store/usage-write.repository';
 import { DbLock } from './store/db-lock';
+import { RecentFlushes } from './ingest/recent-flushes';
 import { Aggregator } from './ingest/aggregator';
 import { CachedIngestCatalog } from './ingest/ingest-catalog';
 import { loadAgentLists } from './counting/agent-lists';
@@ -65,15 +66,16 @@ export function createServices(store: Store, config: GatewayConfig, logger: Logg
     auth.invalidate();
     dashboardRepo.invalidate();
   });
-  const eventLog = new EventLogRepository(store);
+  const eventLog = new EventLogRepository(store, { appendTimeoutMs: config.ingestWriteTimeoutMs });
   const usageWrite = new UsageWriteRepository(store);
+  const recentFlushes = new RecentFlushes(config.recentFlushEvents);
   const aggregator = new Aggregator(
     eventLog,
     usageWrite,
     new DbLock(store.locks, 'aggregator', randomUUID(), config.aggregationLeaseMs),
     usageWrite,
     logger,
-    { pollMs: config.aggregatePollMs },
+    { pollMs: config.aggregatePollMs, recentFlushes },
     (ua, automated) => classifier.classify(ua, { automatedAccount: automated }),
   );
   return {
@@ -93,7 +95,10 @@ export function createServices(store: Store, config: GatewayConfig, logger: Logg
         maxFutureSkewMs: config.maxFutureSkewMs,
         maxEventAgeDays: config.maxEventAgeDays,
       },
-      () => aggregator.notify(),
+      (flush) => {
+        recentFlushes.add(flush.queueId, flush.indexes, flush.inserted);
+        aggregator.notify();
+      },
     ),
     aggregator,
     eventLog,

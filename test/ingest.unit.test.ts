@@ -1,4 +1,7 @@
 import { GroupCommitter } from '../src/ingest/group-commit';
+import { RecentFlushes } from '../src/ingest/recent-flushes';
+import { DeadlineExceededError, withDeadline } from '../src/util/deadline';
+import type { LoggedEvent } from '../src/domain/logged-event';
 import { validateEvent } from '../src/ingest/validate-event';
 import { orderByKey, groupByKey } from '../src/loaders/order-by-key';
 import { AccessAction, ResourceType } from '../src/domain/resources';
@@ -99,5 +102,51 @@ describe('GroupCommitter', () => {
     await all;
     expect(sizes.every((s) => s <= 3)).toBe(true);
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(5);
+  });
+});
+
+describe('RecentFlushes', () => {
+  const ev = (id: string) => ({ _id: id }) as unknown as LoggedEvent;
+  const idx = (id: string, keys: string[]) => ({ _id: id, day: '2026-11-30', keys });
+
+  it('keeps what a flush inserted until the flush is forgotten', () => {
+    const r = new RecentFlushes(100);
+    r.add('~q|f1', [idx('~i|2026-11-30|f1', ['a|1', 'a|2'])], [ev('a|1'), ev('a|2')]);
+    expect(r.event('a|1')?._id).toBe('a|1');
+    expect(r.index('~i|2026-11-30|f1')?.keys).toEqual(['a|1', 'a|2']);
+    r.forget(['~q|f1']);
+    expect(r.event('a|1')).toBeUndefined();
+    expect(r.index('~i|2026-11-30|f1')).toBeUndefined();
+    expect(r.size).toBe(0);
+  });
+
+  it('is bounded: the oldest flushes go first, the newest stays', () => {
+    const r = new RecentFlushes(3);
+    r.add('~q|f1', [], [ev('a|1'), ev('a|2')]);
+    r.add('~q|f2', [], [ev('a|3'), ev('a|4')]);
+    expect(r.event('a|1')).toBeUndefined();
+    expect(r.event('a|3')).toBeDefined();
+    expect(r.size).toBe(2);
+  });
+
+  it('keeps nothing when turned off', () => {
+    const r = new RecentFlushes(0);
+    r.add('~q|f1', [idx('~i|2026-11-30|f1', ['a|1'])], [ev('a|1')]);
+    expect(r.event('a|1')).toBeUndefined();
+    expect(r.index('~i|2026-11-30|f1')).toBeUndefined();
+  });
+});
+
+describe('withDeadline', () => {
+  it('passes a timely result through', async () => {
+    await expect(withDeadline(Promise.resolve(7), 1000, 'x')).resolves.toBe(7);
+  });
+
+  it('gives up on a promise that never settles, with a named error', async () => {
+    await expect(withDeadline(new Promise(() => undefined), 20, 'the insert')).rejects.toThrow(new DeadlineExceededError('the insert', 20));
+  });
+
+  it('passes a timely failure through', async () => {
+    await expect(withDeadline(Promise.reject(new Error('boom')), 1000, 'x')).rejects.toThrow('boom');
   });
 });

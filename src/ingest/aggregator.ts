@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import { ResourceType } from '../domain/resources';
 import type { LoggedEvent, TrafficClass } from '../domain/logged-event';
 import { DayTally, targetKey, tallyEventOf, type TargetFigures } from '../counting/day-tally';
-import type { EventLogRepository, QueueDoc } from '../store/event-log.repository';
+import type { DayIndexDoc, EventLogRepository, QueueItem } from '../store/event-log.repository';
+import type { RecentFlushes } from './recent-flushes';
 import type { DayFigures, UsageWriteRepository } from '../store/usage-write.repository';
 import type { DbLock } from '../store/db-lock';
 import { ensureUsageIndexes } from '../store/store';
@@ -24,6 +25,8 @@ export interface AggregatorOptions {
    * for a day not in memory cost a rebuild of that day from the log.
    */
   cachedEvents?: number;
+  /** Flushes this process stored, taken from memory instead of read back (see recent-flushes.ts). */
+  recentFlushes?: RecentFlushes;
 }
 
 /** The figures a day's documents hold, by target key. */
@@ -52,13 +55,14 @@ export class Aggregator {
   private readonly pollMs: number;
   private readonly queueBatch: number;
   private readonly cachedEvents: number;
+  private readonly recent: RecentFlushes | null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
   private stopped = true;
   /** The writer mark we left last; another value means someone else wrote. */
   private lastMark: string | null = null;
   private lastPassAt = 0;
-  /** Queue entries the last pass kept because their events were not visible. */
+  /** Queue entries the last pass kept because some of their events were not visible. */
   private kept = new Set<string>();
 
   constructor(
@@ -78,6 +82,7 @@ export class Aggregator {
     this.pollMs = options.pollMs ?? 200;
     this.queueBatch = options.queueBatch ?? 2000;
     this.cachedEvents = options.cachedEvents ?? 100_000;
+    this.recent = options.recentFlushes ?? null;
   }
 
   start(): void {
@@ -139,7 +144,7 @@ export class Aggregator {
       // Entries kept for events that never became visible (a flush cut by a
       // crash and not retried) do not hold a caller up.
       const left = await this.log.queue(this.queueBatch);
-      if (left.every((q) => this.kept.has(q._id))) return;
+      if (left.every((q) => this.kept.has(q.queueId))) return;
       if (Date.now() > deadline) throw new Error('aggregation did not settle in time');
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -153,7 +158,7 @@ export class Aggregator {
     try {
       await this.checkWriter();
       await this.usage.replayJournal();
-      const byDay = new Map<string, QueueDoc[]>();
+      const byDay = new Map<string, QueueItem[]>();
       for (const q of await this.log.queue(this.queueBatch)) {
         if (!byDay.has(q.day)) byDay.set(q.day, []);
         byDay.get(q.day)!.push(q);
@@ -165,14 +170,18 @@ export class Aggregator {
       for (const [day, entries] of [...byDay].sort(([a], [b]) => a.localeCompare(b))) {
         held.check();
         const c = await this.collect(day, entries);
-        for (const k of c.keep) keep.add(k._id);
+        for (const k of c.keep) keep.add(k.queueId);
         work.push({ day, cached: c.cached, changed: c.changed });
       }
       held.check();
       await this.writeChanged(work);
-      const done = [...byDay.values()].flat().filter((e) => !keep.has(e._id));
+      // A flush's entry goes once every day it names is aggregated; a kept
+      // entry's other days are read again next time, which changes nothing
+      // (a tally ignores the events it has; a rebuilt day writes only differences).
+      const done = [...new Set([...byDay.values()].flat().map((e) => e.queueId))].filter((id) => !keep.has(id));
       this.kept = keep;
-      await this.log.removeQueue(done.map((e) => e._id));
+      await this.log.removeQueue(done);
+      this.recent?.forget(done);
       await this.leaveMark();
       return done.length;
     } catch (err) {
@@ -229,7 +238,9 @@ export class Aggregator {
       }
       held.check();
       await rebuild.finish((col, kind) => ensureUsageIndexes(col, kind));
-      await this.log.removeQueue(covered.map((q) => q._id));
+      const coveredIds = [...new Set(covered.map((q) => q.queueId))];
+      await this.log.removeQueue(coveredIds);
+      this.recent?.forget(coveredIds);
       await this.leaveMark();
       return { days: days.length, events };
     });
@@ -260,7 +271,35 @@ export class Aggregator {
   /** Every stored event a day's indexes name (its own and the next day's first 30 s). */
   private async dayEvents(day: string): Promise<LoggedEvent[]> {
     const indexes = await this.log.dayIndexes(day);
-    return this.log.events([...new Set(indexes.flatMap((i) => i.keys))]);
+    return this.eventsOf([...new Set(indexes.flatMap((i) => i.keys))]);
+  }
+
+  /** Stored events by key: those of recent flushes from memory, the others from the log. */
+  private async eventsOf(keys: readonly string[]): Promise<LoggedEvent[]> {
+    if (!this.recent) return this.log.events(keys);
+    const out: LoggedEvent[] = [];
+    const missing: string[] = [];
+    for (const k of keys) {
+      const e = this.recent.event(k);
+      if (e) out.push(e);
+      else missing.push(k);
+    }
+    if (missing.length) out.push(...(await this.log.events(missing)));
+    return out;
+  }
+
+  /** Day index documents by id: those of recent flushes from memory, the others from the log. */
+  private async indexesOf(ids: readonly string[]): Promise<DayIndexDoc[]> {
+    if (!this.recent) return this.log.indexes(ids);
+    const out: DayIndexDoc[] = [];
+    const missing: string[] = [];
+    for (const id of ids) {
+      const i = this.recent.index(id);
+      if (i) out.push(i);
+      else missing.push(id);
+    }
+    if (missing.length) out.push(...(await this.log.indexes(missing)));
+    return out;
   }
 
   /**
@@ -319,8 +358,8 @@ export class Aggregator {
    * {@link INCOMPLETE_ENTRY_MS} (a flush cut by a crash that was never
    * retried: its events were not acknowledged).
    */
-  private async collect(day: string, entries: readonly QueueDoc[]): Promise<{ cached: CachedDay; changed: TargetFigures[]; keep: QueueDoc[] }> {
-    const indexes = await this.log.indexes(entries.map((e) => e.index));
+  private async collect(day: string, entries: readonly QueueItem[]): Promise<{ cached: CachedDay; changed: TargetFigures[]; keep: QueueItem[] }> {
+    const indexes = await this.indexesOf(entries.map((e) => e.index));
     const cached = this.days.get(day);
     let built: { cached: CachedDay; changed: TargetFigures[]; found: Set<string> };
     if (!cached) {
@@ -330,7 +369,7 @@ export class Aggregator {
       this.days.delete(day);
       this.days.set(day, cached);
       const keys = [...new Set(indexes.flatMap((i) => i.keys))];
-      const events = await this.log.events(keys);
+      const events = await this.eventsOf(keys);
       for (const e of events) this.addTo(cached.tally, e);
       this.evict();
       built = { cached, changed: cached.tally.takeChanged(), found: new Set(events.map((e) => e._id)) };

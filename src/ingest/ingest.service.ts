@@ -10,7 +10,7 @@ import type { TrafficClassifier } from '../counting/classify';
 import type { CountryLookup } from '../counting/country';
 import { clickIdentity, clickItem, hashKey, uniqueSession, utcDay } from '../counting/identity';
 import type { ResourceFacts } from '../store/catalog.repository';
-import type { EventLogRepository } from '../store/event-log.repository';
+import type { DayIndexDoc, EventLogRepository } from '../store/event-log.repository';
 import { planDayIndexes } from './day-index';
 import { validateEvent, type EventLimits, type ValidEvent } from './validate-event';
 import type { IngestCatalog } from './ingest-catalog';
@@ -35,6 +35,13 @@ export interface IngestOptions extends EventLimits {
 
 type FlushResult = { status: 'RECORDED' | 'DUPLICATE' } | { status: 'CONFLICT' };
 
+/** A stored flush: its queue entry, day indexes and the events it inserted (not those found already stored). */
+export interface StoredFlush {
+  queueId: string;
+  indexes: DayIndexDoc[];
+  inserted: LoggedEvent[];
+}
+
 /**
  * Accepts access events: validates them, checks resources and permissions
  * against cached catalog facts, classifies the traffic, and appends them to
@@ -52,8 +59,8 @@ export class IngestService {
     private readonly classifier: TrafficClassifier,
     private readonly countries: CountryLookup | null,
     private readonly options: IngestOptions,
-    /** Called after each stored flush (wakes the aggregator). */
-    private readonly onStored: () => void = () => undefined,
+    /** Called after each stored flush with what it inserted (keeps it for the aggregator and wakes it). */
+    private readonly onStored: (flush: StoredFlush) => void = () => undefined,
     private readonly clock: () => Date = () => new Date(),
   ) {
     this.committer = new GroupCommitter((items) => this.flush(items), { maxBatch: options.maxBatch });
@@ -213,7 +220,7 @@ export class IngestService {
     const { indexes, queue } = planDayIndexes(unique, flushId);
     const dupPositions = await this.log.append(unique, indexes, queue);
     const stored = dupPositions.size ? new Map((await this.log.events([...dupPositions].map((i) => unique[i]._id))).map((e) => [e._id, e])) : new Map();
-    this.onStored();
+    this.onStored({ queueId: queue._id, indexes, inserted: dupPositions.size ? unique.filter((_, i) => !dupPositions.has(i)) : unique });
 
     const resultOf = new Map<string, FlushResult>();
     unique.forEach((e, i) => {

@@ -2,6 +2,7 @@ import { MongoBulkWriteError, type Collection, type Document } from 'mongodb';
 import type { LoggedEvent } from '../domain/logged-event';
 import type { Store } from './store';
 import { DUPLICATE_KEY } from './bulk';
+import { withDeadline } from '../util/deadline';
 
 /**
  * The event log: every accepted event, append-only, in one collection
@@ -11,11 +12,12 @@ import { DUPLICATE_KEY } from './bulk';
  * | ------------------------------ | ---- |
  * | `${scope}\|${eventId}`         | the event ({@link LoggedEvent}); the unique `_id` makes a retry a duplicate |
  * | `~i\|${day}\|${flushId}`       | day index: the keys of the events one flush stored for that day |
- * | `~q\|${flushId}\|${day}`       | queue entry: that index is not yet aggregated |
+ * | `~q\|${flushId}`               | queue entry: the days of that flush whose indexes are not yet aggregated |
  *
  * Why one collection: a flush is then **one** `insertMany` — the cheapest
  * write FerretDB has (an insert costs it a hundredth of an update) — and
- * acknowledging an event costs one inserted document plus two per flush.
+ * acknowledging an event costs one inserted document, plus one per day of
+ * the flush and one queue entry.
  * Why `_id`-keyed everything: FerretDB (as patched here) answers `_id`
  * equality, `$in` and ranges from an index; every other filter scans. A
  * day's events are found through its index documents (an `_id` range), not
@@ -28,45 +30,84 @@ export interface DayIndexDoc {
   keys: string[];
 }
 
+/**
+ * A queue entry: one per flush, naming the days whose index documents
+ * (`indexId(day, flushId)`) are to be aggregated. Entries written before
+ * 2026-11-30 named one day each (`{ day, index }`, `_id` ending in `|day`);
+ * {@link EventLogRepository.queue} reads both.
+ */
 export interface QueueDoc {
   _id: string;
+  days: string[];
+  /** When the flush was stored. */
+  at: Date;
+}
+
+interface LegacyQueueDoc {
+  _id: string;
   day: string;
-  /** The day index document to aggregate. */
   index: string;
-  /** When the flush was stored (absent on entries written before this field). */
   at?: Date;
 }
 
-type LogDoc = LoggedEvent | DayIndexDoc | QueueDoc;
+/** One day index to aggregate, and the queue entry that names it. */
+export interface QueueItem {
+  queueId: string;
+  day: string;
+  index: string;
+  /** When the flush was stored (absent on the oldest entries). */
+  at: Date | null;
+}
+
+type LogDoc = LoggedEvent | DayIndexDoc | QueueDoc | LegacyQueueDoc;
 
 export const INDEX_PREFIX = '~i|';
 export const QUEUE_PREFIX = '~q|';
 
-/** Keys per `$in` read (well below the 16 MiB reply limit for events). */
-const READ_CHUNK = 5000;
+/**
+ * Keys per `$in` read. Why not more: FerretDB checks every returned
+ * document against the whole `$in` list again in Go, so a read costs
+ * O(keys²): 5,000 keys cost ~240 µs of database CPU per document, 1,000
+ * keys ~135 µs, an `_id` range ~120 µs (10,000 events, measured with a
+ * driver script on 2026-11-30).
+ */
+const READ_CHUNK = 1000;
 
 /** Fields left out of a stored event when they hold their default. */
 const NULL_FIELDS = ['portalId', 'userId', 'httpStatus', 'bytes', 'country', 'userAgent', 'url'] as const;
 
 /**
  * The event as stored: fields at their default (null, no datasets, not
- * automated) are left out. Why: FerretDB's cost per inserted and per read
- * document grows with its field count (each document carries its own
- * schema); most events have no url, status, bytes or country.
+ * automated) and fields derived from others (`scope` and `eventId` from
+ * `_id`, `day` from `t`) are left out. Why: FerretDB's cost per inserted
+ * and per read document grows with its field count (each document carries
+ * its own schema); most events have no url, status, bytes or country.
  */
-function stored(e: LoggedEvent): Document {
+export function storedEvent(e: LoggedEvent): Document {
   const doc: Document = { ...e };
   for (const f of NULL_FIELDS) if (doc[f] === null) delete doc[f];
   if (e.datasetIds.length === 0) delete doc.datasetIds;
   if (!e.automated) delete doc.automated;
+  delete doc.scope;
+  delete doc.eventId;
+  delete doc.day;
   return doc;
 }
 
-function restored(d: Document): LoggedEvent {
+/** The event a stored document holds ({@link storedEvent} undone); documents stored with every field read as they are. */
+export function restoredEvent(d: Document): LoggedEvent {
   const e = { ...d } as Record<string, unknown>;
   for (const f of NULL_FIELDS) if (e[f] === undefined) e[f] = null;
   e.datasetIds ??= [];
   e.automated ??= false;
+  if (e.scope === undefined || e.eventId === undefined) {
+    // The scope is a user id, which never holds a `|` (ID_PATTERN); the eventId may.
+    const id = e._id as string;
+    const bar = id.indexOf('|');
+    e.scope ??= id.slice(0, bar);
+    e.eventId ??= id.slice(bar + 1);
+  }
+  e.day ??= (e.t as Date).toISOString().slice(0, 10);
   return e as unknown as LoggedEvent;
 }
 
@@ -74,15 +115,29 @@ export function indexId(day: string, flushId: string): string {
   return `${INDEX_PREFIX}${day}|${flushId}`;
 }
 
-export function queueId(flushId: string, day: string): string {
-  return `${QUEUE_PREFIX}${flushId}|${day}`;
+export function queueId(flushId: string): string {
+  return `${QUEUE_PREFIX}${flushId}`;
+}
+
+/** The day indexes a queue entry names (either format). */
+export function queueItems(q: QueueDoc | LegacyQueueDoc): QueueItem[] {
+  if ('index' in q) return [{ queueId: q._id, day: q.day, index: q.index, at: q.at ?? null }];
+  const flushId = q._id.slice(QUEUE_PREFIX.length);
+  return q.days.map((day) => ({ queueId: q._id, day, index: indexId(day, flushId), at: q.at }));
+}
+
+export interface EventLogOptions {
+  /** Longest a flush's `insertMany` may take before it is reported failed, ms. Default 10000. */
+  appendTimeoutMs?: number;
 }
 
 export class EventLogRepository {
   private readonly col: Collection<LogDoc>;
+  private readonly appendTimeoutMs: number;
 
-  constructor(store: Store) {
+  constructor(store: Store, options: EventLogOptions = {}) {
     this.col = store.eventLog as unknown as Collection<LogDoc>;
+    this.appendTimeoutMs = options.appendTimeoutMs ?? 10_000;
   }
 
   /**
@@ -91,12 +146,19 @@ export class EventLogRepository {
    * no index points at), then the events. Returns the positions (in
    * `events`) whose `_id` already existed.
    */
-  async append(events: readonly LoggedEvent[], indexes: readonly DayIndexDoc[], queue: readonly QueueDoc[]): Promise<Set<number>> {
-    const head: LogDoc[] = [...queue, ...indexes];
-    const docs: Document[] = [...head, ...events.map(stored)];
+  async append(events: readonly LoggedEvent[], indexes: readonly DayIndexDoc[], queue: QueueDoc): Promise<Set<number>> {
+    const head: LogDoc[] = [queue, ...indexes];
+    const docs: Document[] = [...head, ...events.map(storedEvent)];
     const dup = new Set<number>();
     try {
-      const r = await this.col.insertMany(docs as never[], { ordered: false });
+      // Why a deadline of our own: an insert in flight when the database
+      // process dies can be left with a promise that never settles (driver
+      // 7.9.0, the embedded FerretDB SIGKILLed mid-flush: about one kill in
+      // five under load; the driver's own `timeoutMS` did not fire either),
+      // and every later flush queues behind it. Giving up is safe: nothing
+      // was acknowledged, and the client's retry with the same eventIds is
+      // a duplicate if the insert did land.
+      const r = await withDeadline(this.col.insertMany(docs as never[], { ordered: false }), this.appendTimeoutMs, 'the event log insert');
       if (r.insertedCount !== docs.length) throw new Error(`stored ${r.insertedCount} of ${docs.length} documents`);
     } catch (err) {
       if (!(err instanceof MongoBulkWriteError)) throw err;
@@ -118,18 +180,19 @@ export class EventLogRepository {
     const out: LoggedEvent[] = [];
     for (let i = 0; i < keys.length; i += READ_CHUNK) {
       const chunk = keys.slice(i, i + READ_CHUNK);
-      for (const d of await this.col.find({ _id: { $in: chunk } } as Document).batchSize(READ_CHUNK).toArray()) out.push(restored(d as Document));
+      for (const d of await this.col.find({ _id: { $in: chunk } } as Document).batchSize(READ_CHUNK).toArray()) out.push(restoredEvent(d as Document));
     }
     return out;
   }
 
-  /** Queue entries, oldest flush first. */
-  async queue(limit: number): Promise<QueueDoc[]> {
-    return (await this.col
+  /** The day indexes of the first `limit` queue entries, oldest flush first. */
+  async queue(limit: number): Promise<QueueItem[]> {
+    const docs = (await this.col
       .find({ _id: { $gte: QUEUE_PREFIX, $lt: '~q}' } } as Document)
       .sort({ _id: 1 })
       .limit(limit)
-      .toArray()) as QueueDoc[];
+      .toArray()) as (QueueDoc | LegacyQueueDoc)[];
+    return docs.flatMap(queueItems);
   }
 
   async removeQueue(ids: readonly string[]): Promise<void> {

@@ -124,7 +124,7 @@ describe('embedded database outage (finding 5)', () => {
     // Every acknowledged event is stored in the event log, the source of
     // truth the counters are derived from.
     const stored = new Set(
-      (await gw.store.eventLog.find({ eventId: { $in: acked } }, { projection: { eventId: 1 } }).toArray()).map((d) => String(d.eventId)),
+      (await gw.services.eventLog.events(acked.map((id) => `tracker|${id}`))).map((e) => e.eventId),
     );
     const lost = acked.filter((id) => !stored.has(id));
     expect(lost).toEqual([]);

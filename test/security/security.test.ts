@@ -4,7 +4,8 @@
  * (busy CI machine); what matters is the coded refusal.
  */
 import http from 'node:http';
-import { getIntrospectionQuery } from 'graphql';
+import { getIntrospectionQuery, parse } from 'graphql';
+import { costDependsOnVariables } from '../../src/graphql/cost';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
 import { loadSmallCatalog, BROWSER_UA } from '../support/fixtures';
 
@@ -52,6 +53,28 @@ describe('security: cost model and time budget (findings 1, 2)', () => {
     expect(r.json.data).toBeUndefined();
     expect(r.ms).toBeLessThan(5000);
     expect(process.memoryUsage().rss - rss).toBeLessThan(200 * 1024 * 1024);
+  });
+
+  it('judges the same document again for each request whose variables change its cost (no stale cached verdict)', async () => {
+    const small = await post(t, { query: bomb, variables: { n: 1 } });
+    expect(small.status).toBe(200);
+    expect(small.json.errors).toBeUndefined();
+    const big = await post(t, { query: bomb, variables: { n: 500 } });
+    expect(code(big.json)).toBe('QUERY_TOO_COMPLEX');
+    // @include with a variable decides which fields are counted.
+    const q = `query($all: Boolean!) { datasets(first: 100) { nodes { collections { datasets(first: 100) @include(if: $all) { nodes { collections { datasets(first: 100) { nodes { id } } } } } } } } }`;
+    expect((await post(t, { query: q, variables: { all: false } })).json.errors).toBeUndefined();
+    expect(code((await post(t, { query: q, variables: { all: true } })).json)).toBe('QUERY_TOO_COMPLEX');
+  });
+
+  it('knows which operations a variable can make dearer', () => {
+    const depends = (q: string) => costDependsOnVariables(parse(q));
+    expect(depends('query($n: Int) { datasets(first: $n) { nodes { id } } }')).toBe(true);
+    expect(depends('query($f: DateTime) { dataset(id: "d") { usage(from: $f) { total } } }')).toBe(true);
+    expect(depends('query($x: Boolean!) { dataset(id: "d") @skip(if: $x) { id } }')).toBe(true);
+    expect(depends('query($n: Int) { ...F } fragment F on Query { datasets(first: $n) { nodes { id } } }')).toBe(true);
+    expect(depends('mutation($i: TrackAccessInput!) { trackAccess(input: $i) { status } }')).toBe(false);
+    expect(depends('query($id: ID!) { dataset(id: $id) { id title } }')).toBe(false);
   });
 
   it('counts list fields without `first` and defaults (no variables at all)', async () => {
