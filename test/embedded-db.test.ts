@@ -1,6 +1,6 @@
 /**
  * What the hot paths cost on the database: look-ups that hit an index
- * (the FerretDB patch in tools/ferretdb-launcher/ferretdb-sqlite-pushdown.patch)
+ * (the FerretDB patches in tools/ferretdb-launcher/*.patch)
  * and one command per tracked event once the caches are warm.
  */
 import type { CommandStartedEvent, Document } from 'mongodb';
@@ -48,6 +48,24 @@ describe('look-ups by _id use an index', () => {
     expect(await col.countDocuments({ _id: { $gt: 'DATASET|2026-01-28|ds-999' } })).toBe(
       (await col.find({}).toArray()).filter((d) => d._id > 'DATASET|2026-01-28|ds-999').length,
     );
+  });
+
+  it('a long $in of string ids is matched as a set, with MongoDB semantics (ferretdb-in-filter.patch)', async () => {
+    const col = t.gw.store.db.collection<{ _id: string | number; n: number }>('in_probe');
+    await col.insertMany([
+      ...Array.from({ length: 40 }, (_, i) => ({ _id: `id-${i}`, n: i })),
+      { _id: 7, n: -1 },
+    ]);
+    const wanted: (string | number)[] = [...Array.from({ length: 20 }, (_, i) => `id-${i * 2}`), 'id-0', 'missing-1', 'missing-2', '7'];
+    const got = await col.find({ _id: { $in: wanted } }).toArray();
+    // Each stored id once, duplicates and unknown ids ignored, the number 7 not equal to "7".
+    expect(got.map((d) => d._id).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `id-${i * 2}`).sort());
+    // A list that is not all strings keeps FerretDB's own matching.
+    const mixed = await col.find({ _id: { $in: [...wanted, 7] } }).toArray();
+    expect(mixed.map((d) => d._id)).toContain(7);
+    expect(mixed).toHaveLength(21);
+    // Next to another condition the set is not used and the condition still applies.
+    expect(await col.countDocuments({ _id: { $in: wanted }, n: { $lt: 10 } })).toBe(5);
   });
 });
 
