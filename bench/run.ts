@@ -5,7 +5,7 @@
  * docs/benchmarks.md. Not part of `npm test`.
  */
 import 'reflect-metadata';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +26,8 @@ import { REPO_ROOT } from './paths';
 import { handWrittenTree, naiveTree } from './tree-baselines';
 
 const log = pino({ level: 'silent' });
+/** docs/benchmarks.md: what follows this line is written by hand and kept by every run. */
+const KEEP_MARKER = '<!-- Below: written by hand, kept by npm run bench. -->';
 const rows: string[][] = [];
 const notes: string[] = [];
 const NOW = new Date();
@@ -514,7 +516,12 @@ async function main(): Promise<void> {
     ...notes.map((n) => `- ${n}`),
     '',
   ].join('\n');
-  writeFileSync(path.join(REPO_ROOT, 'docs', 'benchmarks.md'), md);
+  // Sections written by hand below the marker (runs of the separate
+  // benchmarks, several runs compared) are kept.
+  const file = path.join(REPO_ROOT, 'docs', 'benchmarks.md');
+  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const kept = previous.includes(KEEP_MARKER) ? previous.slice(previous.indexOf(KEEP_MARKER)) : `${KEEP_MARKER}\n`;
+  writeFileSync(file, `${md}\n${kept}`);
   console.log(`\nwrote docs/benchmarks.md (${((Date.now() - started) / 1000).toFixed(0)} s)`);
 }
 
