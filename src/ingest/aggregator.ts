@@ -154,7 +154,7 @@ export class Aggregator {
     const queue = await this.log.queue(this.queueBatch);
     if (!queue.length) return 0;
     if (!(await this.lock.tryAcquire())) return 0;
-    const held = this.heartbeat();
+    const held = this.lock.heartbeat();
     try {
       await this.checkWriter();
       await this.usage.replayJournal();
@@ -257,7 +257,7 @@ export class Aggregator {
       if (Date.now() > deadline) throw new Error('the aggregation lock stayed busy for 2 minutes');
       await new Promise((r) => setTimeout(r, 200));
     }
-    const held = this.heartbeat();
+    const held = this.lock.heartbeat();
     this.days.clear();
     try {
       return await fn(held);
@@ -275,60 +275,15 @@ export class Aggregator {
   }
 
   /** Stored events by key: those of recent flushes from memory, the others from the log. */
-  private async eventsOf(keys: readonly string[]): Promise<LoggedEvent[]> {
-    if (!this.recent) return this.log.events(keys);
-    const out: LoggedEvent[] = [];
-    const missing: string[] = [];
-    for (const k of keys) {
-      const e = this.recent.event(k);
-      if (e) out.push(e);
-      else missing.push(k);
-    }
-    if (missing.length) out.push(...(await this.log.events(missing)));
-    return out;
+  private eventsOf(keys: readonly string[]): Promise<LoggedEvent[]> {
+    const read = (missing: readonly string[]) => this.log.events(missing);
+    return this.recent ? this.recent.eventsOr(keys, read) : read(keys);
   }
 
   /** Day index documents by id: those of recent flushes from memory, the others from the log. */
-  private async indexesOf(ids: readonly string[]): Promise<DayIndexDoc[]> {
-    if (!this.recent) return this.log.indexes(ids);
-    const out: DayIndexDoc[] = [];
-    const missing: string[] = [];
-    for (const id of ids) {
-      const i = this.recent.index(id);
-      if (i) out.push(i);
-      else missing.push(id);
-    }
-    if (missing.length) out.push(...(await this.log.indexes(missing)));
-    return out;
-  }
-
-  /**
-   * Renews the lock every third of its lease while work runs (a day of a
-   * big portal can take longer to read than a lease), so the lock is lost
-   * only when this process stalls or the database is gone. `check()`
-   * throws once a renewal failed: the work must stop writing.
-   */
-  private heartbeat(): { check(): void; stop(): void } {
-    let lost = false;
-    const timer = setInterval(() => {
-      this.lock.renew().then(
-        (ok) => {
-          if (!ok) lost = true;
-        },
-        () => {
-          lost = true;
-        },
-      );
-    }, Math.max(100, Math.floor(this.lock.leaseMs / 3)));
-    timer.unref();
-    return {
-      check() {
-        if (lost) throw new Error('lost the aggregation lock');
-      },
-      stop() {
-        clearInterval(timer);
-      },
-    };
+  private indexesOf(ids: readonly string[]): Promise<DayIndexDoc[]> {
+    const read = (missing: readonly string[]) => this.log.indexes(missing);
+    return this.recent ? this.recent.indexesOr(ids, read) : read(ids);
   }
 
   private async checkWriter(): Promise<void> {

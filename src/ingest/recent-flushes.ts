@@ -45,6 +45,16 @@ export class RecentFlushes {
     return this.events.get(key);
   }
 
+  /** Events by key: those kept here, the others through `read` (the log). */
+  eventsOr(keys: readonly string[], read: (missing: string[]) => Promise<LoggedEvent[]>): Promise<LoggedEvent[]> {
+    return keptOr(keys, this.events, read);
+  }
+
+  /** Day index documents by id: those kept here, the others through `read` (the log). */
+  indexesOr(ids: readonly string[], read: (missing: string[]) => Promise<DayIndexDoc[]>): Promise<DayIndexDoc[]> {
+    return keptOr(ids, this.indexes, read);
+  }
+
   /** The flushes of these queue entries are aggregated (or no longer ours to keep). */
   forget(queueIds: Iterable<string>): void {
     for (const q of queueIds) {
@@ -59,4 +69,16 @@ export class RecentFlushes {
   get size(): number {
     return this.events.size;
   }
+}
+
+async function keptOr<T>(keys: readonly string[], kept: ReadonlyMap<string, T>, read: (missing: string[]) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  const missing: string[] = [];
+  for (const k of keys) {
+    const v = kept.get(k);
+    if (v) out.push(v);
+    else missing.push(k);
+  }
+  if (missing.length) out.push(...(await read(missing)));
+  return out;
 }

@@ -1,6 +1,12 @@
 import type { Collection } from 'mongodb';
 import { DUPLICATE_KEY } from './bulk';
 
+/** A held lock's renewal: `check()` throws once the lock was lost; `stop()` when the work is done. */
+export interface LockHeartbeat {
+  check(): void;
+  stop(): void;
+}
+
 export interface LockDoc {
   _id: string;
   owner: string;
@@ -59,6 +65,36 @@ export class DbLock {
       { $set: { until: new Date(Date.now() + this.leaseMs) } },
     );
     return r.matchedCount === 1;
+  }
+
+  /**
+   * Renews the lease every third of it while work runs (a day of a big
+   * portal can take longer to read than a lease), so the lock is lost only
+   * when this process stalls or the database is gone. `check()` throws once
+   * a renewal failed: the work must stop writing.
+   */
+  heartbeat(): LockHeartbeat {
+    let lost = false;
+    const timer = setInterval(() => {
+      this.renew().then(
+        (ok) => {
+          if (!ok) lost = true;
+        },
+        () => {
+          lost = true;
+        },
+      );
+    }, Math.max(100, Math.floor(this.leaseMs / 3)));
+    timer.unref();
+    const name = this.name;
+    return {
+      check() {
+        if (lost) throw new Error(`lost the ${name} lock`);
+      },
+      stop() {
+        clearInterval(timer);
+      },
+    };
   }
 
   async release(): Promise<void> {
