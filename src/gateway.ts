@@ -83,7 +83,7 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions): P
         stopping ??= (async () => {
           stopMaintenance();
           await app.stop();
-          await services.aggregator.stop();
+          await services.aggregator.stop(config.shutdownTimeoutMs);
           await store!.client.close();
           await embedded?.stop();
           logger.info('usage-gateway stopped');

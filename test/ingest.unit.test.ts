@@ -1,5 +1,10 @@
 import { GroupCommitter } from '../src/ingest/group-commit';
 import { RecentFlushes } from '../src/ingest/recent-flushes';
+import { Aggregator } from '../src/ingest/aggregator';
+import type { EventLogRepository } from '../src/store/event-log.repository';
+import type { UsageWriteRepository } from '../src/store/usage-write.repository';
+import type { DbLock } from '../src/store/db-lock';
+import pino from 'pino';
 import { DeadlineExceededError, withDeadline } from '../src/util/deadline';
 import type { LoggedEvent } from '../src/domain/logged-event';
 import { validateEvent } from '../src/ingest/validate-event';
@@ -148,5 +153,24 @@ describe('withDeadline', () => {
 
   it('passes a timely failure through', async () => {
     await expect(withDeadline(Promise.reject(new Error('boom')), 1000, 'x')).rejects.toThrow('boom');
+  });
+});
+
+describe('Aggregator.stop', () => {
+  it('does not wait past its bound for a pass whose database call never answers', async () => {
+    const never = () => new Promise<never>(() => undefined);
+    const agg = new Aggregator(
+      { queue: never } as unknown as EventLogRepository,
+      {} as unknown as UsageWriteRepository,
+      {} as unknown as DbLock,
+      { readMark: never, writeMark: never },
+      pino({ level: 'silent' }),
+      {},
+      () => 'regular',
+    );
+    void agg.runOnce();
+    const t0 = Date.now();
+    await agg.stop(50);
+    expect(Date.now() - t0).toBeLessThan(30_000);
   });
 });

@@ -8,6 +8,7 @@ import type { RecentFlushes } from './recent-flushes';
 import type { DayFigures, UsageWriteRepository } from '../store/usage-write.repository';
 import type { DbLock } from '../store/db-lock';
 import { ensureUsageIndexes } from '../store/store';
+import { withDeadline } from '../util/deadline';
 
 const ALL_TYPES = [ResourceType.DATASET, ResourceType.FILE, ResourceType.COLLECTION];
 
@@ -90,11 +91,19 @@ export class Aggregator {
     this.schedule(0);
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops passes and waits for the running one, at most `waitMs` (then it
+   * is left behind: a database call that never answers must not hold a
+   * shutdown up; what it wrote is finished by the journal at the next start).
+   */
+  async stop(waitMs = Infinity): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    await this.running?.catch(() => undefined);
+    const running = this.running?.catch(() => undefined);
+    if (!running) return;
+    if (!Number.isFinite(waitMs)) return void (await running);
+    await withDeadline(running, waitMs, 'the running aggregation pass').catch((err) => this.logger.warn({ err }, 'shutdown did not wait for the aggregation pass'));
   }
 
   /**
