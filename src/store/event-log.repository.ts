@@ -83,7 +83,7 @@ const NULL_FIELDS = ['portalId', 'userId', 'httpStatus', 'bytes', 'country', 'us
  * and per read document grows with its field count (each document carries
  * its own schema); most events have no url, status, bytes or country.
  */
-export function storedEvent(e: LoggedEvent): Document {
+function storedEvent(e: LoggedEvent): Document {
   const doc: Document = { ...e };
   for (const f of NULL_FIELDS) if (doc[f] === null) delete doc[f];
   if (e.datasetIds.length === 0) delete doc.datasetIds;
@@ -95,7 +95,7 @@ export function storedEvent(e: LoggedEvent): Document {
 }
 
 /** The event a stored document holds ({@link storedEvent} undone); documents stored with every field read as they are. */
-export function restoredEvent(d: Document): LoggedEvent {
+function restoredEvent(d: Document): LoggedEvent {
   const e = { ...d } as Record<string, unknown>;
   for (const f of NULL_FIELDS) if (e[f] === undefined) e[f] = null;
   e.datasetIds ??= [];
