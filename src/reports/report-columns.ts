@@ -16,6 +16,14 @@
  */
 
 /**
+ * Our traffic columns: API calls, the dataset's portal and visibility,
+ * machine use and robot events. The dataset report ends with them, and the
+ * merged report has them for every type.
+ */
+const TRAFFIC_COLUMNS = ['api_calls', 'portal', 'visibility', 'machine_views', 'machine_downloads', 'machine_api_calls', 'robot_events'] as const;
+export type TrafficColumn = (typeof TRAFFIC_COLUMNS)[number];
+
+/**
  * Columns of `GET /api/reports/metrics/files`.
  *
  * Clowder's 16 columns, then the names of the parents (Clowder only gives
@@ -66,13 +74,7 @@ export const DATASET_REPORT_COLUMNS = Object.freeze([
   // --- our additions ---
   'parent_collection_names',
   'parent_space_names',
-  'api_calls',
-  'portal',
-  'visibility',
-  'machine_views',
-  'machine_downloads',
-  'machine_api_calls',
-  'robot_events',
+  ...TRAFFIC_COLUMNS,
 ] as const);
 
 /**
@@ -139,13 +141,7 @@ export const MERGED_REPORT_COLUMNS = Object.freeze([
   'parent_dataset_names',
   'parent_collection_names',
   'parent_space_names',
-  'api_calls',
-  'portal',
-  'visibility',
-  'machine_views',
-  'machine_downloads',
-  'machine_api_calls',
-  'robot_events',
+  ...TRAFFIC_COLUMNS,
 ] as const);
 
 /**

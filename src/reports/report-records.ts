@@ -14,6 +14,7 @@ import {
   type FileReportColumn,
   type MergedReportColumn,
   type MonthlyExportColumn,
+  type TrafficColumn,
 } from './report-columns';
 import type { ByUserReportRow, MonthlyUsageRow, NamedRef, ResourceReportRow } from './report-rows';
 
@@ -32,6 +33,19 @@ const sheet = (d: Date | null | undefined): string => spreadsheetDateTime(d);
 
 const ids = (refs: readonly NamedRef[]): string => idList(refs.map((r) => r.id));
 const names = (refs: readonly NamedRef[]): string => nameList(refs.map((r) => r.name));
+
+/** The cells of the traffic columns (the dataset report's last, the merged report's for every type). */
+function trafficCells(r: ResourceReportRow): Rec<TrafficColumn> {
+  return {
+    api_calls: r.apiCalls,
+    portal: r.portalId,
+    visibility: r.visibility,
+    machine_views: r.machineViews,
+    machine_downloads: r.machineDownloads,
+    machine_api_calls: r.machineApiCalls,
+    robot_events: r.robotEvents,
+  };
+}
 
 /** A file row as a record of {@link FILE_REPORT_COLUMNS}. */
 export function fileRecord(r: ResourceReportRow): Rec<FileReportColumn> {
@@ -75,13 +89,7 @@ export function datasetRecord(r: ResourceReportRow): Rec<DatasetReportColumn> {
     parent_spaces: ids(r.parentSpaces),
     parent_collection_names: names(r.parentCollections),
     parent_space_names: names(r.parentSpaces),
-    api_calls: r.apiCalls,
-    portal: r.portalId,
-    visibility: r.visibility,
-    machine_views: r.machineViews,
-    machine_downloads: r.machineDownloads,
-    machine_api_calls: r.machineApiCalls,
-    robot_events: r.robotEvents,
+    ...trafficCells(r),
   };
 }
 
@@ -124,13 +132,7 @@ export function mergedRecord(r: ResourceReportRow): Partial<Rec<MergedReportColu
   return {
     ...(toMergedRecord(resourceRecord(r)) as Partial<Rec<MergedReportColumn>>),
     // The traffic columns of the dataset report, for every type.
-    api_calls: r.apiCalls,
-    portal: r.portalId,
-    visibility: r.visibility,
-    machine_views: r.machineViews,
-    machine_downloads: r.machineDownloads,
-    machine_api_calls: r.machineApiCalls,
-    robot_events: r.robotEvents,
+    ...trafficCells(r),
   };
 }
 
