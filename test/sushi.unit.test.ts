@@ -67,12 +67,24 @@ describe('COUNTER DSR (rd1)', () => {
     expect(jan).toHaveLength(6);
   });
 
-  it('flags partial data (3040) and no usage (3030)', () => {
-    const cur = reportingPeriod({ beginMonth: '2026-05', endMonth: '2026-06', now: params.now, dataFrom: '2025-01-01' });
+  it('flags partial data (3040), months not ready (3031) and no usage (3030)', () => {
+    const cur = reportingPeriod({ beginMonth: '2026-05', endMonth: '2026-05', now: params.now, dataFrom: '2025-01-01' });
     expect(cur.endDate).toBe('2026-05-10');
     expect(cur.exceptions.map((e) => e.code)).toEqual([3040]);
-    const early = reportingPeriod({ beginMonth: '2025-01', endMonth: '2025-06', now: params.now, dataFrom: '2025-06-01' });
-    expect(early.exceptions[0]).toMatchObject({ code: 3040, message: 'Partial Data Returned' });
+    // Past the current month: clamped to it, 3031 for the months left out.
+    const next = reportingPeriod({ beginMonth: '2026-05', endMonth: '2026-06', now: params.now, dataFrom: '2025-01-01' });
+    expect(next).toMatchObject({ beginDate: '2026-05-01', endDate: '2026-05-10', months: { begin: '2026-05', end: '2026-05' } });
+    expect(next.exceptions.map((e) => [e.code, e.message])).toEqual([
+      [3031, 'Usage Not Ready for Requested Dates'],
+      [3040, 'Partial Data Returned'],
+    ]);
+    // Before the first month with data: clamped to it, 3030 for the months left out.
+    const early = reportingPeriod({ beginMonth: '2025-01', endMonth: '2025-07', now: params.now, dataFrom: '2025-06-01' });
+    expect(early).toMatchObject({ beginDate: '2025-06-01', endDate: '2025-07-31', months: { begin: '2025-06', end: '2025-07' } });
+    expect(early.exceptions).toEqual([expect.objectContaining({ code: 3030, message: 'No Usage Available for Requested Dates', data: expect.stringMatching(/starts on 2025-06-01/) })]);
+    // Data starting inside the first month kept: partial.
+    const mid = reportingPeriod({ beginMonth: '2025-06', endMonth: '2025-07', now: params.now, dataFrom: '2025-06-10' });
+    expect(mid.exceptions).toEqual([expect.objectContaining({ code: 3040, data: expect.stringMatching(/stored usage starts on 2025-06-10/) })]);
     const empty = buildDsr([], { ...params, beginMonth: '2026-03', endMonth: '2026-03' });
     expect((empty['report-header'] as { exceptions: { code: number }[] }).exceptions.map((e) => e.code)).toEqual([3030]);
     expect(validateDsr(empty)).toEqual([]);
@@ -100,5 +112,51 @@ describe('COUNTER DSR (rd1)', () => {
       'Lake Erie fish', 'Portal One', 'p1', 'usage-gateway', '10.5061/dryad.x1', 'p1:ds-1', '', 'Regular', 'Total_Dataset_Investigations', '6', '5', '1',
     ]);
     expect(monthHeading('2026-12')).toBe('Dec-2026');
+  });
+
+  it('clamps 0001-01..9999-12 to the stored months: no month-by-month walk from year 1', () => {
+    const p = { ...params, beginMonth: '0001-01', endMonth: '9999-12', dataFrom: '2025-06-01' };
+    const period = reportingPeriod(p);
+    expect(period).toMatchObject({ beginDate: '2025-06-01', endDate: '2026-05-10', months: { begin: '2025-06', end: '2026-05' } });
+    expect(period.exceptions.map((e) => e.code)).toEqual([3031, 3030, 3040]);
+    const r = buildDsr(datasets, p);
+    expect(validateDsr(r)).toEqual([]);
+    const tsv = dsrToTsv(r).split('\r\n');
+    // The 10 fixed columns, then Jun-2025..May-2026: 12 month columns.
+    expect(tsv[11].split('\t')).toHaveLength(10 + 12);
+    expect(tsv[11].split('\t')[10]).toBe('Jun-2025');
+  });
+
+  it('answers a request wholly outside the stored months with its exception and no month columns', () => {
+    const before = buildDsr(datasets, { ...params, beginMonth: '0001-01', endMonth: '2024-12' });
+    const header = before['report-header'] as { exceptions: { code: number }[]; 'reporting-period': unknown };
+    expect(header.exceptions.map((e) => e.code)).toEqual([3030]);
+    expect(header['reporting-period']).toEqual({ 'begin-date': '0001-01-01', 'end-date': '2024-12-31' });
+    expect(before['report-datasets']).toEqual([]);
+    expect(validateDsr(before)).toEqual([]);
+    const after = buildDsr(datasets, { ...params, beginMonth: '2027-01', endMonth: '9999-12' });
+    expect((after['report-header'] as { exceptions: { code: number }[] }).exceptions.map((e) => e.code)).toEqual([3031, 3030]);
+    const tsv = dsrToTsv(after);
+    expect(tsv.length).toBeLessThan(2000);
+    expect(tsv.split('\r\n')[11].split('\t')).toHaveLength(10);
+    const none = reportingPeriod({ ...params, dataFrom: null });
+    expect(none.months).toBeNull();
+    expect(none.exceptions.map((e) => e.data)).toEqual([expect.stringMatching(/no usage is stored yet/)]);
+  });
+
+  it('cleans every TSV header value: CR/LF/tab cannot write a line or a cell of their own', () => {
+    const hostile = 'ds-1\r\n=HYPERLINK("http://x.test","click")\t=1+1\u2028@SUM(1)';
+    const r = buildDsr(datasets, {
+      ...params,
+      filters: [...params.filters, { name: 'dataset-id', value: hostile }],
+    });
+    const lines = dsrToTsv(r).split('\r\n');
+    expect(lines[4].startsWith('Report_Filters\t')).toBe(true);
+    expect(lines[4].split('\t')).toHaveLength(2);
+    expect(lines[5]).toBe('Report_Attributes\t');
+    expect(lines.filter((l) => /^\s*[=+@-]/.test(l) || l.split('\t').some((c) => /^[=+@]/.test(c)))).toEqual([]);
+    // A value that itself starts like a formula gets the CSV reports' quote.
+    const lead = buildDsr(datasets, { ...params, filters: [{ name: '=x', value: '1' }] });
+    expect(dsrToTsv(lead).split('\r\n')[4]).toBe("Report_Filters\t'=x=1");
   });
 });

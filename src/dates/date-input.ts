@@ -35,8 +35,21 @@ function bad(name: string, raw: unknown): GatewayError {
   return new GatewayError(ErrorCode.BAD_USER_INPUT, `${name} must be ${DATE_INPUT_RULE}; got ${JSON.stringify(raw)?.slice(0, 80)}`);
 }
 
+/**
+ * `Date.UTC` read as written: `Date.UTC` maps years 0–99 to 1900–1999, so
+ * the year is set again with `setUTCFullYear` (year 50 stays 50, and is then
+ * simply outside any stored data). Months and days may overflow as in
+ * `Date.UTC` (month 12 is January of the next year, day 0 the last day of
+ * the month before).
+ */
+export function utcDate(y: number, monthIndex: number, d = 1, h = 0, mi = 0, s = 0, ms = 0): Date {
+  const t = new Date(Date.UTC(2000, 0, 1, h, mi, s, ms));
+  t.setUTCFullYear(y, monthIndex, d);
+  return t;
+}
+
 function calendar(y: number, m: number, d: number): boolean {
-  const t = new Date(Date.UTC(y, m - 1, d));
+  const t = utcDate(y, m - 1, d);
   return y >= 1 && t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
 }
 
@@ -50,12 +63,12 @@ export function parseDateInput(name: string, raw: unknown): DateSpan | null {
     const y = +m[1];
     const mo = +m[2];
     if (mo < 1 || mo > 12 || y < 1) throw bad(name, raw);
-    return { kind: 'month', start: new Date(Date.UTC(y, mo - 1, 1)), end: new Date(Date.UTC(y, mo, 1)) };
+    return { kind: 'month', start: utcDate(y, mo - 1, 1), end: utcDate(y, mo, 1) };
   }
   m = DAY.exec(v);
   if (m) {
     if (!calendar(+m[1], +m[2], +m[3])) throw bad(name, raw);
-    const start = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+    const start = utcDate(+m[1], +m[2] - 1, +m[3]);
     return { kind: 'day', start, end: new Date(start.getTime() + 86_400_000) };
   }
   m = DATE_TIME.exec(v);
@@ -70,7 +83,7 @@ export function parseDateInput(name: string, raw: unknown): DateSpan | null {
     if (oh > 23 || om > 59) throw bad(name, raw);
     offsetMin = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om);
   }
-  const ms = Date.UTC(+y, +mo - 1, +d, +hh, +mi, +ss, Math.floor(Number(`0.${frac || '0'}`) * 1000)) - offsetMin * 60_000;
+  const ms = utcDate(+y, +mo - 1, +d, +hh, +mi, +ss, Math.floor(Number(`0.${frac || '0'}`) * 1000)).getTime() - offsetMin * 60_000;
   return { kind: 'instant', start: new Date(ms), end: new Date(ms + 1) };
 }
 
@@ -110,7 +123,13 @@ export function windowDays(w: InstantWindow): { fromDay: string | null; toDay: s
   };
 }
 
-/** Months `from`..`to` inclusive (`YYYY-MM`). */
+/** Months from `from` to `to` inclusive (0 when `to` is before `from`), without listing them. */
+export function monthSpan(from: string, to: string): number {
+  const index = (m: string) => +m.slice(0, 4) * 12 + +m.slice(5, 7) - 1;
+  return Math.max(0, index(to) - index(from) + 1);
+}
+
+/** Months `from`..`to` inclusive (`YYYY-MM`). Callers bound the span first ({@link monthSpan}): 0001-01..9999-12 is 120,000 months. */
 export function monthsBetween(from: string, to: string): string[] {
   const out: string[] = [];
   let y = +from.slice(0, 4);
@@ -133,7 +152,7 @@ export function monthsBetween(from: string, to: string): string[] {
 export function lastDayOfMonth(month: string): string {
   const y = +month.slice(0, 4);
   const m = +month.slice(5, 7);
-  return utcDay(new Date(Date.UTC(y, m, 0)));
+  return utcDay(utcDate(y, m, 0));
 }
 
 /**

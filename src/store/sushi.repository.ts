@@ -47,13 +47,21 @@ export class SushiRepository {
   }
 
   /**
-   * Whether any event is stored before `day` (a report starting earlier
-   * reaches before stored data otherwise): the event log's day index
-   * documents (`~i|<day>|<flush>`) are an `_id` range by day.
+   * The first UTC day with stored use: the earlier of the first dataset day
+   * in `usage_daily` and the first day of the event log (whose days may not
+   * be counted yet). Null when nothing is stored. Two `_id`-ordered reads of
+   * one document each.
    */
-  async anyEventBefore(day: string): Promise<boolean> {
-    const doc = await this.store.eventLog.findOne({ _id: { $gte: INDEX_PREFIX, $lt: `${INDEX_PREFIX}${day}` } } as Document, { projection: { _id: 1 } });
-    return doc !== null;
+  async firstDataDay(): Promise<string | null> {
+    const [usage, index] = await Promise.all([
+      this.store.usageDaily.find({ _id: { $gte: 'DATASET|', $lt: 'DATASET}' } } as never, { projection: { _id: 1 } }).sort({ _id: 1 }).limit(1).next(),
+      this.store.eventLog.find({ _id: { $gte: INDEX_PREFIX, $lt: '~i}' } } as Document, { projection: { _id: 1 } }).sort({ _id: 1 }).limit(1).next(),
+    ]);
+    const days = [
+      usage ? String(usage._id).slice('DATASET|'.length, 'DATASET|'.length + 10) : null,
+      index ? String(index._id).slice(INDEX_PREFIX.length, INDEX_PREFIX.length + 10) : null,
+    ].filter((d): d is string => d !== null && /^\d{4}-\d{2}-\d{2}$/.test(d));
+    return days.length ? days.sort()[0] : null;
   }
 
   async datasets(): Promise<Map<string, SushiDatasetInfo>> {

@@ -88,41 +88,79 @@ export function emptyFigures(): MethodFigures {
   };
 }
 
-/**
- * The reporting period and the exceptions of a request. 3040 "Partial
- * Data Returned" when the period starts before the first stored event or
- * reaches into the current (unfinished) month or beyond; 3030 "No Usage
- * Available for Requested Dates" is added by {@link buildDsr} when no
- * dataset has use. The period's end is cut at today for the current month
- * (CoP-RD: an end date inside the month marks a partial month).
- */
-export function reportingPeriod(p: Pick<DsrParams, 'beginMonth' | 'endMonth' | 'now' | 'dataFrom'>): {
+/** The months a report covers once clamped to the stored data; null when none of the asked months can hold usage. */
+export interface ReportingPeriod {
+  /** `reporting-period` of the header: the clamped period, or the request's when nothing is left of it. */
   beginDate: string;
   endDate: string;
+  months: { begin: string; end: string } | null;
   exceptions: DsrException[];
-} {
+}
+
+/**
+ * The reporting period and the exceptions of a request (COUNTER R5 §3.3.9
+ * codes). The months asked are clamped to the months that can hold usage,
+ * from the month of the first stored day to the current month, so that a
+ * request for `0001-01`..`9999-12` reads and lists only those:
+ *
+ * - 3030 "No Usage Available for Requested Dates": months before the first
+ *   stored day (or nothing stored at all) are left out;
+ * - 3031 "Usage Not Ready for Requested Dates": months after the current
+ *   month are left out;
+ * - 3040 "Partial Data Returned": the first month kept starts before the
+ *   first stored day, or the last is the current (unfinished) month, whose
+ *   `end-date` is then today (CoP-RD: an end date inside the month marks a
+ *   partial month).
+ *
+ * {@link buildDsr} adds 3030 when no dataset has use in what is left.
+ */
+export function reportingPeriod(p: Pick<DsrParams, 'beginMonth' | 'endMonth' | 'now' | 'dataFrom'>): ReportingPeriod {
   const today = p.now.toISOString().slice(0, 10);
-  const beginDate = `${p.beginMonth}-01`;
-  let endDate = lastDayOfMonth(p.endMonth);
+  const currentMonth = today.slice(0, 7);
+  const asked = `request was for ${p.beginMonth}-01 to ${lastDayOfMonth(p.endMonth)}`;
+  const exceptions: DsrException[] = [];
+  const firstMonth = p.dataFrom === null ? null : p.dataFrom.slice(0, 7);
+  let begin = p.beginMonth;
+  let end = p.endMonth;
+  if (end > currentMonth) {
+    end = currentMonth;
+    exceptions.push({
+      code: 3031,
+      severity: 'warning',
+      message: 'Usage Not Ready for Requested Dates',
+      data: `${asked}; usage is only available to ${today}: months after ${currentMonth} are left out`,
+    });
+  }
+  if (firstMonth === null) {
+    exceptions.push({ code: 3030, severity: 'warning', message: 'No Usage Available for Requested Dates', data: `${asked}; no usage is stored yet` });
+  } else if (begin < firstMonth) {
+    begin = firstMonth;
+    exceptions.push({
+      code: 3030,
+      severity: 'warning',
+      message: 'No Usage Available for Requested Dates',
+      data: `${asked}; stored usage starts on ${p.dataFrom}: months before ${firstMonth} are left out`,
+    });
+  }
+  if (firstMonth === null || begin > end) {
+    // Nothing of the request can hold usage: the header echoes the request.
+    const beginDate = `${p.beginMonth}-01`;
+    let endDate = lastDayOfMonth(p.endMonth);
+    if (endDate > today) endDate = today < beginDate ? beginDate : today;
+    return { beginDate, endDate, months: null, exceptions };
+  }
+  const beginDate = `${begin}-01`;
+  let endDate = lastDayOfMonth(end);
   const reasons: string[] = [];
   if (endDate >= today) {
     reasons.push(`usage is only available to ${today} (the current month is not complete)`);
-    if (endDate > today) endDate = today < beginDate ? beginDate : today;
+    endDate = today;
   }
-  if (p.dataFrom === null || p.dataFrom > beginDate) {
-    reasons.push(p.dataFrom === null ? 'no usage is stored yet' : `stored usage starts on ${p.dataFrom}`);
+  if (p.dataFrom! > beginDate) reasons.push(`stored usage starts on ${p.dataFrom}`);
+  if (reasons.length) {
+    exceptions.push({ code: 3040, severity: 'warning', message: 'Partial Data Returned', data: `${asked}; ${reasons.join('; ')}` });
   }
-  const exceptions: DsrException[] = reasons.length
-    ? [
-        {
-          code: 3040,
-          severity: 'warning',
-          message: 'Partial Data Returned',
-          data: `request was for ${beginDate} to ${lastDayOfMonth(p.endMonth)}; ${reasons.join('; ')}`,
-        },
-      ]
-    : [];
-  return { beginDate, endDate, exceptions };
+  return { beginDate, endDate, months: { begin, end }, exceptions };
 }
 
 function datasetIds(d: DsrDatasetInput): { type: 'doi' | 'proprietary'; value: string }[] {
@@ -136,13 +174,13 @@ function datasetIds(d: DsrDatasetInput): { type: 'doi' | 'proprietary'; value: s
 /** The SUSHI JSON of a DSR. Datasets in the given order; zero counts are left out (schema: "if count is zero, the instance element should be excluded"). */
 export function buildDsr(datasets: readonly DsrDatasetInput[], p: DsrParams): Record<string, unknown> {
   const period = reportingPeriod(p);
-  const months = monthsBetween(p.beginMonth, p.endMonth);
   const reportDatasets: Record<string, unknown>[] = [];
-  for (const d of datasets) {
+  for (const d of period.months ? datasets : []) {
     const performance: Record<string, unknown>[] = [];
+    // The dataset's own months (at most the stored ones), not every month of the period.
+    const months = [...d.months.keys()].filter((m) => m >= period.months!.begin && m <= period.months!.end).sort();
     for (const month of months) {
-      const figures = d.months.get(month);
-      if (!figures) continue;
+      const figures = d.months.get(month)!;
       const instance: Record<string, unknown>[] = [];
       for (const method of ['regular', 'machine'] as const) {
         const f = figures[method];
@@ -162,7 +200,7 @@ export function buildDsr(datasets: readonly DsrDatasetInput[], p: DsrParams): Re
       }
       if (!instance.length) continue;
       const begin = `${month}-01`;
-      const end = month === p.endMonth ? period.endDate : lastDayOfMonth(month);
+      const end = month === period.months!.end ? period.endDate : lastDayOfMonth(month);
       performance.push({ period: { 'begin-date': begin, 'end-date': end }, instance });
     }
     if (!performance.length) continue;
@@ -177,7 +215,7 @@ export function buildDsr(datasets: readonly DsrDatasetInput[], p: DsrParams): Re
     });
   }
   const exceptions = [...period.exceptions];
-  if (!reportDatasets.length) {
+  if (!reportDatasets.length && !exceptions.some((e) => e.code === 3030)) {
     exceptions.push({ code: 3030, severity: 'warning', message: 'No Usage Available for Requested Dates' });
   }
   return {
@@ -203,10 +241,18 @@ export function monthHeading(month: string): string {
   return `${MONTH_ABBR[+month.slice(5, 7) - 1]}-${month.slice(0, 4)}`;
 }
 
-/** A TSV cell: tabs and line breaks would break the row; user text gets the formula defence. */
-function tsvCell(v: string | number): string {
+/**
+ * Control characters (C0 with tab, CR and LF, DEL, C1) and the Unicode
+ * line and paragraph separators: any of them in a TSV value could start a
+ * new cell or a new line (a `dataset_id` holding CRLF wrote its own header
+ * line, `=HYPERLINK(…)`).
+ */
+const CONTROL_RUN = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+
+/** A TSV cell, header value or row: control characters become one space; text that could start a formula gets the CSV reports' `'` (neutralizeFormula). */
+export function tsvCell(v: string | number): string {
   if (typeof v === 'number') return String(v);
-  return neutralizeFormula(v.replace(/[\t\r\n]+/g, ' '));
+  return neutralizeFormula(v.replace(CONTROL_RUN, ' '));
 }
 
 /**
@@ -220,20 +266,22 @@ export function dsrToTsv(report: Record<string, unknown>): string {
   const period = h['reporting-period'] as { 'begin-date': string; 'end-date': string };
   const filters = (h['report-filters'] as { name: string; value: string }[]).map((f) => `${f.name}=${f.value}`).join('; ');
   const exceptions = (h.exceptions as DsrException[]).map((e) => `${e.code}: ${e.message}${e.data ? ` (${e.data})` : ''}`).join('; ');
-  const beginMonth = period['begin-date'].slice(0, 7);
-  const endMonth = period['end-date'].slice(0, 7);
-  const months = monthsBetween(beginMonth, endMonth);
+  const datasets = report['report-datasets'] as Record<string, unknown>[];
+  // With rows, the period is clamped to the stored months (reportingPeriod);
+  // without, it may echo a request of any length, and no month has a cell.
+  const months = datasets.length ? monthsBetween(period['begin-date'].slice(0, 7), period['end-date'].slice(0, 7)) : [];
+  // Every header value goes through tsvCell: filters echo the request's portal and dataset_id.
   const lines: string[][] = [
     ['Report_Name', 'Dataset Master Report'],
     ['Report_ID', DSR_REPORT_ID],
     ['Release', 'RD1'],
     ['Metric_Types', METRIC_TYPES.map(metricLabel).join('; ')],
-    ['Report_Filters', filters],
+    ['Report_Filters', tsvCell(filters)],
     ['Report_Attributes', ''],
-    ['Exceptions', exceptions],
-    ['Reporting_Period', `begin_date=${period['begin-date']}; end_date=${period['end-date']}`],
-    ['Created', String(h.created).slice(0, 10)],
-    ['Created_By', String(h['created-by'])],
+    ['Exceptions', tsvCell(exceptions)],
+    ['Reporting_Period', tsvCell(`begin_date=${period['begin-date']}; end_date=${period['end-date']}`)],
+    ['Created', tsvCell(String(h.created).slice(0, 10))],
+    ['Created_By', tsvCell(String(h['created-by']))],
     [],
     [
       'Dataset_Title',
@@ -249,7 +297,7 @@ export function dsrToTsv(report: Record<string, unknown>): string {
       ...months.map(monthHeading),
     ],
   ];
-  for (const d of report['report-datasets'] as Record<string, unknown>[]) {
+  for (const d of datasets) {
     const ids = d['dataset-id'] as { type: string; value: string }[];
     const doi = ids.find((i) => i.type === 'doi')?.value ?? '';
     const other = ids.find((i) => i.type === 'proprietary')?.value ?? '';

@@ -70,7 +70,8 @@ export function mountSushi(app: express.Express, deps: { sushi: SushiService; re
         const period = (report['report-header'] as { 'reporting-period': { 'begin-date': string; 'end-date': string } })['reporting-period'];
         res.set({
           'Content-Type': 'text/tab-separated-values; charset=utf-8',
-          'Content-Disposition': `attachment; filename="DSR-${period['begin-date']}-${period['end-date']}.tsv"`,
+          // The dates are the gateway's own; kept to [0-9A-Za-z-] all the same, so nothing can leave the quoted name.
+          'Content-Disposition': `attachment; filename="${`DSR-${period['begin-date']}-${period['end-date']}`.replace(/[^0-9A-Za-z-]+/g, '_')}.tsv"`,
         });
         res.send(dsrToTsv(report));
       } else {

@@ -4,6 +4,7 @@
  * figures are sums of the month's days — uniques too: a COUNTER session
  * never spans two days (docs/counting.md).
  */
+import { setImmediate } from 'node:timers/promises';
 import type { Caller } from '../auth/caller';
 import { canSeeDataset } from '../auth/visibility';
 import { countersOf, counterMetrics, COUNTRY_FIELDS } from '../domain/counters';
@@ -12,7 +13,7 @@ import { GatewayError } from '../errors/gateway-error';
 import { lastDayOfMonth, parseDateInput, utcMonth } from '../dates/date-input';
 import { assertCanReport } from '../reports/report.service';
 import type { DatasetDayRead, SushiRepository } from '../store/sushi.repository';
-import { buildDsr, emptyFigures, type AccessMethod, type DsrDatasetInput, type MethodFigures, type MetricType } from './dsr-report';
+import { buildDsr, emptyFigures, reportingPeriod, type AccessMethod, type DsrDatasetInput, type MethodFigures, type MetricType } from './dsr-report';
 
 export interface DsrRequest {
   beginDate: unknown;
@@ -73,6 +74,9 @@ export function addDay(into: Record<AccessMethod, MethodFigures>, day: DatasetDa
   }
 }
 
+/** Day documents read between two yields of the event loop. */
+const YIELD_EVERY = 2000;
+
 function badInput(message: string): GatewayError {
   return new GatewayError(ErrorCode.BAD_USER_INPUT, message);
 }
@@ -99,7 +103,7 @@ export class SushiService {
     assertCanReport(caller);
     const { beginMonth, endMonth } = SushiService.period(req.beginDate, req.endDate);
     const now = this.clock();
-    const [datasets, portals] = await Promise.all([this.repo.datasets(), this.repo.portals()]);
+    const [datasets, portals, dataFrom] = await Promise.all([this.repo.datasets(), this.repo.portals(), this.repo.firstDataDay()]);
     if (req.portal && !portals.has(req.portal)) throw new GatewayError(ErrorCode.NOT_FOUND, `no portal with id "${req.portal}"`);
     const wanted = (id: string): boolean => {
       const d = datasets.get(id);
@@ -109,20 +113,25 @@ export class SushiService {
       return canSeeDataset(d, caller);
     };
     const byDataset = new Map<string, Map<string, Record<AccessMethod, MethodFigures>>>();
-    const fromDay = `${beginMonth}-01`;
-    const toDay = lastDayOfMonth(endMonth);
-    let firstDay: string | null = null;
-    for await (const day of this.repo.datasetDays(fromDay, toDay)) {
-      if (firstDay === null || day.day < firstDay) firstDay = day.day;
-      if (!wanted(day.resourceId)) continue;
-      let months = byDataset.get(day.resourceId);
-      if (!months) byDataset.set(day.resourceId, (months = new Map()));
-      const month = day.day.slice(0, 7);
-      let figures = months.get(month);
-      if (!figures) months.set(month, (figures = { regular: emptyFigures(), machine: emptyFigures() }));
-      addDay(figures, day);
+    // Only the months that can hold usage are read (0001-01..9999-12 reads the stored ones).
+    const period = reportingPeriod({ beginMonth, endMonth, now, dataFrom });
+    if (period.months) {
+      let sinceYield = 0;
+      for await (const day of this.repo.datasetDays(`${period.months.begin}-01`, lastDayOfMonth(period.months.end))) {
+        // Other requests get the event loop between slices of a long read.
+        if (++sinceYield >= YIELD_EVERY) {
+          sinceYield = 0;
+          await setImmediate();
+        }
+        if (!wanted(day.resourceId)) continue;
+        let months = byDataset.get(day.resourceId);
+        if (!months) byDataset.set(day.resourceId, (months = new Map()));
+        const month = day.day.slice(0, 7);
+        let figures = months.get(month);
+        if (!figures) months.set(month, (figures = { regular: emptyFigures(), machine: emptyFigures() }));
+        addDay(figures, day);
+      }
     }
-    const dataFrom = (await this.repo.anyEventBefore(fromDay)) ? '0001-01-01' : firstDay;
     const inputs: DsrDatasetInput[] = [...byDataset.keys()].sort().map((id) => {
       const d = datasets.get(id)!;
       return { id, title: d.title, doi: d.doi, portalId: d.portalId, portalName: portals.get(d.portalId) ?? d.portalId, months: byDataset.get(id)! };
