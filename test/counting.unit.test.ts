@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { DayTally, type TallyEvent, type TargetFigures } from '../src/counting/day-tally';
-import { clickIdentity, clickItem, hashKey, normalizeIp, uniqueSession, type IdentityInput } from '../src/counting/identity';
+import { clickIdentity, clickItem, eventKeys, hashKey, normalizeIp, uniqueSession, type IdentityInput } from '../src/counting/identity';
 import { AccessAction, ResourceType } from '../src/domain/resources';
 
 const DAY = '2026-05-01';
@@ -23,6 +23,10 @@ interface Click extends IdentityInput {
   httpStatus?: number | null;
   bytes?: number | null;
   country?: string | null;
+  /** The sender (`LoggedEvent.scope`); default `portal-1`. */
+  scope?: string;
+  /** Recorded by a USER key about its own access. */
+  ownAccess?: boolean;
 }
 
 let seq = 0;
@@ -44,8 +48,7 @@ function ev(c: Click): TallyEvent {
     httpStatus: c.httpStatus ?? null,
     bytes: c.bytes ?? null,
     country: c.country ?? null,
-    ck: hashKey('k', [clickIdentity(c) ?? `e:${id}`, clickItem({ url: c.url, resourceType, resourceId, action })]),
-    sk: uniqueSession(c) ?? `e:${id}`,
+    ...eventKeys({ ...c, scope: c.scope ?? 'portal-1', resourceType, resourceId, action }, id),
   };
 }
 
@@ -99,7 +102,7 @@ describe('double clicks (CoP-RD §10 / COUNTER R5 §7.2): same identity, same it
     for (const f of ['f-1', 'f-2', 'f-3']) expect(fig(t, ResourceType.FILE, f)!.counters.downloads).toBe(1);
   });
 
-  it('is per URL when the portal sends one', () => {
+  it('is refined by the URL when the portal sends one', () => {
     const t = tally([
       ev({ ...visitor, url: '/dataset/ds-1?page=1', timestamp: T('10:00:00') }),
       ev({ ...visitor, url: '/dataset/ds-1?page=2', timestamp: T('10:00:10') }),
@@ -132,13 +135,91 @@ describe('double clicks (CoP-RD §10 / COUNTER R5 §7.2): same identity, same it
   });
 });
 
+describe('keys no sender can steer (issue 16): per sender, resource first, URL only refines', () => {
+  const base = { userId: 'reader-1', timestamp: T('10:00:00'), resourceType: 'DATASET', resourceId: 'ds-1', action: 'DOWNLOAD' };
+  const keys = (o: Partial<Parameters<typeof eventKeys>[0]> = {}, id = 'e-1') => eventKeys({ ...base, scope: 'portal-1', ...o }, id);
+
+  it('the double-click and session keys include the sender: one portal\'s user ids never meet another\'s', () => {
+    expect(keys()).toEqual(keys({}, 'e-2'));
+    expect(keys({ scope: 'portal-2' }).ck).not.toBe(keys().ck);
+    expect(keys({ scope: 'portal-2' }).sk).not.toBe(keys().sk);
+    // Every identity kind, anonymous visitors included.
+    for (const who of [{ userId: null, userCookie: 'c1' }, { userId: null, sessionId: 's1' }, { userId: null, ...visitor }]) {
+      expect(keys({ ...who, scope: 'portal-2' }).ck).not.toBe(keys(who).ck);
+      expect(keys({ ...who, scope: 'portal-2' }).sk).not.toBe(keys(who).sk);
+    }
+  });
+
+  it('the item is the resource and action, refined by the URL, never the URL alone', () => {
+    const url = 'https://data.example.org/x.csv';
+    expect(keys({ url }).ck).toBe(keys({ url }, 'e-2').ck);
+    expect(keys({ url }).ck).not.toBe(keys().ck);
+    expect(keys({ url: '/other' }).ck).not.toBe(keys({ url }).ck);
+    // The same URL on two resources, or for two actions, is two items.
+    expect(keys({ url, resourceId: 'ds-2' }).ck).not.toBe(keys({ url }).ck);
+    expect(keys({ url, resourceType: 'FILE' }).ck).not.toBe(keys({ url }).ck);
+    expect(keys({ url, action: 'VIEW' }).ck).not.toBe(keys({ url }).ck);
+    expect(clickItem({ ...base, url: '  ' })).toEqual(clickItem(base));
+    // The URL never touches the session.
+    expect(keys({ url }).sk).toBe(keys().sk);
+  });
+
+  it('a USER key\'s own accesses ignore the URL: one item per resource and action', () => {
+    expect(keys({ ownAccess: true, url: '/a' }).ck).toBe(keys({ ownAccess: true, url: '/b' }).ck);
+    expect(keys({ ownAccess: true, url: '/a' }).ck).toBe(keys({ ownAccess: true }).ck);
+    expect(keys({ ownAccess: true, action: 'VIEW' }).ck).not.toBe(keys({ ownAccess: true }).ck);
+  });
+
+  it('an event without any identity is its own person and session', () => {
+    const anon = { userId: null };
+    expect(keys(anon, 'e-1').ck).not.toBe(keys(anon, 'e-2').ck);
+    expect(keys(anon, 'e-1').sk).not.toBe(keys(anon, 'e-2').sk);
+  });
+
+  it('hashes in one function: the keys are the kind prefix and 22 base64url characters, no identity in clear', () => {
+    const k = keys({ url: 'https://data.example.org/x.csv' });
+    expect(k.ck).toMatch(/^k:[A-Za-z0-9_-]{22}$/);
+    expect(k.sk).toMatch(/^s:[A-Za-z0-9_-]{22}$/);
+    expect(hashKey('k', ['a', ['b']])).not.toBe(hashKey('k', ['a', 'b']));
+    expect(uniqueSession({ userId: 'reader-1', timestamp: T('10:00:00') })).toEqual(['U', 'reader-1', `${DAY}T10`]);
+  });
+
+  it('two portals\' trackers sending the same user ids and URL on their own datasets each keep their counts', () => {
+    const url = 'https://data.example.org/download/latest.csv';
+    const events: TallyEvent[] = [];
+    for (let i = 0; i < 20; i++) {
+      const s = String(i).padStart(2, '0');
+      events.push(ev({ userId: `reader-${i}`, url, scope: 'svc-p1', resourceId: 'ds-1', action: AccessAction.DOWNLOAD, timestamp: T(`10:00:${s}`) }));
+      events.push(ev({ userId: `reader-${i}`, url, scope: 'svc-p2', resourceId: 'ds-2', action: AccessAction.DOWNLOAD, timestamp: T(`10:00:${String(i + 5).padStart(2, '0')}`) }));
+    }
+    const t = tally(events);
+    expect(ds(t, 'ds-1')).toMatchObject({ downloads: 20, uniqueRequests: 20, doubleClicks: 0 });
+    expect(ds(t, 'ds-2')).toMatchObject({ downloads: 20, uniqueRequests: 20, doubleClicks: 0 });
+    // Even on one resource, two senders' "reader-1" are two people.
+    const shared = tally([
+      ev({ userId: 'reader-1', url, scope: 'svc-p1', timestamp: T('11:00:00') }),
+      ev({ userId: 'reader-1', url, scope: 'svc-p2', timestamp: T('11:00:05') }),
+    ]);
+    expect(ds(shared)).toMatchObject({ views: 2, uniqueInvestigations: 2, doubleClicks: 0 });
+  });
+
+  it('a USER sending 10 downloads with distinct URLs in 10 s counts 1 download', () => {
+    const t = tally(
+      Array.from({ length: 10 }, (_, i) =>
+        ev({ userId: 'carol', scope: 'carol', ownAccess: true, url: `/d?x=${i}`, action: AccessAction.DOWNLOAD, timestamp: T(`10:00:0${i}`) }),
+      ),
+    );
+    expect(ds(t)).toMatchObject({ downloads: 1, uniqueRequests: 1, doubleClicks: 9 });
+  });
+});
+
 describe('identity (CoP-RD §10): user id › user cookie › session cookie › IP + user agent', () => {
   it('ranks the identities in the CoP order', () => {
     const t = T('10:00:00');
     const all = { userId: 'u1', userCookie: 'c1', sessionId: 's1', ...visitor, timestamp: t };
-    expect(clickIdentity(all)).toBe(clickIdentity({ userId: 'u1', timestamp: t }));
-    expect(clickIdentity({ ...all, userId: null })).toBe(clickIdentity({ userCookie: 'c1', timestamp: t }));
-    expect(clickIdentity({ ...all, userId: null, userCookie: null })).toBe(clickIdentity({ sessionId: 's1', timestamp: t }));
+    expect(clickIdentity(all)).toEqual(clickIdentity({ userId: 'u1', timestamp: t }));
+    expect(clickIdentity({ ...all, userId: null })).toEqual(clickIdentity({ userCookie: 'c1', timestamp: t }));
+    expect(clickIdentity({ ...all, userId: null, userCookie: null })).toEqual(clickIdentity({ sessionId: 's1', timestamp: t }));
     expect(clickIdentity({ ...visitor, timestamp: t })).not.toBeNull();
     expect(clickIdentity({ timestamp: t })).toBeNull();
   });

@@ -3,9 +3,15 @@
  * identifies people, and the keys the double-click filter and the unique
  * counts are built on. Pure functions.
  *
- * Privacy: nothing is kept in clear. The identity parts are hashed (SHA-256,
- * truncated to 128 bits) before they are stored with the event, so the event
- * log holds no IP address and no live session token.
+ * Every key is **per sender**: the `scope` of the stored event (the user
+ * behind the API key that sent it) is part of it. User ids, cookies and
+ * session ids are opaque values of one portal; without the scope, two
+ * portals' "reader-1" would be one person, and one portal's clicks could
+ * turn another's counted clicks into double clicks.
+ *
+ * Privacy: nothing is kept in clear. The keys are hashed by
+ * {@link hashKey} — the one place that hashes — before they are stored with
+ * the event, so the event log holds no IP address and no live session token.
  *
  * @packageDocumentation
  */
@@ -22,6 +28,31 @@ export interface IdentityInput {
   userAgent?: string | null;
   timestamp: Date;
 }
+
+/** What an access was on, for the double-click item. */
+export interface ItemInput {
+  resourceType: string;
+  resourceId: string;
+  action: string;
+  /** The URL the portal served, when it sends one: refines the item, never replaces it. */
+  url?: string | null;
+}
+
+/** Everything the stored keys of one event are computed from. */
+export interface EventKeyInput extends IdentityInput, ItemInput {
+  /** The sender: `LoggedEvent.scope`, the user behind the API key. */
+  scope: string;
+  /**
+   * A USER key recording its own access: the URL is left out of the item, so
+   * the user's clicks on one resource and action are one item whatever URLs
+   * it sends (a USER could otherwise dodge the filter by varying `url`).
+   * Default false.
+   */
+  ownAccess?: boolean;
+}
+
+/** A part of a key before hashing: JSON-encoded, so no separator can be forged. */
+export type KeyPart = string | null | readonly KeyPart[];
 
 /** Two clicks of one identity on one item this close (inclusive) are one action. */
 export const DOUBLE_CLICK_WINDOW_MS = 30_000;
@@ -43,8 +74,13 @@ export function normalizeIp(ip: string): string {
   return mapped?.[1] ?? lower;
 }
 
-/** Kind prefix + hash; JSON keeps the encoding injective (no forged separators). */
-export function hashKey(kind: string, parts: readonly (string | null)[]): string {
+/**
+ * Kind prefix + hash (SHA-256 of the JSON of `[kind, ...parts]`, first
+ * 128 bits, base64url). JSON keeps the encoding injective. Every stored key
+ * is made here and only here, so a keyed (salted) hash can replace it in one
+ * place.
+ */
+export function hashKey(kind: string, parts: readonly KeyPart[]): string {
   const digest = createHash('sha256').update(JSON.stringify([kind, ...parts])).digest('base64url').slice(0, 22);
   return `${kind}:${digest}`;
 }
@@ -65,18 +101,19 @@ function utcHour(t: Date): string {
  * session cookie › IP + user agent. The IP + user-agent identity is sliced
  * by hour, so 13:59:50 and 14:00:05 from one anonymous visitor are two
  * people to this filter. Null when the event carries none of these.
+ * Unhashed and without the sender: {@link eventKeys} adds the scope and hashes.
  */
-export function clickIdentity(e: IdentityInput): string | null {
+export function clickIdentity(e: IdentityInput): KeyPart[] | null {
   const userId = present(e.userId);
-  if (userId !== null) return hashKey('u', [userId]);
+  if (userId !== null) return ['u', userId];
   const userCookie = present(e.userCookie);
-  if (userCookie !== null) return hashKey('c', [userCookie]);
+  if (userCookie !== null) return ['c', userCookie];
   const sessionId = present(e.sessionId);
-  if (sessionId !== null) return hashKey('s', [sessionId]);
+  if (sessionId !== null) return ['s', sessionId];
   const ip = present(e.ipAddress);
   const ua = present(e.userAgent);
   if (ip === null && ua === null) return null;
-  return hashKey('a', [ip === null ? null : normalizeIp(ip), ua, utcHour(e.timestamp)]);
+  return ['a', ip === null ? null : normalizeIp(ip), ua, utcHour(e.timestamp)];
 }
 
 /**
@@ -84,26 +121,43 @@ export function clickIdentity(e: IdentityInput): string | null {
  * (CoP-RD §10, "unique dataset metrics", after COUNTER R5 §7.3): the session
  * cookie + the date; else the user id, the user cookie or the IP + user
  * agent, + the date + the hour. Null when the event carries none of these.
+ * Unhashed and without the sender: {@link eventKeys} adds the scope and hashes.
  */
-export function uniqueSession(e: IdentityInput): string | null {
+export function uniqueSession(e: IdentityInput): KeyPart[] | null {
   const sessionId = present(e.sessionId);
-  if (sessionId !== null) return hashKey('S', [sessionId, utcDay(e.timestamp)]);
+  if (sessionId !== null) return ['S', sessionId, utcDay(e.timestamp)];
   const userId = present(e.userId);
-  if (userId !== null) return hashKey('U', [userId, utcHour(e.timestamp)]);
+  if (userId !== null) return ['U', userId, utcHour(e.timestamp)];
   const userCookie = present(e.userCookie);
-  if (userCookie !== null) return hashKey('C', [userCookie, utcHour(e.timestamp)]);
+  if (userCookie !== null) return ['C', userCookie, utcHour(e.timestamp)];
   const ip = present(e.ipAddress);
   const ua = present(e.userAgent);
   if (ip === null && ua === null) return null;
-  return hashKey('A', [ip === null ? null : normalizeIp(ip), ua, utcHour(e.timestamp)]);
+  return ['A', ip === null ? null : normalizeIp(ip), ua, utcHour(e.timestamp)];
 }
 
 /**
- * The item a click was on, for the double-click filter: the URL when the
- * portal sends it (CoP: "the same URL"), else the resource and what was done
- * to it (a landing page, a file, an API endpoint).
+ * The item a click was on, for the double-click filter: the resource and
+ * what was done to it (a landing page, a file, an API endpoint), refined by
+ * the URL when the portal sends one (CoP: "the same URL"). A URL only ever
+ * splits one resource's clicks into several items; it never joins the
+ * clicks of two resources, or of two actions, into one.
  */
-export function clickItem(e: { url?: string | null; resourceType: string; resourceId: string; action: string }): string {
-  const url = present(e.url);
-  return url !== null ? `url:${url}` : `${e.resourceType}:${e.resourceId}:${e.action}`;
+export function clickItem(e: ItemInput): KeyPart[] {
+  return [e.resourceType, e.resourceId, e.action, present(e.url)];
+}
+
+/**
+ * The stored keys of an event: `ck`, its double-click key (sender +
+ * identity + item), and `sk`, its unique-count session key (sender +
+ * session). An event with no identity at all is its own person and its own
+ * session (`eventKey`, the stored `_id`, stands in).
+ */
+export function eventKeys(e: EventKeyInput, eventKey: string): { ck: string; sk: string } {
+  const alone: KeyPart[] = ['e', eventKey];
+  const item = clickItem(e.ownAccess ? { ...e, url: null } : e);
+  return {
+    ck: hashKey('k', [e.scope, clickIdentity(e) ?? alone, item]),
+    sk: hashKey('s', [e.scope, uniqueSession(e) ?? alone]),
+  };
 }

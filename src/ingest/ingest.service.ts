@@ -8,7 +8,7 @@ import type { Caller } from '../auth/caller';
 import { canSeeDataset } from '../auth/visibility';
 import type { TrafficClassifier } from '../counting/classify';
 import type { CountryLookup } from '../counting/country';
-import { clickIdentity, clickItem, hashKey, uniqueSession, utcDay } from '../counting/identity';
+import { eventKeys, utcDay } from '../counting/identity';
 import type { ResourceFacts } from '../store/catalog.repository';
 import type { DayIndexDoc, EventLogRepository } from '../store/event-log.repository';
 import { planDayIndexes } from './day-index';
@@ -181,7 +181,6 @@ export class IngestService {
     const identity = { userId, userCookie, sessionId, ipAddress: e.ipAddress, userAgent: e.userAgent, timestamp: e.timestamp };
     const eventId = e.eventId ?? `gen-${randomUUID()}`;
     const key = `${caller.userId}|${eventId}`;
-    const item = clickItem({ url: e.url, resourceType: e.resourceType, resourceId: e.resourceId, action: e.action });
     return {
       _id: key,
       scope: caller.userId,
@@ -202,9 +201,8 @@ export class IngestService {
       country: e.country ?? (e.ipAddress && this.countries ? this.countries.countryOf(e.ipAddress) : null),
       userAgent: e.userAgent ?? null,
       url: e.url ?? null,
-      // Without any identity each event is its own person.
-      ck: hashKey('k', [clickIdentity(identity) ?? `e:${key}`, item]),
-      sk: uniqueSession(identity) ?? `e:${key}`,
+      // Per sender; a USER key's URL does not split its clicks (src/counting/identity.ts).
+      ...eventKeys({ ...identity, scope: caller.userId, resourceType: e.resourceType, resourceId: e.resourceId, action: e.action, url: e.url, ownAccess: own }, key),
       receivedAt: now,
     };
   }
