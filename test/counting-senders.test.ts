@@ -181,5 +181,3 @@ describe('two USER accounts at the per-account event cap cannot lift a dataset u
     expect(await rankOf('ds-02')).toEqual({ rank: 57, scopeSize: 60 });
   });
 });
-  });
-});
