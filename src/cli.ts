@@ -9,6 +9,7 @@
  *   usage-gateway export-events [--since d] [--until d] [--format jsonl|csv]
  *   usage-gateway import-events FILE.jsonl...
  *   usage-gateway recount [--since YYYY-MM-DD] [--rebuild]
+ *   usage-gateway quarantine list [--limit n] [--after key] [--json]   (src/events/quarantine-cli.ts)
  *
  * They connect like the gateway does (src/config.ts): to MONGODB_URI /
  * MONGODB_DB, or, without MONGODB_URI, to the embedded FerretDB in DATA_DIR:
@@ -30,6 +31,7 @@ import { AuthRepository } from './store/auth.repository';
 import { UserAdminService } from './auth/user-admin.service';
 import { GatewayError } from './errors/gateway-error';
 import { registerFormatCommands } from './logs/log-cli';
+import { registerQuarantineCommands } from './events/quarantine-cli';
 
 /** Where the CLI reads its environment and writes its output (tests pass their own). */
 export interface CliIo {
@@ -252,6 +254,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
 
   // import-logs, export-events, import-events (src/logs/log-cli.ts)
   registerFormatCommands(program, io, connect, (c) => {
+    code = c;
+  });
+  registerQuarantineCommands(program, io, connect, (c) => {
     code = c;
   });
 

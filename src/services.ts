@@ -6,6 +6,8 @@ import { UsageWriteRepository } from './store/usage-write.repository';
 import { DbLock } from './store/db-lock';
 import { RecentFlushes } from './ingest/recent-flushes';
 import { Aggregator } from './ingest/aggregator';
+import { Quarantine } from './ingest/quarantine';
+import { QuarantineRepository } from './store/quarantine.repository';
 import { CachedIngestCatalog } from './ingest/ingest-catalog';
 import { loadAgentLists } from './counting/agent-lists';
 import { loadCountryLookup } from './counting/country';
@@ -36,6 +38,8 @@ export interface Services {
   /** Derives the figures from the event log (started by the gateway). */
   aggregator: Aggregator;
   eventLog: EventLogRepository;
+  /** Stored events the aggregator could not count (`/metrics`, `usage-gateway quarantine list`). */
+  quarantine: Quarantine;
   /** Data dashboard, dataset popularity, usage series. */
   dashboard: DashboardService;
   reuses: ReuseService;
@@ -69,13 +73,14 @@ export function createServices(store: Store, config: GatewayConfig, logger: Logg
   const eventLog = new EventLogRepository(store, { appendTimeoutMs: config.ingestWriteTimeoutMs });
   const usageWrite = new UsageWriteRepository(store);
   const recentFlushes = new RecentFlushes(config.recentFlushEvents);
+  const quarantine = new Quarantine(new QuarantineRepository(store), logger);
   const aggregator = new Aggregator(
     eventLog,
     usageWrite,
     new DbLock(store.locks, 'aggregator', randomUUID(), config.aggregationLeaseMs),
     usageWrite,
     logger,
-    { pollMs: config.aggregatePollMs, recentFlushes },
+    { pollMs: config.aggregatePollMs, recentFlushes, quarantine },
     (ua, automated) => classifier.classify(ua, { automatedAccount: automated }),
   );
   return {
@@ -102,6 +107,7 @@ export function createServices(store: Store, config: GatewayConfig, logger: Logg
     ),
     aggregator,
     eventLog,
+    quarantine,
     dashboard: new DashboardService(dashboardRepo, popularityWeights),
     reuses: new ReuseService(dashboardRepo, catalogWriter),
     reports: new ReportService(new ReportRepository(store)),

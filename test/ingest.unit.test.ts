@@ -39,7 +39,7 @@ describe('validateEvent', () => {
     [{ eventId: '' }, 'INVALID_EVENT_ID'],
     [{ eventId: 'x'.repeat(129) }, 'INVALID_EVENT_ID'],
     [{ resourceId: '' }, 'BAD_USER_INPUT'],
-    [{ userAgent: 'x'.repeat(1025) }, 'BAD_USER_INPUT'],
+    [{ ipAddress: 'x'.repeat(1025) }, 'BAD_USER_INPUT'],
     // Ids are joined into storage keys: `|` would let two pairs collide.
     [{ resourceId: 'ka|DATASET:kb' }, 'BAD_USER_INPUT'],
     [{ userId: 'kc|DATASET:ka' }, 'BAD_USER_INPUT'],
@@ -51,6 +51,12 @@ describe('validateEvent', () => {
   ])('rejects case %# with %s', (patch: Record<string, unknown>, code: string) => {
     const v = validateEvent({ ...base, ...patch }, T0, limits);
     expect(v.ok ? null : v.code).toBe(code);
+  });
+  it('cuts a user agent over 1,024 characters instead of refusing the event (never through a surrogate pair)', () => {
+    const v = validateEvent({ ...base, userAgent: `Mozilla/5.0 ${'x'.repeat(5000)}` }, T0, limits);
+    expect(v.ok && v.event.userAgent).toBe(`Mozilla/5.0 ${'x'.repeat(1024 - 12)}`);
+    const emoji = validateEvent({ ...base, userAgent: `${'x'.repeat(1023)}\u{1F600}tail` }, T0, limits);
+    expect(emoji.ok && emoji.event.userAgent).toBe('x'.repeat(1023));
   });
   it('accepts the edges of the window', () => {
     expect(validateEvent({ ...base, timestamp: at(60) }, T0, limits).ok).toBe(true);

@@ -15,7 +15,7 @@ import { credentialsFromHeaders } from '../auth/api-keys';
 import { ANONYMOUS, type Caller } from '../auth/caller';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
-import { createMetrics, metricsPlugin, type GatewayMetrics } from './metrics';
+import { createMetrics, metricsPlugin, registerQuarantineGauge, type GatewayMetrics } from './metrics';
 import { costLimitPlugin } from '../graphql/cost';
 import { requestBudgetPlugin, requestSignal } from '../graphql/request-budget';
 import { GatewayLimits, authFailureLimit, requestRateLimit } from './rate-limits';
@@ -69,6 +69,7 @@ export async function createApp(opts: AppOptions): Promise<GatewayApp> {
   jsonClientErrors(server);
   const limits = new GatewayLimits(config);
   const metrics = createMetrics();
+  registerQuarantineGauge(metrics, () => services.quarantine.count());
   const sockets = new Set<import('node:net').Socket>();
   server.on('connection', (s) => {
     sockets.add(s);

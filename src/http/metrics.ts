@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 
@@ -42,6 +42,26 @@ export function createMetrics(): GatewayMetrics {
       registers: [registry],
     }),
   };
+}
+
+/**
+ * `usage_gateway_quarantined_events`: stored events the aggregator could not
+ * count and skipped (src/ingest/quarantine.ts), across instances, read from
+ * the database at each scrape. Anything above 0 wants an operator
+ * (`usage-gateway quarantine list`). When the database does not answer,
+ * the last value read is kept.
+ */
+export function registerQuarantineGauge(metrics: GatewayMetrics, count: () => Promise<number>): Gauge {
+  let last = 0;
+  return new Gauge({
+    name: 'usage_gateway_quarantined_events',
+    help: 'Stored events quarantined by the aggregator (not counted): see `usage-gateway quarantine list`.',
+    registers: [metrics.registry],
+    async collect() {
+      last = await count().catch(() => last);
+      this.set(last);
+    },
+  });
 }
 
 /**

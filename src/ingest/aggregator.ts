@@ -5,6 +5,8 @@ import type { LoggedEvent, TrafficClass } from '../domain/logged-event';
 import { DayTally, targetKey, tallyEventOf, type TargetFigures } from '../counting/day-tally';
 import type { DayIndexDoc, EventLogRepository, QueueItem } from '../store/event-log.repository';
 import type { RecentFlushes } from './recent-flushes';
+import type { Quarantine } from './quarantine';
+import { checkStoredEvent } from './stored-event-check';
 import type { DayFigures, UsageWriteRepository } from '../store/usage-write.repository';
 import type { DbLock } from '../store/db-lock';
 import { ensureUsageIndexes } from '../store/store';
@@ -28,6 +30,8 @@ export interface AggregatorOptions {
   cachedEvents?: number;
   /** Flushes this process stored, taken from memory instead of read back (see recent-flushes.ts). */
   recentFlushes?: RecentFlushes;
+  /** Where stored events that cannot be counted are recorded (they are skipped either way). */
+  quarantine?: Quarantine;
 }
 
 /** The figures a day's documents hold, by target key. */
@@ -57,6 +61,7 @@ export class Aggregator {
   private readonly queueBatch: number;
   private readonly cachedEvents: number;
   private readonly recent: RecentFlushes | null;
+  private readonly quarantine: Quarantine | null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
   private stopped = true;
@@ -84,6 +89,7 @@ export class Aggregator {
     this.queueBatch = options.queueBatch ?? 2000;
     this.cachedEvents = options.cachedEvents ?? 100_000;
     this.recent = options.recentFlushes ?? null;
+    this.quarantine = options.quarantine ?? null;
   }
 
   start(): void {
@@ -386,10 +392,19 @@ export class Aggregator {
 
   /** Adds a stored event to a day's tally if it belongs there (its day, or the next day's first 30 s). */
   private addTo(tally: DayTally, e: LoggedEvent): void {
-    // An index may name a key whose stored event is of another day (a
-    // conflicting retry listed it): the event's own time decides.
-    if (!tally.accepts(e.t.getTime())) return;
-    tally.add({ ...tallyEventOf(e), trafficClass: this.classify(e.userAgent, e.automated) });
+    // The one door into a tally: an event that cannot be counted (written
+    // by an older version, an edited import, by hand) is quarantined and
+    // skipped, never allowed to stop the pass or reach the writer.
+    const problem = checkStoredEvent(e);
+    if (problem) return this.quarantine?.record(e, problem);
+    try {
+      // An index may name a key whose stored event is of another day (a
+      // conflicting retry listed it): the event's own time decides.
+      if (!tally.accepts(e.t.getTime())) return;
+      tally.add({ ...tallyEventOf(e), trafficClass: this.classify(e.userAgent, e.automated) });
+    } catch (err) {
+      this.quarantine?.record(e, { code: 'INTERNAL_SERVER_ERROR', message: `counting failed: ${(err as Error).message}` });
+    }
   }
 
   private async writeChanged(work: readonly { day: string; cached: CachedDay; changed: readonly TargetFigures[] }[]): Promise<void> {

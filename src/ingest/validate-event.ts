@@ -20,10 +20,25 @@ export interface ValidEvent extends TrackEventInput {
 export type Validation = { ok: true; event: ValidEvent } | { ok: false; code: ErrorCodeName; message: string };
 
 /** Event ids are the client's; `|` is allowed (the storage key splits at the sender's id, which has none). */
-const EVENT_ID = /^[\x21-\x7e]{1,128}$/;
-const MAX_TEXT = 1024;
-const MAX_URL = 4096;
-const COUNTRY = /^[A-Za-z]{2}$/;
+export const EVENT_ID = /^[\x21-\x7e]{1,128}$/;
+/** Longest user agent kept, characters: longer ones are cut here, not rejected. */
+export const MAX_USER_AGENT = 1024;
+/** Longest IP, session id and user cookie, characters. */
+export const MAX_TEXT = 1024;
+export const MAX_URL = 4096;
+export const COUNTRY = /^[A-Za-z]{2}$/;
+
+/**
+ * `text` cut to `max` UTF-16 units, never through a surrogate pair. Why cut
+ * user agents rather than reject the event: the agent is the visitor's, not
+ * the sender's to fix (scanners send 8 KB ones), and robot and machine
+ * patterns match its start; the access still happened.
+ */
+export function truncateText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = /[\uD800-\uDBFF]/.test(text[max - 1]) ? max - 1 : max;
+  return text.slice(0, end);
+}
 
 function bad(message: string, code: ErrorCodeName = ErrorCode.BAD_USER_INPUT): Validation {
   return { ok: false, code, message };
@@ -53,7 +68,6 @@ export function validateEvent(input: TrackEventInput, now: Date, limits: EventLi
   if (!ID_PATTERN.test(input.resourceId ?? '')) return bad(`resourceId: ${ID_RULE}`);
   if (input.userId != null && !ID_PATTERN.test(input.userId)) return bad(`userId: ${ID_RULE}`);
   for (const [name, v] of [
-    ['userAgent', input.userAgent],
     ['ipAddress', input.ipAddress],
     ['sessionId', input.sessionId],
     ['userCookie', input.userCookie],
@@ -72,6 +86,7 @@ export function validateEvent(input: TrackEventInput, now: Date, limits: EventLi
     ok: true,
     event: {
       ...input,
+      userAgent: input.userAgent != null ? truncateText(input.userAgent, MAX_USER_AGENT) : input.userAgent,
       eventId: input.eventId ?? null,
       timestamp,
       sentTimestamp: input.timestamp ?? null,

@@ -23,9 +23,18 @@ import { EVENT_EXPORT_COLUMNS } from '../events/event-rows';
 import { writeCsv } from '../reports/csv-stream';
 import { parseInstantWindow } from '../dates/date-input';
 import { compileUrlRules } from './url-rules';
-import { formatImportSummary, importLogFiles, type LogFormat } from './log-import';
+import { formatImportSummary, hasRejections, importLogFiles, type LogFormat } from './log-import';
 import { importEventFiles, type EventRestorer } from '../events/event-import';
 import { EventLogRestorer } from '../events/event-restore';
+
+/**
+ * Exit codes of the import commands: 0 everything read was stored (or was
+ * already there, or, for logs, is no dataset request); 1 the command failed
+ * (arguments, an unreadable or refused file, the database); 2 it ran to the
+ * end but refused some lines (listed on stderr by file:line and code).
+ */
+export const EXIT_FAILED = 1;
+export const EXIT_REJECTED = 2;
 
 export type Connect = (env: NodeJS.ProcessEnv) => Promise<{ store: Store; close(): Promise<void> }>;
 
@@ -46,7 +55,7 @@ async function withServices(io: CliIo, connect: Connect, fn: (s: Services) => Pr
   } catch (err) {
     if (!(err instanceof Error)) throw err;
     io.err(`error: ${err.message || String(err)}\n`);
-    return 1;
+    return EXIT_FAILED;
   } finally {
     // Acknowledged events are stored; derive their figures before leaving,
     // so reports read right after the command see them.
@@ -88,8 +97,8 @@ export async function importLogsCommand(files: string[], o: ImportLogsOptions, i
     const secs = (Date.now() - started) / 1000;
     io.err(formatImportSummary(summary));
     io.err(`time: ${secs.toFixed(1)} s (${Math.round(summary.lines / Math.max(secs, 0.001))} lines/s), peak RSS ${Math.round(summary.peakRssBytes / 1e6)} MB\n`);
-    io.out(`${JSON.stringify({ lines: summary.lines, recorded: summary.recorded, duplicates: summary.duplicates, skipped: summary.skipped })}\n`);
-    return 0;
+    io.out(`${JSON.stringify({ lines: summary.lines, recorded: summary.recorded, duplicates: summary.duplicates, skipped: summary.skipped, refused: summary.refused.map((r) => r.file) })}\n`);
+    return summary.refused.length ? EXIT_FAILED : hasRejections(summary) ? EXIT_REJECTED : 0;
   });
 }
 
@@ -151,10 +160,16 @@ function restorerOf(services: Services): EventRestorer {
 
 export async function importEventsCommand(files: string[], io: CliIo, connect: Connect): Promise<number> {
   return withServices(io, connect, async (services) => {
-    const r = await importEventFiles(files, restorerOf(services));
+    const config = loadConfig(io.env);
+    const r = await importEventFiles(files, restorerOf(services), {
+      limits: { maxFutureSkewMs: config.maxFutureSkewMs, maxEventAgeDays: config.maxEventAgeDays },
+    });
     io.err(`events: ${r.lines} lines, ${r.imported} imported, ${r.duplicates} already present, ${r.invalid} invalid\n`);
+    const codes = Object.entries(r.rejectedByCode).map(([c, n]) => `${c}: ${n}`);
+    if (codes.length) io.err(`  refused by code: ${codes.join(', ')}\n`);
     for (const e of r.examples) io.err(`  ${e}\n`);
-    return r.invalid ? 1 : 0;
+    if (r.invalid > r.examples.length) io.err(`  … and ${r.invalid - r.examples.length} more\n`);
+    return r.invalid ? EXIT_REJECTED : 0;
   });
 }
 

@@ -92,4 +92,4 @@ export function toLogEvent(
 }
 
 /** Why lines were not imported, for the summary. */
-export type SkipReason = 'unparsable' | 'no rule matched' | 'unknown resource' | 'rejected';
+export type SkipReason = 'unparsable' | 'too long' | 'no rule matched' | 'unknown resource' | 'rejected';

@@ -7,7 +7,6 @@
  * keeps (docs/formats.md).
  */
 import fs from 'node:fs';
-import readline from 'node:readline';
 import zlib from 'node:zlib';
 import { Transform } from 'node:stream';
 import { ErrorCode } from '../errors/error-codes';
@@ -20,6 +19,7 @@ import { parseCombinedLine, type ParseResult } from './combined-log';
 import { isMdcComment, parseMdcLine } from './mdc-log';
 import { matchUrl, type CompiledRule } from './url-rules';
 import { OccurrenceCounter, lineHash, logEventId, toLogEvent, type LogEventInput, type SkipReason } from './log-events';
+import { MAX_LINE_BYTES, TextEncodingError, readTextLines } from '../util/text-lines';
 
 export type LogFormat = 'combined' | 'mdc' | 'auto';
 
@@ -37,6 +37,8 @@ export interface LogImportOptions {
   batchSize?: number;
   /** Called as input bytes are read (compressed bytes for .gz). */
   onProgress?(bytesRead: number): void;
+  /** Longest line read, bytes; longer ones are skipped as `too long`. Default 65536. */
+  maxLineBytes?: number;
 }
 
 export interface LogImportSummary {
@@ -50,7 +52,19 @@ export interface LogImportSummary {
   rejectedByCode: Record<string, number>;
   /** A few skipped lines per reason, with their line numbers, to fix a mapping. */
   examples: { file: string; lineNo: number; reason: SkipReason; detail: string }[];
+  /** Files not read (from the line given on), and why: an encoding we do not read. */
+  refused: { file: string; lineNo: number; reason: string }[];
   peakRssBytes: number;
+}
+
+/**
+ * Whether some lines were refused as invalid (`rejected` by validation, or
+ * `too long`), or a file was refused: the CLI's exit code says so. Lines
+ * skipped as `unparsable`, `no rule matched` or `unknown resource` are what
+ * any web-server log holds (assets, scanners' garbage) and do not count.
+ */
+export function hasRejections(s: LogImportSummary): boolean {
+  return s.skipped.rejected > 0 || s.skipped['too long'] > 0 || s.refused.length > 0;
 }
 
 const EXAMPLES_PER_REASON = 5;
@@ -83,6 +97,13 @@ interface Pending {
   lineNo: number;
 }
 
+interface FileState {
+  path: string;
+  /** Decided from the first line when `auto`. */
+  format: 'combined' | 'mdc' | null;
+  occurrences: OccurrenceCounter;
+}
+
 export async function importLogFiles(paths: readonly string[], deps: LogImportDeps, opts: LogImportOptions): Promise<LogImportSummary> {
   const batchSize = Math.min(opts.batchSize ?? 500, 500);
   const summary: LogImportSummary = {
@@ -90,19 +111,21 @@ export async function importLogFiles(paths: readonly string[], deps: LogImportDe
     lines: 0,
     recorded: 0,
     duplicates: 0,
-    skipped: { unparsable: 0, 'no rule matched': 0, 'unknown resource': 0, rejected: 0 },
+    skipped: { unparsable: 0, 'too long': 0, 'no rule matched': 0, 'unknown resource': 0, rejected: 0 },
     rejectedByCode: {},
     examples: [],
+    refused: [],
     peakRssBytes: process.memoryUsage().rss,
   };
   const exampleCount: Partial<Record<SkipReason, number>> = {};
-  const skip = (reason: SkipReason, file: string, lineNo: number, detail: string): void => {
+  const skip = (reason: SkipReason, file: string, lineNo: number, detail: string): null => {
     summary.skipped[reason]++;
     const n = exampleCount[reason] ?? 0;
     if (n < EXAMPLES_PER_REASON) {
       exampleCount[reason] = n + 1;
       summary.examples.push({ file, lineNo, reason, detail: detail.slice(0, 300) });
     }
+    return null;
   };
   let dois: Map<string, string> | null = null;
   let bytesRead = 0;
@@ -130,6 +153,7 @@ export async function importLogFiles(paths: readonly string[], deps: LogImportDe
     if (rss > summary.peakRssBytes) summary.peakRssBytes = rss;
   };
 
+  const maxLineBytes = opts.maxLineBytes ?? MAX_LINE_BYTES;
   for (const path of paths) {
     summary.files++;
     const occurrences = new OccurrenceCounter();
@@ -137,55 +161,62 @@ export async function importLogFiles(paths: readonly string[], deps: LogImportDe
       bytesRead += n;
       opts.onProgress?.(bytesRead);
     });
-    const rl = readline.createInterface({ input, crlfDelay: Infinity });
-    let format: 'combined' | 'mdc' | null = opts.format && opts.format !== 'auto' ? opts.format : null;
+    const state: FileState = { path, format: opts.format && opts.format !== 'auto' ? opts.format : null, occurrences };
     let lineNo = 0;
-    for await (const raw of rl) {
-      lineNo++;
-      if (raw.trim() === '') continue;
-      if (format === null) {
-        if (raw.startsWith('#')) continue;
-        format = detect(raw);
-      }
-      if (format === 'mdc' && isMdcComment(raw)) continue;
-      summary.lines++;
-      const parsed: ParseResult = format === 'mdc' ? parseMdcLine(raw) : parseCombinedLine(raw);
-      if (!parsed.ok) {
-        skip('unparsable', path, lineNo, parsed.reason);
-        continue;
-      }
-      const line = parsed.line;
-      const m = matchUrl(opts.rules, line.method, line.url);
-      if (!m.ok) {
-        skip('no rule matched', path, lineNo, `${line.method ?? ''} ${line.url}`);
-        continue;
-      }
-      let resourceId = m.id;
-      const doi = m.doi ?? (m.id === null ? line.doi ?? null : null);
-      if (resourceId === null && doi !== null) {
-        if (m.resourceType !== ResourceType.DATASET) {
-          skip('unknown resource', path, lineNo, `a DOI names a dataset, but rule ${m.rule + 1} maps to ${m.resourceType}`);
-          continue;
-        }
-        dois ??= await deps.datasetDois();
-        resourceId = dois.get(normalizeDoi(doi)) ?? null;
-        if (resourceId === null) {
-          skip('unknown resource', path, lineNo, `no dataset with DOI ${doi}`);
-          continue;
+    try {
+      for await (const lines of readTextLines(input as AsyncIterable<Buffer>, { maxLineBytes })) {
+        for (const l of lines) {
+          lineNo = l.lineNo;
+          if (l.tooLong) {
+            summary.lines++;
+            skip('too long', path, lineNo, `${l.bytes} bytes, longer than ${maxLineBytes}: not read`);
+            continue;
+          }
+          const p = await toPending(l.text, lineNo, state);
+          if (!p) continue;
+          batch.push(p);
+          if (batch.length >= batchSize) await flush();
         }
       }
-      if (resourceId === null) {
-        skip('no rule matched', path, lineNo, `rule ${m.rule + 1} matched ${line.url} but gave no id or doi`);
-        continue;
-      }
-      const hash = lineHash(raw);
-      const eventId = logEventId(hash, occurrences.next(hash, line.time.getTime()));
-      batch.push({ event: toLogEvent(line, { resourceType: m.resourceType, resourceId, action: m.action }, eventId), file: path, lineNo });
-      if (batch.length >= batchSize) await flush();
+    } catch (err) {
+      if (!(err instanceof TextEncodingError)) throw err;
+      summary.refused.push({ file: path, lineNo: lineNo + 1, reason: err.message });
+      (input as unknown as { destroy(): void }).destroy();
     }
     await flush();
   }
   return summary;
+
+  /** A line to the event to send, or null when skipped (counted in the summary) or not a line at all. */
+  async function toPending(raw: string, lineNo: number, f: FileState): Promise<Pending | null> {
+    const path = f.path;
+    if (raw.trim() === '') return null;
+    if (f.format === null) {
+      if (raw.startsWith('#')) return null;
+      f.format = detect(raw);
+    }
+    if (f.format === 'mdc' && isMdcComment(raw)) return null;
+    summary.lines++;
+    const parsed: ParseResult = f.format === 'mdc' ? parseMdcLine(raw) : parseCombinedLine(raw);
+    if (!parsed.ok) return skip('unparsable', path, lineNo, parsed.reason);
+    const line = parsed.line;
+    const m = matchUrl(opts.rules, line.method, line.url);
+    if (!m.ok) return skip('no rule matched', path, lineNo, `${line.method ?? ''} ${line.url}`);
+    let resourceId = m.id;
+    const doi = m.doi ?? (m.id === null ? line.doi ?? null : null);
+    if (resourceId === null && doi !== null) {
+      if (m.resourceType !== ResourceType.DATASET) {
+        return skip('unknown resource', path, lineNo, `a DOI names a dataset, but rule ${m.rule + 1} maps to ${m.resourceType}`);
+      }
+      dois ??= await deps.datasetDois();
+      resourceId = dois.get(normalizeDoi(doi)) ?? null;
+      if (resourceId === null) return skip('unknown resource', path, lineNo, `no dataset with DOI ${doi}`);
+    }
+    if (resourceId === null) return skip('no rule matched', path, lineNo, `rule ${m.rule + 1} matched ${line.url} but gave no id or doi`);
+    const hash = lineHash(raw);
+    const eventId = logEventId(hash, f.occurrences.next(hash, line.time.getTime()));
+    return { event: toLogEvent(line, { resourceType: m.resourceType, resourceId, action: m.action }, eventId), file: path, lineNo };
+  }
 }
 
 /** The summary as the CLI prints it. */
@@ -201,6 +232,7 @@ export function formatImportSummary(s: LogImportSummary): string {
     ...skipped,
     ...(codes.length ? ['  rejected by code:', ...codes] : []),
   ];
+  for (const r of s.refused) lines.push(`error: ${r.file}: not read from line ${r.lineNo} on: ${r.reason}`);
   if (s.examples.length) {
     lines.push('examples of skipped lines:');
     for (const e of s.examples) lines.push(`  ${e.file}:${e.lineNo} [${e.reason}] ${e.detail}`);

@@ -107,7 +107,9 @@ function restoredEvent(d: Document): LoggedEvent {
     e.scope ??= id.slice(0, bar);
     e.eventId ??= id.slice(bar + 1);
   }
-  e.day ??= (e.t as Date).toISOString().slice(0, 10);
+  // A document written by hand may hold no valid date: it is read as it is
+  // (the aggregator quarantines it), never allowed to fail the whole read.
+  e.day ??= e.t instanceof Date && !Number.isNaN(e.t.getTime()) ? e.t.toISOString().slice(0, 10) : '';
   return e as unknown as LoggedEvent;
 }
 

@@ -1,0 +1,70 @@
+import { MongoBulkWriteError, type Collection, type Document } from 'mongodb';
+import type { Store } from './store';
+import { DUPLICATE_KEY } from './bulk';
+
+/**
+ * Quarantined events: stored events the aggregator cannot count (unknown
+ * action or resource type, an id that is no id, …; see
+ * src/ingest/stored-event-check.ts), one record each, in the event log
+ * collection under `~x|${eventKey}`.
+ *
+ * Why there: a record is then an insert into a collection that exists on
+ * every deployment (FerretDB: an insert costs a hundredth of an update),
+ * and the `_id` makes quarantining the same event twice one record (the
+ * second insert is a duplicate key, ignored). The `~x|` range lies outside
+ * the events (their ids start with a letter or digit), the day indexes
+ * (`~i|`) and the queue (`~q|`), so nothing that reads those sees it.
+ * The event itself stays in the log as it was (the source of truth; an
+ * operator may fix or delete it and `recount` the day).
+ */
+export const QUARANTINE_PREFIX = '~x|';
+
+export interface QuarantineRecord {
+  /** `~x|${eventKey}`. */
+  _id: string;
+  /** The `_id` of the event in the log. */
+  eventKey: string;
+  /** Stable error code (src/errors/error-codes.ts). */
+  code: string;
+  reason: string;
+  /** When it was first quarantined. */
+  at: Date;
+  /** The stored event as JSON, cut to {@link MAX_RAW} characters (to see what to fix). */
+  raw: string;
+}
+
+/** Longest `raw` kept, characters. */
+export const MAX_RAW = 4096;
+
+export class QuarantineRepository {
+  private readonly col: Collection<QuarantineRecord>;
+
+  constructor(store: Store) {
+    this.col = store.eventLog as unknown as Collection<QuarantineRecord>;
+  }
+
+  /** Stores records; records already stored (same event) are left as they are. */
+  async add(records: readonly QuarantineRecord[]): Promise<void> {
+    if (!records.length) return;
+    try {
+      await this.col.insertMany(records as QuarantineRecord[], { ordered: false });
+    } catch (err) {
+      if (!(err instanceof MongoBulkWriteError)) throw err;
+      const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
+      if (err.writeConcernError || errors.length === 0 || errors.some((e) => e.code !== DUPLICATE_KEY)) throw err;
+    }
+  }
+
+  /** Records in event-key order, from after `afterKey`, at most `limit`. */
+  async list(limit: number, afterKey = ''): Promise<QuarantineRecord[]> {
+    return this.col
+      .find({ _id: { $gt: `${QUARANTINE_PREFIX}${afterKey}`, $lt: '~x}' } } as Document)
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray() as Promise<QuarantineRecord[]>;
+  }
+
+  async count(): Promise<number> {
+    return this.col.countDocuments({ _id: { $gte: QUARANTINE_PREFIX, $lt: '~x}' } } as Document);
+  }
+}
