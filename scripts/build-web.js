@@ -14,9 +14,10 @@
  * starts it from its same-origin URL.
  *
  * The build is skipped when dist/web/.inputs-hash matches its inputs (web/,
- * this script, package-lock.json): `npm test` runs it every time. A rebuild
- * goes to a temporary directory that then replaces dist/web, so a gateway
- * serving the old files (another test run) never sees a half-written tree.
+ * this script, package-lock.json, src/domain/csv-cell.ts): `npm test` runs
+ * it every time. A rebuild goes to a temporary directory that then replaces
+ * dist/web, so a gateway serving the old files (another test run) never sees
+ * a half-written tree.
  *
  * Usage: node scripts/build-web.js [--force]
  */
@@ -39,7 +40,8 @@ function inputsHash() {
     }
   };
   walk(path.join(root, 'web'));
-  for (const f of ['scripts/build-web.js', 'package-lock.json']) hash.update(f).update(fs.readFileSync(path.join(root, f)));
+  // Files of src/ that the page bundles too (the shared CSV cell rule).
+  for (const f of ['scripts/build-web.js', 'package-lock.json', 'src/domain/csv-cell.ts']) hash.update(f).update(fs.readFileSync(path.join(root, f)));
   return hash.digest('hex');
 }
 

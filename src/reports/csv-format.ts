@@ -4,10 +4,12 @@
  *
  * Quoting is *not* done here: it belongs to the CSV writer (csv-stringify, see
  * `csv-stream.ts`), which quotes any cell containing a comma, a double quote,
- * CR or LF. Doing it here as well would double-quote.
+ * a semicolon, CR or LF. Doing it here as well would double-quote.
  *
  * @packageDocumentation
  */
+
+import { neutralizeFormula } from '../domain/csv-cell';
 
 /** A value a report row may hold in a cell. */
 export type CellValue = string | number | bigint | boolean | Date | null | undefined;
@@ -60,75 +62,16 @@ export function nameList(names: readonly string[]): string {
 }
 
 /**
- * First characters that make a spreadsheet (Excel, LibreOffice, Google Sheets,
- * Numbers) treat a cell as a formula or a DDE command, per OWASP "CSV
- * Injection": `=`, `+`, `-`, `@`, tab, carriage return, line feed; `%`, `;`
- * and `|` (DDE and separator tricks: `%0A-1+1`, `;=cmd`, `|cmd`). The
- * full-width forms (U+FF1D, U+FF0B, U+FF0D, U+FF20) are added because Apple
- * Numbers normalises them to the ASCII ones (csv-stringify's own
- * `escape_formulas` list does the same).
- */
-const FORMULA_TRIGGERS: ReadonlySet<string> = new Set([
-  '=',
-  '+',
-  '-',
-  '@',
-  '\t',
-  '\r',
-  '\n',
-  '%',
-  ';',
-  '|',
-  '\uFF1D',
-  '\uFF0B',
-  '\uFF0D',
-  '\uFF20',
-]);
-
-/**
- * Leading characters that hide what follows from the eye or from a naive
- * check: whitespace (a spreadsheet trims ` =1+1` and evaluates it), zero-width
- * characters and bidirectional controls (U+200B–U+200F, U+202A–U+202E,
- * U+2060–U+2069, U+061C, U+FEFF, U+00A0, other Unicode spaces).
- */
-const HIDING_LEAD = /^[\s\u00A0\u061C\u180E\u200B-\u200F\u2028-\u202F\u205F-\u206F\u3000\uFEFF]/u;
-
-/**
- * A plain decimal number, optionally signed, with an optional exponent:
- * `-5`, `+3.25`, `-1e6`. Such a cell cannot carry a formula (a spreadsheet
- * reads it as a number), so it is left unchanged even in a text column; `-2+3`
- * or `-A1` do not match and are neutralised.
- */
-const PLAIN_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-/**
- * Formula-injection defence for one text cell (OWASP CSV Injection). This is
- * the one rule applied to **every** string cell of every report, ids
+ * Formula-injection defence for one text cell: the shared rule of
+ * src/domain/csv-cell.ts (also bundled into the dashboard page's CSV
+ * downloads), applied here to **every** string cell of every report, ids
  * included (an id, a parent-id list or a user id is as attacker-controlled
- * as a name):
- *
- * - NUL characters are removed (they truncate cells in some readers);
- * - a value starting with a formula trigger (`=`, `+`, `-`, `@`, tab, CR,
- *   LF, `%`, `;`, `|`, or a full-width `=`, `+`, `-`, `@`), with whitespace
- *   or with an invisible / direction-control character is prefixed with a
- *   single quote `'`, so that spreadsheets display it as text.
- *
- * Plain numbers such as `-5` are returned unchanged (see above), and ISO
- * dates and ids of the shared id alphabet (`src/domain/ids.ts`, which starts
- * with a letter or digit) are never touched, so machine-read columns still
- * join. The quote is visible to CSV readers that are not spreadsheets; that
- * is the accepted cost of the OWASP recommendation.
+ * as a name). Controls, DEL, C1 and bidi overrides are stripped; a cell that
+ * starts a formula, right away or after leading whitespace, invisible
+ * characters or separators, gets a leading `'`; plain numbers (`-5`) and
+ * values starting with a letter or digit are kept.
  */
-export function neutralizeFormula(value: string): string {
-  const v = value.includes('\0') ? value.replace(/\0/g, '') : value;
-  if (v.length === 0) return v;
-  // Fast path (most cells: ids, names, dates): an ASCII letter or digit first.
-  const c = v.charCodeAt(0);
-  if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) return v;
-  if (!FORMULA_TRIGGERS.has(v.charAt(0)) && !HIDING_LEAD.test(v)) return v;
-  if (PLAIN_NUMBER.test(v)) return v;
-  return `'${v}`;
-}
+export { neutralizeFormula };
 
 /**
  * Decimal text of a number, never exponent notation for integers (String(1e21)

@@ -38,7 +38,7 @@ export interface WriteCsvOptions {
  * done; rejects (and destroys the output) on source error.
  *
  * Format: RFC 4180 — a cell is quoted when it contains a comma, a double
- * quote, CR or LF, and embedded double quotes are doubled; CRLF line endings
+ * quote, CR or LF (and also a semicolon), and embedded double quotes are doubled; CRLF line endings
  * (the last row ends with CRLF too); UTF-8, with a BOM unless
  * `options.bom === false`. The header is the `columns` list itself; each
  * record's cells are taken by column name (see `toCells` in csv-format.ts for
@@ -104,6 +104,10 @@ export async function writeCsv(
     quote_record_delimiter: true,
     // Empty cells stay empty (not `""`), as in Clowder's reports.
     quoted_empty: false,
+    // A semicolon is the list separator of many locales: Excel there would
+    // split an unquoted `Rennes;=1+1` into a live formula (CSV_QUOTE_NEEDED
+    // in src/domain/csv-cell.ts, the page's rule).
+    quoted_match: ';',
   });
 
   // Readable.from pulls from the generator only when the stringifier wants

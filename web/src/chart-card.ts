@@ -1,7 +1,8 @@
 import { h } from './dom';
 import { t } from './i18n';
 import { mountChart, type ChartOption } from './charts';
-import { downloadCsv, toCsv } from './csv';
+import { toCsv } from './csv';
+import { downloadCsv } from './download';
 
 export interface Column<R> {
   label: string;
