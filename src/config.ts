@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /**
  * Gateway configuration, read once from the environment at start-up.
  * Every option is documented with its unit and default; README.md lists the
@@ -97,6 +99,52 @@ export interface GatewayConfig {
    * a hop count (`1`), or addresses/subnets (`loopback, 10.0.0.0/8`).
    */
   trustProxy: boolean | number | string;
+  /**
+   * Longest a client may take to send the request line and headers, ms
+   * (Node `server.headersTimeout`); then the connection gets 408
+   * `REQUEST_READ_TIMEOUT` and is closed. Env `HEADERS_TIMEOUT_MS`, default 20000.
+   */
+  headersTimeoutMs: number;
+  /**
+   * Longest a client may take to send a request body once its headers are
+   * in, ms; then 408 `REQUEST_READ_TIMEOUT` and the connection is closed.
+   * Node's `server.requestTimeout` (whole request) is set to headers + body
+   * + 5 s as a backstop. Env `BODY_READ_TIMEOUT_MS`, default 10000.
+   */
+  bodyReadTimeoutMs: number;
+  /**
+   * How long an idle keep-alive connection stays open, ms (Node
+   * `server.keepAliveTimeout`). Behind a reverse proxy that reuses
+   * connections, keep it above the proxy's own idle timeout. Env
+   * `KEEP_ALIVE_TIMEOUT_MS`, default 5000.
+   */
+  keepAliveTimeoutMs: number;
+  /**
+   * Open connections per client address (IPv6: per /56); further ones are
+   * closed at once. Counted on the socket, so behind a reverse proxy every
+   * connection comes from the proxy: the default is then 0 (off). Env
+   * `MAX_CONNECTIONS_PER_IP`, default 64 (0 when `TRUST_PROXY` is set); 0 = off.
+   */
+  maxConnectionsPerIp: number;
+  /**
+   * Open connections in all (Node `server.maxConnections`), kept below the
+   * process's file-descriptor limit so that the database, logs and files
+   * still get descriptors. Env `MAX_CONNECTIONS`, default the soft
+   * `RLIMIT_NOFILE` minus 512 (at least 256; 4096 when unknown).
+   */
+  maxConnections: number;
+  /**
+   * Size of the automatic persisted query (APQ) cache, bytes of query text
+   * (least recently used entries are dropped). Env `APQ_CACHE_BYTES`,
+   * default 8388608 (8 MiB); parsed documents have their own bounded cache.
+   */
+  apqCacheBytes: number;
+  /**
+   * `/ready` is 503 when the filesystem of `DATA_DIR` has less free space
+   * than this, MiB (embedded database only). Env `MIN_FREE_DISK_MB`,
+   * default 64; 0 = off.
+   */
+  minFreeDiskMb: number;
   /** Largest group-commit batch, events. Env `INGEST_MAX_BATCH`, default 500. */
   ingestMaxBatch: number;
   /**
@@ -192,6 +240,20 @@ function trustProxy(raw: string | undefined): boolean | number | string {
   return raw;
 }
 
+/**
+ * The soft open-files limit minus 512 descriptors for the database pool,
+ * logs and files (Linux: /proc/self/limits; elsewhere 4096).
+ */
+function defaultMaxConnections(): number {
+  try {
+    const m = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    if (m) return Math.max(256, Number(m[1]) - 512);
+  } catch {
+    // not Linux
+  }
+  return 4096;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const mongodbUri = env.MONGODB_URI ? env.MONGODB_URI : null;
   return {
@@ -225,6 +287,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     metricsToken: env.METRICS_TOKEN ? env.METRICS_TOKEN : null,
     metricsOperations: (env.METRICS_OPERATIONS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     trustProxy: trustProxy(env.TRUST_PROXY),
+    headersTimeoutMs: int(env, 'HEADERS_TIMEOUT_MS', 20_000, 100),
+    bodyReadTimeoutMs: int(env, 'BODY_READ_TIMEOUT_MS', 10_000, 100),
+    keepAliveTimeoutMs: int(env, 'KEEP_ALIVE_TIMEOUT_MS', 5_000, 100),
+    maxConnectionsPerIp: int(env, 'MAX_CONNECTIONS_PER_IP', trustProxy(env.TRUST_PROXY) === false ? 64 : 0),
+    maxConnections: int(env, 'MAX_CONNECTIONS', defaultMaxConnections(), 1),
+    apqCacheBytes: int(env, 'APQ_CACHE_BYTES', 8 * 1024 * 1024, 0),
+    minFreeDiskMb: int(env, 'MIN_FREE_DISK_MB', 64),
     ingestMaxBatch: int(env, 'INGEST_MAX_BATCH', 500, 1),
     ingestWriteTimeoutMs: int(env, 'INGEST_WRITE_TIMEOUT_MS', 10_000, 100),
     aggregationLeaseMs: int(env, 'AGGREGATION_LEASE_MS', 15_000, 1000),

@@ -65,7 +65,7 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions): P
       }
     }
     const schema = await buildGatewaySchema();
-    const app = await createApp({ schema, services, config, logger, routes: apiRoutes(config), databaseUp: embedded ? () => embedded!.up : undefined });
+    const app = await createApp({ schema, services, config, logger, routes: apiRoutes(config), databaseUp: embedded ? () => embedded!.up : undefined, storageDir: embedded ? config.dataDir : undefined });
     const port = await app.listen(config.port, config.host);
     services.aggregator.start();
     const stopMaintenance = startMaintenance(services, logger, { retentionDays: config.eventLogRetentionDays });

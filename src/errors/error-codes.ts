@@ -22,6 +22,8 @@ export const ErrorCode = {
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   /** The request ran past REQUEST_TIMEOUT_MS; its remaining work was not started. HTTP 504. */
   REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
+  /** The request's headers or body did not arrive within HEADERS_TIMEOUT_MS / BODY_READ_TIMEOUT_MS. HTTP 408; the connection is closed. */
+  REQUEST_READ_TIMEOUT: 'REQUEST_READ_TIMEOUT',
   /** A rate limit or an event / registration budget is exhausted. HTTP 429 with Retry-After. */
   RATE_LIMITED: 'RATE_LIMITED',
   /** The Authorization or X-API-Key header is not `Bearer <key>` / `<key>`. HTTP 401. */

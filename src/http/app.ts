@@ -38,6 +38,10 @@ import {
 export { maskError };
 import { mountWeb } from './web.routes';
 import { corsMiddleware } from './cors';
+import { bodyReadDeadline, limitConnections, serverOptions } from './connections';
+import { StorageHealth } from './storage-health';
+import { noUnsupportedOperations } from './graphql-rules';
+import { documentCache, persistedQueryCache } from './query-caches';
 
 export interface GatewayApp {
   server: http.Server;
@@ -58,6 +62,8 @@ export interface AppOptions {
   routes?: (app: express.Express, deps: { services: Services; resolveCaller: (req: express.Request) => Promise<Caller | 'invalid'> }) => void;
   /** False while the embedded database is down and being restarted: requests get 503 at once. */
   databaseUp?: () => boolean;
+  /** Directory of the embedded database, whose free space `/ready` checks (MIN_FREE_DISK_MB); none with MONGODB_URI. */
+  storageDir?: string;
 }
 
 export async function createApp(opts: AppOptions): Promise<GatewayApp> {
@@ -65,8 +71,11 @@ export async function createApp(opts: AppOptions): Promise<GatewayApp> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  const server = http.createServer(app);
+  const server = http.createServer(serverOptions(config), app);
   jsonClientErrors(server);
+  limitConnections(server, config, logger);
+  const storage = new StorageHealth({ logger, dataDir: opts.storageDir ?? null, minFreeBytes: config.minFreeDiskMb * 1024 * 1024 });
+  const authLimit = authFailureLimit(config);
   const limits = new GatewayLimits(config);
   const metrics = createMetrics();
   registerQuarantineGauge(metrics, () => services.quarantine.count());
@@ -87,15 +96,19 @@ export async function createApp(opts: AppOptions): Promise<GatewayApp> {
   });
   const protection = armor.protect();
 
+  const apqCache = persistedQueryCache(config.apqCacheBytes);
   const apollo = new ApolloServer<GatewayContext>({
     schema: opts.schema,
     // Our own GraphiQL (web.routes.ts) replaces the landing page, which loads Apollo Sandbox from a CDN.
     plugins: [...protection.plugins, ApolloServerPluginDrainHttpServer({ httpServer: server }), metricsPlugin(metrics, config.metricsOperations, KNOWN_CODES), costLimitPlugin(opts.schema, config.maxQueryCost), requestBudgetPlugin(), databaseStatusPlugin(), ApolloServerPluginLandingPageDisabled()],
-    validationRules: protection.validationRules,
+    validationRules: [...protection.validationRules, noUnsupportedOperations],
+    // Both bounded by bytes of query text (src/http/query-caches.ts).
+    documentStore: documentCache(),
+    persistedQueries: apqCache ? { cache: apqCache } : false,
     parseOptions: { maxTokens: config.maxQueryTokens },
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
-    formatError: maskError(logger),
+    formatError: maskError(logger, storage),
     introspection: true,
     // The process owns SIGTERM/SIGINT (src/index.ts): it drains HTTP, flushes
     // ingestion and closes the database in order. Apollo's own handler would
@@ -109,7 +122,10 @@ export async function createApp(opts: AppOptions): Promise<GatewayApp> {
     if (credentials.kind === 'none') return ANONYMOUS;
     if (credentials.kind === 'malformed') return 'invalid'; // strictCredentials() answers first
     try {
-      return (await services.auth.callerForKey(credentials.key)) ?? 'invalid';
+      const caller = await services.auth.callerForKey(credentials.key);
+      if (!caller) return 'invalid';
+      authLimit.verified(req);
+      return caller;
     } catch (err) {
       if (isDatabaseUnavailable(err)) throw databaseUnavailable();
       throw err;
@@ -130,6 +146,7 @@ export async function createApp(opts: AppOptions): Promise<GatewayApp> {
   });
 
   app.use(securityHeaders());
+  app.use(bodyReadDeadline(config));
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -141,6 +158,12 @@ export async function createApp(opts: AppOptions): Promise<GatewayApp> {
     }
     try {
       await services.store.db.command({ ping: 1 });
+      // A full disk leaves ping (and reads) working while every write fails.
+      const problem = await storage.problem();
+      if (problem) {
+        res.status(503).json({ status: 'unavailable', reason: problem });
+        return;
+      }
       res.json({ status: 'ready' });
     } catch {
       res.status(503).json({ status: 'unavailable', reason: 'database unreachable' });
@@ -155,7 +178,7 @@ export async function createApp(opts: AppOptions): Promise<GatewayApp> {
   if (cors) app.use(['/graphql', '/api/reports'], cors);
   // Order: outage first (no database work), then key guessing, request
   // rates, and malformed credentials (401, counted as a failed authentication).
-  app.use(['/graphql', '/api'], databaseGate(opts.databaseUp), authFailureLimit(config), requestRateLimit(config), strictCredentials());
+  app.use(['/graphql', '/api'], databaseGate(opts.databaseUp), authLimit.middleware, requestRateLimit(config), strictCredentials());
   opts.routes?.(app, { services, resolveCaller });
   mountWeb(app);
 
@@ -178,7 +201,7 @@ export async function createApp(opts: AppOptions): Promise<GatewayApp> {
 
   // Every client error is a coded JSON 4xx; unknown routes a JSON 404.
   app.use(notFound());
-  app.use(errorHandler(logger, config));
+  app.use(errorHandler(logger, config, storage));
 
   let stopped = false;
   return {

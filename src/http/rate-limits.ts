@@ -5,6 +5,7 @@ import type { Caller } from '../auth/caller';
 import { credentialsFromHeaders, hashApiKey } from '../auth/api-keys';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
+import { TtlCache } from '../util/ttl-cache';
 
 /**
  * Rate limits and budgets (docs/security.md).
@@ -64,32 +65,90 @@ export function requestRateLimit(config: GatewayConfig): RateLimitRequestHandler
 /** How long the failed-authentication window is. */
 export const AUTH_FAILURE_WINDOW_MS = 15 * 60 * 1000;
 
+/** How long a key that was looked up and found valid skips the in-flight count below. */
+const VERIFIED_KEY_TTL_MS = 10 * 60 * 1000;
+
+/** The failed-authentication limit and the hook that tells it a key was valid. */
+export interface AuthFailureLimit {
+  middleware: express.RequestHandler;
+  /** Called once the request's key was looked up and found valid. */
+  verified(req: express.Request): void;
+}
+
+const PENDING = Symbol('pendingKeyLookup');
+type PendingRequest = express.Request & { [PENDING]?: { ip: string; hash: string } };
+
 /**
  * Key guessing: requests that carry a key and end in 401 count against the
  * client IP; after `AUTH_FAILURE_LIMIT` of them in 15 minutes every keyed
  * request from that IP gets 429 until the window ends.
  *
- * Why not express-rate-limit's `skipSuccessfulRequests`: it counts every
- * request when it starts and takes successful ones back when they end, so
- * a portal with more than `AUTH_FAILURE_LIMIT` valid requests in flight at
- * once (32 concurrent trackAccess calls, say) was refused as a key guesser.
- * Here only finished 401s are counted.
+ * Requests in flight count too: each distinct key not yet known to be valid
+ * counts as a possible failure while its look-up runs, so 300 concurrent
+ * wrong keys cannot all be looked up before the first 401 is counted (at
+ * most `AUTH_FAILURE_LIMIT` of them are; the rest get 429). Concurrent
+ * requests with the same key count once, and a key found valid (see
+ * {@link AuthFailureLimit.verified}) no longer counts, so a portal with 32
+ * concurrent trackAccess calls on one key is never taken for a guesser. Why
+ * not express-rate-limit's `skipSuccessfulRequests`: it counts every request
+ * until it ends, valid ones included.
  */
-export function authFailureLimit(config: GatewayConfig): express.RequestHandler {
-  const failures = new FixedWindowBudget(config.authFailureLimit, AUTH_FAILURE_WINDOW_MS);
-  return (req, res, next) => {
-    if (config.authFailureLimit === 0 || (req.headers['authorization'] === undefined && req.headers['x-api-key'] === undefined)) return next();
-    const key = `authfail:${clientIp(req)}`;
-    const retry = failures.exhausted(key);
-    if (retry > 0) {
-      res.setHeader('Retry-After', String(retry));
-      res.status(429).json(limitedBody(req, 'too many failed authentications from this address', retry));
-      return;
+export function authFailureLimit(config: GatewayConfig): AuthFailureLimit {
+  const limit = config.authFailureLimit;
+  const failures = new FixedWindowBudget(limit, AUTH_FAILURE_WINDOW_MS);
+  /** Per client IP: key hashes being looked up, with their requests in flight. */
+  const pending = new Map<string, Map<string, number>>();
+  const verifiedKeys = new TtlCache<string, true>(VERIFIED_KEY_TTL_MS, 10_000);
+
+  const release = (req: PendingRequest): void => {
+    const p = req[PENDING];
+    if (!p) return;
+    req[PENDING] = undefined;
+    const keys = pending.get(p.ip);
+    const n = (keys?.get(p.hash) ?? 1) - 1;
+    if (n > 0) keys!.set(p.hash, n);
+    else keys?.delete(p.hash);
+    if (keys && keys.size === 0) pending.delete(p.ip);
+  };
+
+  const refuse = (req: express.Request, res: express.Response, message: string, retry: number): void => {
+    res.setHeader('Retry-After', String(retry));
+    res.status(429).json(limitedBody(req, message, retry));
+  };
+
+  const middleware: express.RequestHandler = (req: PendingRequest, res, next) => {
+    if (limit === 0 || (req.headers['authorization'] === undefined && req.headers['x-api-key'] === undefined)) return next();
+    const ip = `authfail:${clientIp(req)}`;
+    const retry = failures.exhausted(ip);
+    if (retry > 0) return refuse(req, res, 'too many failed authentications from this address', retry);
+    const key = presentedKey(req);
+    const hash = key === null ? null : hashApiKey(key);
+    if (hash !== null && !verifiedKeys.get(hash)) {
+      let keys = pending.get(ip);
+      const others = keys ? keys.size - (keys.has(hash) ? 1 : 0) : 0;
+      if (failures.used(ip) + others >= limit) {
+        return refuse(req, res, 'too many unverified API keys at once from this address', 1);
+      }
+      if (!keys) pending.set(ip, (keys = new Map()));
+      keys.set(hash, (keys.get(hash) ?? 0) + 1);
+      req[PENDING] = { ip, hash };
     }
-    res.on('finish', () => {
-      if (res.statusCode === 401) failures.take(key, 1);
+    res.once('finish', () => {
+      release(req);
+      if (res.statusCode === 401) failures.take(ip, 1);
     });
+    res.once('close', () => release(req));
     next();
+  };
+
+  return {
+    middleware,
+    verified(req: PendingRequest) {
+      const p = req[PENDING];
+      if (!p) return;
+      verifiedKeys.set(p.hash, true);
+      release(req);
+    },
   };
 }
 
@@ -119,6 +178,12 @@ export class FixedWindowBudget {
     if (w.used + n > this.limit) return Math.max(1, Math.ceil((w.start + this.windowMs - t) / 1000));
     w.used += n;
     return 0;
+  }
+
+  /** Units of `key` used in its current window. */
+  used(key: string): number {
+    const w = this.windows.get(key);
+    return !w || this.now() - w.start >= this.windowMs ? 0 : w.used;
   }
 
   /** 0 while `key` has units left in its window, else the seconds until the window resets. */

@@ -10,6 +10,7 @@ import type { GatewayConfig } from '../config';
 import { credentialsFromHeaders } from '../auth/api-keys';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
+import { isStorageFailure, type StorageHealth } from './storage-health';
 
 /**
  * HTTP hygiene of the gateway (docs/security.md): security headers, strict
@@ -47,6 +48,8 @@ export function databaseUnavailable(): GatewayError {
   });
 }
 
+const STORAGE_FULL_MESSAGE = 'the database cannot store data (storage full or read-only); retry later';
+
 /** Every code a client may see; anything else is masked as INTERNAL_SERVER_ERROR. */
 export const KNOWN_CODES: ReadonlySet<string> = new Set<string>([
   ...Object.values(ErrorCode),
@@ -63,15 +66,23 @@ export const KNOWN_CODES: ReadonlySet<string> = new Set<string>([
  * the real one. Database connectivity errors become DATABASE_UNAVAILABLE;
  * Apollo's code-less APQ hash mismatch gets its own code.
  */
-export function maskError(logger: Logger) {
+export function maskError(logger: Logger, storage?: StorageHealth) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = String(formatted.extensions?.code ?? '');
     if (KNOWN_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
     if (isDatabaseUnavailable(error)) {
       return { message: 'the database is unavailable; retry shortly', path: formatted.path, extensions: { code: ErrorCode.DATABASE_UNAVAILABLE } };
     }
+    if (isStorageFailure(error)) {
+      storage?.noteFailure(error);
+      return { message: STORAGE_FULL_MESSAGE, path: formatted.path, extensions: { code: ErrorCode.DATABASE_UNAVAILABLE } };
+    }
     if (formatted.message === 'provided sha does not match query') {
       return { message: formatted.message, extensions: { code: ErrorCode.PERSISTED_QUERY_HASH_MISMATCH } };
+    }
+    // Apollo answers an APQ `version` other than 1 with HTTP 400 but no code.
+    if (formatted.message === 'Unsupported persisted query version') {
+      return { message: 'unsupported persisted query version (only 1 is)', extensions: { code: ErrorCode.BAD_REQUEST } };
     }
     logger.error({ err: error, path: formatted.path }, 'internal error in GraphQL request');
     return {
@@ -200,10 +211,12 @@ const CLIENT_ERRORS: Readonly<Record<string, [number, string]>> = {
 };
 
 /** The last error handler: client errors as coded 4xx JSON, database outages as 503, the rest masked 500. */
-export function errorHandler(logger: Logger, config: GatewayConfig): express.ErrorRequestHandler {
+export function errorHandler(logger: Logger, config: GatewayConfig, storage?: StorageHealth): express.ErrorRequestHandler {
   return (err: Error & { type?: string; status?: number; statusCode?: number }, req, res, next) => {
-    if (res.headersSent) return next(err);
     const known = err.type ? CLIENT_ERRORS[err.type] : undefined;
+    // A body abandoned after its answer (the 408 of bodyReadDeadline) is no
+    // fault of ours: Express's default handler would print its stack.
+    if (res.headersSent) return known && known[0] < 500 ? undefined : next(err);
     if (known && known[0] < 500) {
       const message =
         known[1] === ErrorCode.PAYLOAD_TOO_LARGE ? `request body larger than ${config.maxBodyBytes} bytes` : err.message || 'bad request';
@@ -215,6 +228,11 @@ export function errorHandler(logger: Logger, config: GatewayConfig): express.Err
     if (isDatabaseUnavailable(err)) {
       res.setHeader('Retry-After', '2');
       return sendJsonError(req, res, 503, ErrorCode.DATABASE_UNAVAILABLE, 'the database is unavailable; retry shortly');
+    }
+    if (isStorageFailure(err)) {
+      storage?.noteFailure(err);
+      res.setHeader('Retry-After', '30');
+      return sendJsonError(req, res, 503, ErrorCode.DATABASE_UNAVAILABLE, STORAGE_FULL_MESSAGE);
     }
     const status = err.status ?? err.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
@@ -236,12 +254,13 @@ export function jsonClientErrors(server: http.Server): void {
       socket.destroy();
       return;
     }
-    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
-    const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
-    const code = tooLarge ? ErrorCode.HEADERS_TOO_LARGE : ErrorCode.BAD_REQUEST;
-    const body = JSON.stringify({
-      errors: [{ message: tooLarge ? 'request line or headers too large' : 'malformed HTTP request', extensions: { code } }],
-    });
+    const [status, code, message] =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? ['431 Request Header Fields Too Large', ErrorCode.HEADERS_TOO_LARGE, 'request line or headers too large']
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? ['408 Request Timeout', ErrorCode.REQUEST_READ_TIMEOUT, 'request headers not received in time']
+          : ['400 Bad Request', ErrorCode.BAD_REQUEST, 'malformed HTTP request'];
+    const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
     socket.end(
       `HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );

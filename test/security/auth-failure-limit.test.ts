@@ -28,3 +28,39 @@ describe('failed-authentication limit', () => {
     expect(((await r.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('RATE_LIMITED');
   });
 });
+
+describe('failed-authentication limit with requests in flight (issue 16)', () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway({ env: { AUTH_FAILURE_LIMIT: '5' } });
+  });
+  afterAll(() => t.stop());
+
+  const post = (key: string) =>
+    fetch(t.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+
+  it('looks up at most AUTH_FAILURE_LIMIT of 60 concurrent wrong keys; the rest get 429', async () => {
+    // Look-ups stay slow enough that all 60 requests are in flight together
+    // (the real look-up still runs against the database).
+    const auth = t.gw.services.auth;
+    const real = auth.callerForKey.bind(auth);
+    let lookups = 0;
+    const spy = jest.spyOn(auth, 'callerForKey').mockImplementation(async (key) => {
+      lookups++;
+      await new Promise((r) => setTimeout(r, 300));
+      return real(key);
+    });
+    try {
+      const statuses = await Promise.all(Array.from({ length: 60 }, (_, i) => post(`ugk_guess-${i}`).then((r) => r.status)));
+      expect(lookups).toBeLessThanOrEqual(5);
+      expect(statuses.filter((s) => s === 401).length).toBe(lookups);
+      expect(statuses.filter((s) => s !== 401 && s !== 429)).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
+  }, 60_000);
+});

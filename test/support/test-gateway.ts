@@ -53,6 +53,8 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
     TRACK_EVENTS_PER_MINUTE_USER: '0',
     TRACK_EVENTS_PER_MINUTE: '0',
     REUSE_REGISTRATIONS_PER_HOUR: '0',
+    // Load tests open more than 64 connections from 127.0.0.1.
+    MAX_CONNECTIONS_PER_IP: '0',
     ...opts.env,
   });
   const gw = await startGateway(config, { logger: pino({ level: 'silent' }), monitorCommands: opts.monitorCommands });
