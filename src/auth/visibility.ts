@@ -1,6 +1,6 @@
 import type { Filter } from 'mongodb';
 import { Visibility } from '../domain/resources';
-import type { DatasetDoc } from '../store/documents';
+import type { DatasetDoc, PortalDoc } from '../store/documents';
 import type { Caller } from './caller';
 
 /**
@@ -17,6 +17,20 @@ export function canSeeDataset(d: Pick<DatasetDoc, 'published' | 'visibility' | '
   if (c.role === 'TRACKER') return false;
   if (d.ownerId && d.ownerId === c.userId) return true;
   return d.published && d.spaceIds.some((s) => c.spaceIds.includes(s));
+}
+
+/**
+ * Who may see the owner of a dataset they can see (`Dataset.owner`: name
+ * and id; docs/permissions.md, "Owner names"). Owners are people, and a
+ * user id may be a login name or an e-mail address, so both stay hidden
+ * unless the dataset's portal publishes them (`publicOwnerNames`), or the
+ * caller is a signed-in person (USER or ADMIN: the CSV reports, which only
+ * they may read, list owners too). Anonymous callers and TRACKER keys (a
+ * portal back end, no person) get null.
+ */
+export function canSeeOwner(portal: Pick<PortalDoc, 'publicOwnerNames'> | null | undefined, c: Caller): boolean {
+  if (c.kind === 'user' && (c.role === 'ADMIN' || c.role === 'USER')) return true;
+  return portal?.publicOwnerNames === true;
 }
 
 /** The same rule as a MongoDB filter, for queries that list datasets. */

@@ -191,7 +191,8 @@ class WeightedTable {
 const PORTALS: readonly PortalDoc[] = [
   { _id: 'rennes-metropole', name: 'Rennes Métropole', url: 'https://data.rennesmetropole.fr' },
   { _id: 'brest-metropole', name: 'Brest Métropole', url: 'https://opendata.brest-metropole.fr' },
-  { _id: 'datagouv', name: 'data.gouv.fr', url: 'https://www.data.gouv.fr' },
+  // data.gouv.fr shows who published a dataset on every dataset page.
+  { _id: 'datagouv', name: 'data.gouv.fr', url: 'https://www.data.gouv.fr', publicOwnerNames: true },
 ];
 
 const PORTAL_NAMES: ReadonlyMap<string, string> = new Map(PORTALS.map((p) => [p._id, p.name] as const));

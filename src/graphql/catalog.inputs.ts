@@ -7,6 +7,12 @@ export class PortalInput {
   @Field(() => ID) id!: string;
   @Field() name!: string;
   @Field(() => URLResolver, { nullable: true }) url?: URL | null;
+  @Field(() => Boolean, {
+    defaultValue: false,
+    description:
+      'The portal shows its dataset owners publicly: `Dataset.owner` is then given to anonymous callers and TRACKER keys too. Default false: signed-in people only. An upsert without it sets it back to false.',
+  })
+  publicOwnerNames!: boolean;
 }
 
 @InputType()

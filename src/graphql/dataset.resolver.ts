@@ -7,7 +7,7 @@ import { Visibility, ResourceType } from './enums';
 import type { GatewayContext } from './context';
 import type { DatasetDoc, FileDoc } from '../store/documents';
 import { resourceKey } from '../domain/resources';
-import { canSeeDataset } from '../auth/visibility';
+import { canSeeDataset, canSeeOwner } from '../auth/visibility';
 import { present } from './present';
 
 @ArgsType()
@@ -88,8 +88,14 @@ export class DatasetResolver {
     return ctx.loaders.portal.load(d.portalId);
   }
 
-  @FieldResolver(() => User, { nullable: true })
-  owner(@Root() d: DatasetDoc, @Ctx() ctx: GatewayContext) {
-    return d.ownerId ? ctx.loaders.user.load(d.ownerId) : null;
+  @FieldResolver(() => User, {
+    nullable: true,
+    description:
+      'Who owns it. Null when it has no owner, and for anonymous callers and TRACKER keys unless its portal has `publicOwnerNames` (owners are people: docs/permissions.md).',
+  })
+  async owner(@Root() d: DatasetDoc, @Ctx() ctx: GatewayContext) {
+    if (!d.ownerId) return null;
+    const portal = await ctx.loaders.portal.load(d.portalId);
+    return canSeeOwner(portal, ctx.caller) ? ctx.loaders.user.load(d.ownerId) : null;
   }
 }

@@ -46,6 +46,13 @@ export class PortalResolver {
     return ctx.services.catalogQueries.portals();
   }
 
+  @FieldResolver(() => Boolean, {
+    description: 'Dataset owners are public on this portal: `Dataset.owner` is given to anonymous callers and TRACKER keys too (set by `upsertPortals`).',
+  })
+  publicOwnerNames(@Root() p: PortalDoc): boolean {
+    return p.publicOwnerNames === true;
+  }
+
   @FieldResolver(() => DatasetConnection)
   async datasets(@Root() p: PortalDoc, @Args() { first, after }: PageArgs, @Ctx() ctx: GatewayContext) {
     const all = (await ctx.loaders.datasetsOfPortal.load(p._id)).filter((d) => canSeeDataset(d, ctx.caller));

@@ -13,6 +13,12 @@ export interface PortalDoc {
   _id: string;
   name: string;
   url?: string | null;
+  /**
+   * Dataset owners' names are public on this portal (shown to anonymous
+   * callers and TRACKER keys too). Absent or false (the default): only
+   * signed-in people see them (docs/permissions.md, "Owner names").
+   */
+  publicOwnerNames?: boolean;
 }
 
 export interface SpaceDoc {
