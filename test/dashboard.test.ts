@@ -254,7 +254,7 @@ describe('data dashboard', () => {
 
   it('gives an admin every published dataset of every portal (ALL, all time)', async () => {
     const d = await dashboard({}, admin);
-    expect(d).toMatchObject({ visibility: 'ALL', portalId: null, firstDay: null, lastDay: null, scope: 'NETWORK', formulaVersion: '1.0.0' });
+    expect(d).toMatchObject({ visibility: 'ALL', portalId: null, firstDay: null, lastDay: null, scope: 'NETWORK', formulaVersion: '2.0.0' });
     expect(d.weights).toEqual({ downloads: 0.5, apiCalls: 0.3, reuses: 0.2 });
     expect(d.totals).toEqual({
       datasets: 7,
@@ -662,9 +662,13 @@ describe('popularity worked example (docs/popularity.md) through the gateway', (
       })),
     );
     // 1.2 million API calls cannot be sent as events in a test: the usage totals
-    // the dashboard reads are written directly (the shape the ingestion writes).
+    // the dashboard reads are written directly (the shape the ingestion writes),
+    // every download and call from its own session (formula 2 counts sessions).
     await t.gw.store.usageTotals.insertMany(
-      inputs.map((i) => ({ _id: `DATASET:${i.id}`, resourceType: ResourceType.DATASET, resourceId: i.id, downloads: i.downloads, apiCalls: i.apiCalls })),
+      inputs.map((i) => ({
+        _id: `DATASET:${i.id}`, resourceType: ResourceType.DATASET, resourceId: i.id, downloads: i.downloads, apiCalls: i.apiCalls,
+        uniqueRequests: i.downloads, uniqueInvestigations: i.downloads + i.apiCalls,
+      })),
     );
     const admin = await t.keyFor('root', 'ADMIN');
     for (const i of inputs) {

@@ -51,8 +51,14 @@ function ds(id: string, patch: Partial<DashboardDataset> = {}): DashboardDataset
   };
 }
 
-function usage(entries: Record<string, [number, number, number]>): Map<string, UsageFigures> {
-  return new Map(Object.entries(entries).map(([id, [views, downloads, apiCalls]]) => [id, { views, downloads, apiCalls }]));
+/** Every click from its own session (so the score's per-session inputs equal the counts), unless `uniques` says otherwise. */
+function usage(entries: Record<string, [number, number, number]>, uniques: Record<string, Partial<UsageFigures>> = {}): Map<string, UsageFigures> {
+  return new Map(
+    Object.entries(entries).map(([id, [views, downloads, apiCalls]]) => [
+      id,
+      { views, downloads, apiCalls, uniqueRequests: downloads, uniqueInvestigations: views + downloads + apiCalls, ...uniques[id] },
+    ]),
+  );
 }
 
 describe('selectDatasets', () => {
@@ -283,6 +289,23 @@ describe('buildDashboard', () => {
       ['a2', formula({ d: 3, a: 5, r: 0 }, pMax), 'p1'],
       ['a4', 0, 'p1'],
     ]);
+  });
+
+  it('scores people, not clicks (formula 2): one session\'s 100 downloads or API calls weigh as one', () => {
+    const two = [ds('busy'), ds('broad')];
+    const scope = { kind: 'NETWORK' as const, portalId: null };
+    const scores = scoreScope(
+      two,
+      usage({ busy: [0, 100, 100], broad: [0, 5, 5] }, { busy: { uniqueRequests: 1, uniqueInvestigations: 1 } }),
+      new Map(),
+      scope,
+    );
+    // busy: 1 downloading session, API calls capped at its 1 investigating session; broad: 5 and 5.
+    expect(scores.get('busy')!.metrics).toEqual({ downloads: 1, apiCalls: 1, reuses: 0 });
+    expect(scores.get('broad')!.metrics).toEqual({ downloads: 5, apiCalls: 5, reuses: 0 });
+    expect(scores.get('broad')!.rank).toBe(1);
+    expect(scores.get('busy')!.score).toBe(formula({ d: 1, a: 1, r: 0 }, { d: 5, a: 5, r: 0 }));
+    expect(scores.get('busy')!.formulaVersion).toBe(POPULARITY_FORMULA_VERSION);
   });
 
   it('builds the private and public halves from their own datasets', () => {

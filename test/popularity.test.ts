@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   DEFAULT_POPULARITY_WEIGHTS,
   POPULARITY_FORMULA_VERSION,
+  popularityInput,
   compareByScoreDesc,
   parsePopularityWeights,
   scoreHistogram,
@@ -79,6 +80,24 @@ describe('POPULARITY_FORMULA_VERSION', () => {
     expect(POPULARITY_FORMULA_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
     const doc = readFileSync(join(__dirname, '..', 'docs', 'popularity.md'), 'utf8');
     expect(doc).toContain(`**Formula version: ${POPULARITY_FORMULA_VERSION}**`);
+  });
+});
+
+describe('popularityInput (formula 2: people, not clicks)', () => {
+  it('takes unique requests for downloads and API calls at most once per investigating session', () => {
+    expect(popularityInput({ uniqueRequests: 3, uniqueInvestigations: 10, apiCalls: 4 })).toEqual({ downloads: 3, apiCalls: 4 });
+    // One account polling 500 times in 2 sessions weighs as 2 calls.
+    expect(popularityInput({ uniqueRequests: 0, uniqueInvestigations: 2, apiCalls: 500 })).toEqual({ downloads: 0, apiCalls: 2 });
+    expect(popularityInput({ uniqueRequests: 0, uniqueInvestigations: 0, apiCalls: 0 })).toEqual({ downloads: 0, apiCalls: 0 });
+  });
+
+  it('ranks a dataset 2 people used below one 5 people used, whatever the clicks behind them', () => {
+    const r = scorePopularity([
+      { id: 'volume', ...popularityInput({ uniqueRequests: 2, uniqueInvestigations: 2, apiCalls: 0 }), reuses: 0 },
+      { id: 'people', ...popularityInput({ uniqueRequests: 5, uniqueInvestigations: 5, apiCalls: 0 }), reuses: 0 },
+    ]);
+    expect(r.get('people')!.rank).toBe(1);
+    expect(r.get('volume')!.metrics.downloads).toBe(2);
   });
 });
 

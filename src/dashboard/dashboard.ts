@@ -10,6 +10,7 @@ import { Visibility } from '../domain/resources';
 import {
   DEFAULT_POPULARITY_WEIGHTS,
   POPULARITY_FORMULA_VERSION,
+  popularityInput,
   compareByScoreDesc,
   scoreHistogram,
   scorePopularity,
@@ -50,6 +51,10 @@ export interface UsageFigures {
   views: number;
   downloads: number;
   apiCalls: number;
+  /** Sessions that downloaded (COUNTER unique requests); absent = 0. */
+  uniqueRequests?: number;
+  /** Sessions that viewed, called or downloaded (COUNTER unique investigations); absent = 0. */
+  uniqueInvestigations?: number;
   /** Machine use (views + downloads + API calls by scripts); absent = 0. */
   machine?: number;
   /** Robot events (tallied, never counted); absent = 0. */
@@ -231,8 +236,8 @@ export function distinctReuses(datasetIds: ReadonlySet<string>, reuses: readonly
 
 /**
  * Popularity of every dataset of a scope, relative to that scope: the
- * published formula (popularity.ts) on the datasets' downloads, API calls
- * and reuse counts.
+ * published formula (popularity.ts) on the datasets' downloads and API
+ * calls counted per session (`popularityInput`) and reuse counts.
  */
 export function scoreScope(
   datasets: readonly Pick<DashboardDataset, 'id'>[],
@@ -244,7 +249,8 @@ export function scoreScope(
   const results = scorePopularity(
     datasets.map((d) => {
       const u = usage.get(d.id) ?? NO_USAGE;
-      return { id: d.id, downloads: u.downloads, apiCalls: u.apiCalls, reuses: reuseCount.get(d.id) ?? 0 };
+      const use = popularityInput({ uniqueRequests: u.uniqueRequests ?? 0, uniqueInvestigations: u.uniqueInvestigations ?? 0, apiCalls: u.apiCalls });
+      return { id: d.id, ...use, reuses: reuseCount.get(d.id) ?? 0 };
     }),
     weights,
   );

@@ -15,8 +15,13 @@
  *   c_m      = 100 · w_m · norm_m(x_m)       (points contributed by metric m)
  *   score    = round2(c_downloads + c_apiCalls + c_reuses)
  *
- * Any change to this arithmetic (including rounding, tie rules, defaults)
- * must bump {@link POPULARITY_FORMULA_VERSION} and docs/popularity.md.
+ * where x_downloads and x_apiCalls count people, not clicks (version 2,
+ * {@link popularityInput}): sessions that downloaded the dataset, and its API
+ * calls counted at most once per session that investigated it.
+ *
+ * Any change to this arithmetic or to those inputs (including rounding, tie
+ * rules, defaults) must bump {@link POPULARITY_FORMULA_VERSION} and
+ * docs/popularity.md.
  */
 
 /**
@@ -25,7 +30,7 @@
  * scores for the same inputs and weights; PATCH: fixes that do not change any
  * documented output. See docs/popularity.md, "Versioning".
  */
-export const POPULARITY_FORMULA_VERSION = '1.0.0';
+export const POPULARITY_FORMULA_VERSION = '2.0.0';
 
 /**
  * Relative importance of each metric. Non-negative, finite, not all zero;
@@ -57,9 +62,9 @@ export const DEFAULT_POPULARITY_WEIGHTS: PopularityWeights = Object.freeze({
 export interface PopularityInput {
   /** Dataset id; unique within one call. */
   id: string;
-  /** Downloads counted for the dataset (finite, >= 0). */
+  /** Downloads of the dataset, as {@link popularityInput} counts them (finite, >= 0). */
   downloads: number;
-  /** API calls counted for the dataset (finite, >= 0). */
+  /** API calls of the dataset, as {@link popularityInput} counts them (finite, >= 0). */
   apiCalls: number;
   /** Known reuses of the dataset (finite, >= 0). */
   reuses: number;
@@ -100,6 +105,30 @@ export interface HistogramBucket {
 }
 
 type Metric = keyof PopularityWeights;
+
+/** The stored regular COUNTER figures of a dataset the score's use metrics come from. */
+export interface PopularityUsage {
+  /** Sessions that downloaded the dataset (COUNTER unique requests). */
+  uniqueRequests: number;
+  /** Sessions that viewed, called or downloaded it (COUNTER unique investigations). */
+  uniqueInvestigations: number;
+  /** API calls after the double-click filter. */
+  apiCalls: number;
+}
+
+/**
+ * The score's use metrics (formula version 2): one person's repeated use
+ * counts once per session (CoP-RD: a session cookie + day, else a user,
+ * cookie or IP + agent + hour), so no single account can buy rank with
+ * volume. Downloads are COUNTER unique requests; API calls are counted at
+ * most once per investigating session, `min(apiCalls, uniqueInvestigations)`
+ * (the gateway keeps no per-session count of API calls alone; this bound
+ * holds an account's weight to its sessions). Version 1 used the plain
+ * `downloads` and `apiCalls` counters (docs/popularity.md, "Version 1").
+ */
+export function popularityInput(u: PopularityUsage): Pick<PopularityInput, 'downloads' | 'apiCalls'> {
+  return { downloads: u.uniqueRequests, apiCalls: Math.min(u.apiCalls, u.uniqueInvestigations) };
+}
 
 /**
  * Fixed metric order. It is the order of the weights in the docs, and it

@@ -31,6 +31,8 @@ const USAGE_PROJECTION = {
   views: 1,
   downloads: 1,
   apiCalls: 1,
+  uniqueRequests: 1,
+  uniqueInvestigations: 1,
   machineViews: 1,
   machineDownloads: 1,
   machineApiCalls: 1,
@@ -47,6 +49,9 @@ function addUsage(into: Map<string, UsageFigures>, doc: Partial<UsageTotalsDoc |
   u.views += num(doc.views);
   u.downloads += num(doc.downloads);
   u.apiCalls += num(doc.apiCalls);
+  // The popularity score's inputs (docs/popularity.md): sessions, not clicks.
+  u.uniqueRequests = (u.uniqueRequests ?? 0) + num(doc.uniqueRequests);
+  u.uniqueInvestigations = (u.uniqueInvestigations ?? 0) + num(doc.uniqueInvestigations);
   u.machine = (u.machine ?? 0) + num(doc.machineViews) + num(doc.machineDownloads) + num(doc.machineApiCalls);
   u.robotEvents = (u.robotEvents ?? 0) + num(doc.robotEvents);
   into.set(doc.resourceId, u);
