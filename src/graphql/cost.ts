@@ -30,20 +30,31 @@ import { GatewayError } from '../errors/gateway-error';
  * - any other list field multiplies by {@link COST.assumedListSize} (the
  *   catalog does not bound how many collections, spaces or themes a dataset
  *   has);
- * - the heavy fields carry what they really cost: `dataDashboard` and the
- *   report queries read every counter document in scope, a time series costs
- *   one unit per bucket (day or month), and a popularity score costs
- *   {@link COST.popularityScope} once per distinct scope and window (the
- *   ranking is computed once per request and memoised), plus a little per
- *   dataset.
+ * - the heavy fields carry what they really cost, measured with
+ *   `npm run bench:latency` (docs/security.md, "Heavy fields"): the report
+ *   queries and `usageTable` read every counter document of their window
+ *   and are not shared between aliases, so each costs its full weight;
+ *   `dataDashboard` and `Dataset.popularity` read the usage of a window
+ *   once per request and window (memoised), so a distinct window costs
+ *   {@link COST.usageWindow} once and each dashboard or popularity scope
+ *   adds what its own computation costs; a time series costs one unit per
+ *   bucket (day or month).
+ *
+ * The weights are sized so that a request under the default MAX_QUERY_COST
+ * (100,000) runs at most 2 usage tables, 3 reports or 3 dashboard windows:
+ * what the bench data reads inside REQUEST_TIMEOUT_MS (15 s).
  */
 export const COST = {
   /** Multiplier of list fields without `first`. */
   assumedListSize: 20,
-  /** `dataDashboard`: reads the totals (or the daily counters of the window) of every dataset in scope. */
-  dashboard: 10_000,
-  /** `usageReport`, `usageByUserReport`, `monthlyUsageExport`: build every row of the report, then page. */
-  report: 10_000,
+  /** `usageReport`, `usageByUserReport`, `monthlyUsageExport`: read every counter document in scope, build every row, then page. */
+  report: 30_000,
+  /** `usageTable`: reads every day document of its window (all time without `since`) type by type in day order, then pages. */
+  usageTable: 40_000,
+  /** Each distinct (from, to) window of `dataDashboard` and `Dataset.popularity` in one request: reads the usage of every dataset in it. */
+  usageWindow: 25_000,
+  /** `dataDashboard`, on top of its window: builds the totals, themes, top 5 and popularity histogram of every dataset in scope. */
+  dashboard: 5_000,
   /** Each distinct (scope, from, to) of `Dataset.popularity` in one request: ranks every dataset in the scope. */
   popularityScope: 5_000,
   /** `Dataset.popularity`, per dataset once its scope is ranked. */
@@ -83,11 +94,12 @@ const INTROSPECTION_LISTS: Readonly<Record<string, number>> = {
   '__Directive.locations': 1,
 };
 
+/** Root fields that read all their scope for every alias. */
 const HEAVY_ROOT: Readonly<Record<string, number>> = {
-  'Query.dataDashboard': COST.dashboard,
   'Query.usageReport': COST.report,
   'Query.usageByUserReport': COST.report,
   'Query.monthlyUsageExport': COST.report,
+  'Query.usageTable': COST.usageTable,
 };
 
 const DAY_MS = 86_400_000;
@@ -145,8 +157,9 @@ export function costDependsOnVariables(document: DocumentNode): boolean {
   return depends;
 }
 
-/** Per-request state of the estimator: the distinct popularity scopes seen. */
+/** Per-request state of the estimator: the distinct usage windows and popularity scopes seen. */
 interface CostState {
+  windows: Set<string>;
   popularityScopes: Set<string>;
 }
 
@@ -162,7 +175,12 @@ function gatewayEstimator(state: CostState): ComplexityEstimator {
     if (coordinate === 'Dataset.usage') {
       return 1 + seriesBuckets(o.args.from, o.args.to, o.args.granularity) + child;
     }
+    if (coordinate === 'Query.dataDashboard') {
+      state.windows.add(`${dateKey(o.args.from)}|${dateKey(o.args.to)}`);
+      return COST.dashboard + 1 + child;
+    }
     if (coordinate === 'Dataset.popularity') {
+      state.windows.add(`${dateKey(o.args.from)}|${dateKey(o.args.to)}`);
       state.popularityScopes.add(`${String(o.args.scope)}|${dateKey(o.args.from)}|${dateKey(o.args.to)}`);
       return COST.popularity + child;
     }
@@ -190,7 +208,7 @@ export function operationCost(
   variables: Record<string, unknown> | undefined,
   operationName?: string | null,
 ): number {
-  const state: CostState = { popularityScopes: new Set() };
+  const state: CostState = { windows: new Set(), popularityScopes: new Set() };
   const base = getComplexity({
     schema,
     query: document,
@@ -199,7 +217,7 @@ export function operationCost(
     estimators: [gatewayEstimator(state)],
     maxQueryNodes: 20_000,
   });
-  return base + state.popularityScopes.size * COST.popularityScope;
+  return base + state.windows.size * COST.usageWindow + state.popularityScopes.size * COST.popularityScope;
 }
 
 /**

@@ -117,7 +117,7 @@ export class UsageTableResolver {
       window: parseInstantWindow(f.since, f.until),
       granularity: f.granularity ?? 'DAY',
       metrics: f.metrics ?? null,
-    });
+    }, ctx.signal);
     return pageRows(rows, usageTableKey, first, after);
   }
 }

@@ -3,6 +3,7 @@
  * one date parser, src/dates/date-input.ts), report scopes, who may ask,
  * keyset cursors and GraphQL pages over a sorted row source. Pure.
  */
+import { setImmediate } from 'node:timers/promises';
 import type { Caller } from '../auth/caller';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
@@ -108,6 +109,9 @@ export function decodeReportCursor(cursor: string | null | undefined): SortKey |
   throw badInput('invalid cursor');
 }
 
+/** Rows counted between two yields of the event loop in {@link pageRows}. */
+const YIELD_EVERY_ROWS = 2000;
+
 /**
  * One page of a sorted row source: the rows whose key comes after `after`,
  * at most `first` of them. The source is read to the end to count
@@ -126,6 +130,8 @@ export async function pageRows<R>(
   let hasNextPage = false;
   for await (const r of rows) {
     totalCount++;
+    // A source of rows already in memory would otherwise hold the event loop to its end.
+    if (totalCount % YIELD_EVERY_ROWS === 0) await setImmediate();
     if (afterKey !== null && compareKeys(keyOf(r), afterKey) <= 0) continue;
     if (nodes.length < n) nodes.push(r);
     else hasNextPage = true;

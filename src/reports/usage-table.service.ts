@@ -6,6 +6,7 @@
  * after another; memory holds one date bucket (a day or a month) of active
  * resources.
  */
+import { setImmediate } from 'node:timers/promises';
 import { ResourceType } from '../domain/resources';
 import type { Caller } from '../auth/caller';
 import { ErrorCode } from '../errors/error-codes';
@@ -27,6 +28,9 @@ export interface UsageTableFilter {
   granularity: Granularity;
   metrics?: readonly UsageMetric[] | null;
 }
+
+/** Day documents read between two yields of the event loop. */
+const YIELD_EVERY = 2000;
 
 const TYPES: readonly ResourceType[] = [ResourceType.COLLECTION, ResourceType.DATASET, ResourceType.FILE];
 
@@ -75,7 +79,13 @@ export class UsageTableService {
         out.sort((a, b) => compareKeys(usageTableKey(a), usageTableKey(b)));
         return out;
       };
+      let sinceYield = 0;
       for await (const d of this.repo.days(type, fromDay, toDay, byUser, signal)) {
+        // Other requests get the event loop between slices of a long read.
+        if (++sinceYield >= YIELD_EVERY) {
+          sinceYield = 0;
+          await setImmediate();
+        }
         if (byUser && d.userId !== f.userId) continue;
         if (f.resourceId && d.resourceId !== f.resourceId) continue;
         const date = f.granularity === 'MONTH' ? d.day.slice(0, 7) : d.day;
