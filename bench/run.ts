@@ -24,6 +24,7 @@ import { naiveUpserts, rawInsertMany } from './ingest-baselines';
 import { runLoad, withCpu } from './cpu';
 import { REPO_ROOT } from './paths';
 import { handWrittenTree, naiveTree } from './tree-baselines';
+import { benchLargeDay } from './large-day';
 
 const log = pino({ level: 'silent' });
 /** docs/benchmarks.md: what follows this line is written by hand and kept by every run. */
@@ -479,13 +480,14 @@ async function main(): Promise<void> {
   const dbPid = db.process.pid!;
   console.log('area | scenario | size | result | ratio');
   try {
-    // BENCH_ONLY=ingestion|tree|dashboard runs one part (docs are written either way).
+    // BENCH_ONLY=ingestion|reads|tree|dashboard|scale|largeday runs one part (docs are written either way).
     const only = process.env.BENCH_ONLY;
     if (!only || only === 'ingestion') await benchIngestion(db.uri, dbPid, n);
     if (!only || only === 'reads') await benchOneDataset(db.uri, dbPid);
     if (!only || only === 'tree') await benchTree(db.uri);
     if (!only || only === 'dashboard') await benchDashboard(db.uri);
     if (!only || only === 'scale') await benchScale(db.uri, db.process.pid!, 3000, scaleEvents);
+    if (!only || only === 'largeday') await benchLargeDay(db.uri, dbPid, freshDbName(), Number(process.env.BENCH_LARGE_DAY_EVENTS ?? 1_000_000), row);
   } finally {
     await db.stop();
     rmSync(dir, { recursive: true, force: true });

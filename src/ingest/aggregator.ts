@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { ResourceType } from '../domain/resources';
 import type { LoggedEvent, TrafficClass } from '../domain/logged-event';
 import { DayTally, targetKey, tallyEventOf, type TargetFigures } from '../counting/day-tally';
-import type { DayIndexDoc, EventLogRepository, QueueItem } from '../store/event-log.repository';
+import { READ_CHUNK, type DayIndexDoc, type EventLogRepository, type QueueItem } from '../store/event-log.repository';
 import type { RecentFlushes } from './recent-flushes';
 import type { Quarantine } from './quarantine';
 import { checkStoredEvent } from './stored-event-check';
@@ -246,7 +246,7 @@ export class Aggregator {
       for (const day of days) {
         held.check();
         const tally = new DayTally(day);
-        for (const e of await this.dayEvents(day)) this.addTo(tally, e);
+        await this.forEachDayEvent(day, (e) => this.addTo(tally, e));
         await rebuild.addDay(tally.all().map((f) => ({ ...f, day })));
         events += tally.size;
         opts.onDay?.(day, tally.size);
@@ -283,10 +283,29 @@ export class Aggregator {
     }
   }
 
-  /** Every stored event a day's indexes name (its own and the next day's first 30 s). */
-  private async dayEvents(day: string): Promise<LoggedEvent[]> {
-    const indexes = await this.log.dayIndexes(day);
-    return this.eventsOf([...new Set(indexes.flatMap((i) => i.keys))]);
+  /**
+   * Feeds `fn` every stored event a day's indexes name (its own and the
+   * next day's first 30 s), {@link READ_CHUNK} keys at a time. Why a stream:
+   * a busy day holds millions of events; reading them into one array (and
+   * spreading it) overflowed the stack past ~125,000 and stopped every
+   * pass, recount and rebuild for good. Only the tally grows with the day.
+   * A key listed by two indexes (a retry) may be read twice; a tally
+   * ignores an event it already has.
+   */
+  private async forEachDayEvent(day: string, fn: (e: LoggedEvent) => void): Promise<void> {
+    let keys: string[] = [];
+    const take = async (): Promise<void> => {
+      const chunk = keys;
+      keys = [];
+      for (const e of await this.eventsOf(chunk)) fn(e);
+    };
+    for await (const index of this.log.dayIndexes(day)) {
+      for (const k of index.keys) {
+        keys.push(k);
+        if (keys.length >= READ_CHUNK) await take();
+      }
+    }
+    if (keys.length) await take();
   }
 
   /** Stored events by key: those of recent flushes from memory, the others from the log. */
@@ -333,16 +352,25 @@ export class Aggregator {
     const cached = this.days.get(day);
     let built: { cached: CachedDay; changed: TargetFigures[]; found: Set<string> };
     if (!cached) {
-      built = await this.buildDay(day);
+      const wanted = new Set<string>();
+      for (const i of indexes) for (const k of i.keys) wanted.add(k);
+      built = await this.buildDay(day, wanted);
     } else {
       // LRU: most recently used last.
       this.days.delete(day);
       this.days.set(day, cached);
-      const keys = [...new Set(indexes.flatMap((i) => i.keys))];
-      const events = await this.eventsOf(keys);
-      for (const e of events) this.addTo(cached.tally, e);
+      const keys = new Set<string>();
+      for (const i of indexes) for (const k of i.keys) keys.add(k);
+      const found = new Set<string>();
+      const all = [...keys];
+      for (let i = 0; i < all.length; i += READ_CHUNK) {
+        for (const e of await this.eventsOf(all.slice(i, i + READ_CHUNK))) {
+          this.addTo(cached.tally, e);
+          found.add(e._id);
+        }
+      }
       this.evict();
-      built = { cached, changed: cached.tally.takeChanged(), found: new Set(events.map((e) => e._id)) };
+      built = { cached, changed: cached.tally.takeChanged(), found };
     }
     const incomplete = new Set(indexes.filter((i) => i.keys.some((k) => !built.found.has(k))).map((i) => i._id));
     const now = Date.now();
@@ -362,10 +390,15 @@ export class Aggregator {
    * targets whose figures differ (stored targets the events no longer
    * support — reclassified, dropped — come back zeroed).
    */
-  private async buildDay(day: string): Promise<{ cached: CachedDay; changed: TargetFigures[]; found: Set<string> }> {
+  private async buildDay(day: string, wanted: ReadonlySet<string> = new Set()): Promise<{ cached: CachedDay; changed: TargetFigures[]; found: Set<string> }> {
     const tally = new DayTally(day);
-    const events = await this.dayEvents(day);
-    for (const e of events) this.addTo(tally, e);
+    // Only the keys of the queued indexes are checked for visibility: the
+    // day's other events are not collected (the day may hold millions).
+    const found = new Set<string>();
+    await this.forEachDayEvent(day, (e) => {
+      if (wanted.has(e._id)) found.add(e._id);
+      this.addTo(tally, e);
+    });
     const stored = await this.usage.dayFigures(day, ALL_TYPES);
     const written: Written = new Map(stored.map((f) => [targetKey(f.resourceType, f.resourceId, f.userId), f]));
     const cached: CachedDay = { tally, written };
@@ -376,17 +409,27 @@ export class Aggregator {
     }
     this.days.set(day, cached);
     this.evict();
-    return { cached, changed, found: new Set(events.map((e) => e._id)) };
+    return { cached, changed, found };
   }
 
-  /** Drops the least recently aggregated days beyond the event budget (the newest day always stays). */
+  /**
+   * Drops the least recently aggregated days beyond the event budget, but
+   * never the two latest days. Why: around midnight (and for late events)
+   * passes alternate between yesterday and today — an event in a day's
+   * first 30 s is indexed under the day before too — and on a portal whose
+   * day outgrows the budget, evicting one for the other made every such
+   * pass read a whole day back from the log.
+   */
   private evict(): void {
     let total = 0;
     for (const d of this.days.values()) total += d.tally.size;
-    while (total > this.cachedEvents && this.days.size > 1) {
-      const oldest = this.days.keys().next().value!;
-      total -= this.days.get(oldest)!.tally.size;
-      this.days.delete(oldest);
+    if (total <= this.cachedEvents) return;
+    const latest = new Set([...this.days.keys()].sort().slice(-2));
+    for (const [day, cached] of [...this.days]) {
+      if (total <= this.cachedEvents) break;
+      if (latest.has(day)) continue;
+      total -= cached.tally.size;
+      this.days.delete(day);
     }
   }
 

@@ -71,6 +71,13 @@ export class RecentFlushes {
   }
 }
 
+/**
+ * Kept values first, then the others through `read`. Why a loop and not
+ * `out.push(...read)`: spreading an array passes every element as an
+ * argument, and beyond ~125,000 of them V8 overflows the stack — a day
+ * index read after a restart (nothing kept) reached that on a busy day and
+ * stopped every aggregation pass for good.
+ */
 async function keptOr<T>(keys: readonly string[], kept: ReadonlyMap<string, T>, read: (missing: string[]) => Promise<T[]>): Promise<T[]> {
   const out: T[] = [];
   const missing: string[] = [];
@@ -79,6 +86,6 @@ async function keptOr<T>(keys: readonly string[], kept: ReadonlyMap<string, T>, 
     if (v) out.push(v);
     else missing.push(k);
   }
-  if (missing.length) out.push(...(await read(missing)));
+  if (missing.length) for (const v of await read(missing)) out.push(v);
   return out;
 }

@@ -335,7 +335,7 @@ export class ReportService {
         entries.push(e);
       }
       // Usage left by files no longer in the catalog: admins only.
-      if (access.seesAll) entries.push(...usage.values());
+      if (access.seesAll) for (const u of usage.values()) entries.push(u);
     } else {
       entries = [...usage.values()];
     }

@@ -71,7 +71,7 @@ export const QUEUE_PREFIX = '~q|';
  * keys ~135 µs (our embedded build matches such a list as a set:
  * ferretdb-in-filter.patch, docs/design.md). MongoDB does not care.
  */
-const READ_CHUNK = 1000;
+export const READ_CHUNK = 1000;
 
 /** Fields left out of a stored event when they hold their default. */
 const NULL_FIELDS = ['portalId', 'userId', 'httpStatus', 'bytes', 'country', 'userAgent', 'url'] as const;
@@ -206,16 +206,20 @@ export class EventLogRepository {
   async indexes(ids: readonly string[]): Promise<DayIndexDoc[]> {
     const out: DayIndexDoc[] = [];
     for (let i = 0; i < ids.length; i += READ_CHUNK) {
-      out.push(...((await this.col.find({ _id: { $in: ids.slice(i, i + READ_CHUNK) } } as Document).toArray()) as DayIndexDoc[]));
+      for (const d of await this.col.find({ _id: { $in: ids.slice(i, i + READ_CHUNK) } } as Document).toArray()) out.push(d as DayIndexDoc);
     }
     return out;
   }
 
-  /** Every index document of a day. */
-  async dayIndexes(day: string): Promise<DayIndexDoc[]> {
-    return (await this.col
+  /**
+   * Every index document of a day, streamed. Why not an array: a busy day
+   * has thousands of flushes (and their keys, millions); whoever reads a
+   * day takes its events a chunk at a time and must not hold them all.
+   */
+  dayIndexes(day: string): AsyncIterable<DayIndexDoc> {
+    return this.col
       .find({ _id: { $gte: `${INDEX_PREFIX}${day}|`, $lt: `${INDEX_PREFIX}${day}}` } } as Document)
-      .toArray()) as DayIndexDoc[];
+      .batchSize(200) as unknown as AsyncIterable<DayIndexDoc>;
   }
 
   /** The days that have events, from `sinceDay` on (inclusive), ascending. */
@@ -233,18 +237,25 @@ export class EventLogRepository {
    * index documents. Returns the number of events removed.
    */
   async dropDaysBefore(beforeDay: string): Promise<number> {
-    const old = (await this.col
-      .find({ _id: { $gte: INDEX_PREFIX, $lt: `${INDEX_PREFIX}${beforeDay}` } } as Document)
-      .toArray()) as DayIndexDoc[];
     let removed = 0;
-    for (const idx of old) {
-      // A key may be listed under its own day and as the next day's
-      // "first 30 s" under the day before: only remove it with its own day.
-      const own = (await this.events(idx.keys)).filter((e) => e.day < beforeDay).map((e) => e._id);
-      for (let i = 0; i < own.length; i += READ_CHUNK) {
-        removed += (await this.col.deleteMany({ _id: { $in: own.slice(i, i + READ_CHUNK) } } as Document)).deletedCount;
+    // A page of index documents at a time (each is deleted once its events
+    // are), so an old backlog of millions of events is never held at once.
+    for (;;) {
+      const old = (await this.col
+        .find({ _id: { $gte: INDEX_PREFIX, $lt: `${INDEX_PREFIX}${beforeDay}` } } as Document)
+        .sort({ _id: 1 })
+        .limit(100)
+        .toArray()) as DayIndexDoc[];
+      if (!old.length) break;
+      for (const idx of old) {
+        // A key may be listed under its own day and as the next day's
+        // "first 30 s" under the day before: only remove it with its own day.
+        const own = (await this.events(idx.keys)).filter((e) => e.day < beforeDay).map((e) => e._id);
+        for (let i = 0; i < own.length; i += READ_CHUNK) {
+          removed += (await this.col.deleteMany({ _id: { $in: own.slice(i, i + READ_CHUNK) } } as Document)).deletedCount;
+        }
+        await this.col.deleteOne({ _id: idx._id } as Document);
       }
-      await this.col.deleteOne({ _id: idx._id } as Document);
     }
     return removed;
   }

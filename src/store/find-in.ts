@@ -34,7 +34,7 @@ export async function findIn<T extends Document>(
     const f = (opts.filter ? { $and: [inChunk, opts.filter] } : inChunk) as unknown as Filter<T>;
     let cursor = col.find(f, opts.projection ? { projection: opts.projection } : {}).batchSize(IN_CHUNK);
     if (opts.sortById) cursor = cursor.sort({ _id: 1 });
-    out.push(...((await cursor.toArray()) as T[]));
+    for (const d of (await cursor.toArray()) as T[]) out.push(d);
   }
   return out;
 }

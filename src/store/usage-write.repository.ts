@@ -168,7 +168,7 @@ export class UsageWriteRepository {
     for (const type of types) {
       for (const c of [this.col('daily'), this.col('userDaily')]) {
         const docs = await c.find({ _id: { $gte: `${type}|${day}|`, $lt: `${type}|${day}}` } } as Document).batchSize(10_000).toArray();
-        out.push(...docs.map(figuresOfDayDoc));
+        for (const d of docs) out.push(figuresOfDayDoc(d));
       }
     }
     return out;
