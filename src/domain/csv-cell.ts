@@ -57,7 +57,7 @@ const FORMULA_TRIGGERS: ReadonlySet<string> = new Set([
  * and the separators `,` and `;` (a file opened with the other list
  * separator splits there).
  */
-const LEAD = /^[\s,;\u00A0\u061C\u180E\u200B-\u200F\u2028-\u202F\u205F-\u206F\u3000\uFEFF]+/u;
+const LEAD = /^[\s,;\u00A0\u061C\u180E\u200B-\u200F\u2028-\u202F\u205F-\u206F\u3000\uFEFF]+/;
 
 /**
  * A formula starting inside a cell, right after a semicolon or a line break
@@ -70,9 +70,12 @@ const LEAD = /^[\s,;\u00A0\u061C\u180E\u200B-\u200F\u2028-\u202F\u205F-\u206F\u3
  * second `;` is an empty cell, and `%0A` only matters at the start of a
  * value a tool URL-decodes.
  */
-const INNER_FORMULA = /([;\r\n])(?=[\t \u00A0\u061C\u180E\u200B-\u200F\u2028-\u202F\u205F-\u206F\u3000\uFEFF]*[=+\-@|\uFF1D\uFF0B\uFF0D\uFF20])/u;
+const INNER_FORMULA = /([;\r\n])(?=[\t \u00A0\u061C\u180E\u200B-\u200F\u2028-\u202F\u205F-\u206F\u3000\uFEFF]*[=+\-@|\uFF1D\uFF0B\uFF0D\uFF20])/;
 /** {@link INNER_FORMULA}, global, for `replace`. */
-const INNER_FORMULA_ALL = new RegExp(INNER_FORMULA.source, 'gu');
+const INNER_FORMULA_ALL = new RegExp(INNER_FORMULA.source, 'g');
+
+/** Any character that {@link UNSAFE_CHARS} or {@link INNER_FORMULA} looks for (all C0 controls, DEL, C1, bidi, `;`). */
+const NEEDS_SCAN = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069;]/;
 
 /**
  * A plain decimal number, optionally signed, with an optional exponent:
@@ -125,9 +128,15 @@ function startsFormula(v: string): boolean {
  * cost of the OWASP recommendation.
  */
 export function neutralizeFormula(value: string): string {
-  const v = stripUnsafeChars(value);
+  let v = value;
+  let inner = value;
+  // One scan decides whether the slower rules below can apply at all (most
+  // cells hold no control character, semicolon or line break).
+  if (NEEDS_SCAN.test(value)) {
+    v = stripUnsafeChars(value);
+    inner = INNER_FORMULA.test(v) ? v.replace(INNER_FORMULA_ALL, "$1'") : v;
+  }
   if (v.length === 0) return v;
-  const inner = INNER_FORMULA.test(v) ? v.replace(INNER_FORMULA_ALL, "$1'") : v;
   // Fast path (most cells: ids, names, dates): an ASCII letter or digit first.
   const c = v.charCodeAt(0);
   if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) return inner;
