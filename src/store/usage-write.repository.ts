@@ -1,4 +1,4 @@
-import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
+import { Long, type AnyBulkWriteOperation, type Collection, type Document } from 'mongodb';
 import { COUNTER_FIELDS, type Counters, type CountryCounts } from '../domain/counters';
 import type { ResourceType } from '../domain/resources';
 import type { Store } from './store';
@@ -74,6 +74,26 @@ export function totalsId(type: ResourceType, id: string): string {
 /** `u-1|DATASET:ds-1`. */
 export function userTotalsId(type: ResourceType, id: string, userId: string): string {
   return `${userId}|${type}:${id}`;
+}
+
+/**
+ * The document with its counter fields as BSON int64 (`Long`), for every
+ * write. Why: the driver stores a JS integer below 2^31 as int32, and
+ * FerretDB 1.24 adds int32 + int32 in int32 — a total moved by `$inc` past
+ * 2^31 wrapped (1.5 GB + 1.5 GB read −1,294,967,296). int64 + int32,
+ * int32 + int64 and int64 + int64 give int64 on FerretDB and MongoDB alike,
+ * so an `$inc` by a Long also widens an older int32 total. Reads get plain
+ * numbers back (the driver's `promoteLongs`, on by default, up to 2^53).
+ * Nested country counts stay as they are: they live on day documents only,
+ * which are written whole and never summed by the database.
+ */
+export function wideCounters(doc: Document): Document {
+  const out: Document = { ...doc };
+  for (const k of COUNTER_FIELDS) {
+    const v = out[k];
+    if (typeof v === 'number') out[k] = Long.fromNumber(v);
+  }
+  return out;
 }
 
 function isZero(c: Counters): boolean {
@@ -255,7 +275,7 @@ export class UsageWriteRepository {
       if (inserts.length) {
         for (let i = 0; i < inserts.length; i += 2000) {
           await this.col(name).insertMany(
-            inserts.slice(i, i + 2000).map((d) => d.doc!),
+            inserts.slice(i, i + 2000).map((d) => wideCounters(d.doc!)),
             { ordered: false },
           );
         }
@@ -264,7 +284,7 @@ export class UsageWriteRepository {
       const writes = rest.map(
         (d): AnyBulkWriteOperation<Document> =>
           d.doc
-            ? { replaceOne: { filter: { _id: d._id } as Document, replacement: d.doc, upsert: true } }
+            ? { replaceOne: { filter: { _id: d._id } as Document, replacement: wideCounters(d.doc), upsert: true } }
             : { deleteOne: { filter: { _id: d._id } as Document } },
       );
       if (writes.length) await bulkWriteTolerant(this.col(name), writes);
@@ -286,7 +306,7 @@ export class UsageWriteRepository {
       if (fresh.length) {
         await insertManyIgnoringDuplicates(
           this.col(name),
-          fresh.map((u) => ({ _id: u._id, ...u.identity, ...u.inc, ...u.max, batches: [step._id] }) as Document),
+          fresh.map((u) => wideCounters({ _id: u._id, ...u.identity, ...u.inc, ...u.max, batches: [step._id] })),
         ).then((dups) => {
           if (dups.size && !replay) throw new Error(`${dups.size} totals documents appeared during an aggregation step`);
         });
@@ -296,7 +316,7 @@ export class UsageWriteRepository {
           $setOnInsert: u.identity,
           $push: { batches: { $each: [step._id], $slice: -STEP_MARKS } },
         };
-        if (Object.keys(u.inc).length) update.$inc = u.inc;
+        if (Object.keys(u.inc).length) update.$inc = wideCounters(u.inc);
         if (Object.keys(u.max).length) update.$max = u.max;
         return { updateOne: { filter: { _id: u._id } as Document, update, upsert: true } };
       });
@@ -381,7 +401,7 @@ export class UsageRebuild {
   }
 
   private async flush(n: 'daily' | 'userDaily' | 'totals' | 'byUser', docs: Document[] = this.pending[n as 'daily']): Promise<void> {
-    for (let i = 0; i < docs.length; i += 2000) await this.next(n).insertMany(docs.slice(i, i + 2000), { ordered: false });
+    for (let i = 0; i < docs.length; i += 2000) await this.next(n).insertMany(docs.slice(i, i + 2000).map(wideCounters), { ordered: false });
     if (n === 'daily' || n === 'userDaily') this.pending[n] = [];
   }
 
