@@ -94,11 +94,11 @@ describe('createTrafficClassifier', () => {
     }
   });
 
-  it('a missing or blank user agent is on no list: regular traffic (CoP-RD: only listed robots are excluded)', () => {
+  it('a missing user agent is not given: regular; an empty or blank one is on the COUNTER list (^.?$): robot', () => {
     expectClass(undefined, 'regular');
     expectClass(null, 'regular');
-    expectClass('', 'regular');
-    expectClass('   ', 'regular');
+    expectClass('', 'robot');
+    expectClass('   ', 'robot');
   });
 
   it('agents on no list are counted: Zotero, Power BI, Excel / Power Query, Tableau', () => {

@@ -13,8 +13,12 @@
  * 3. Make Data Count's machine list + our HTTP-client patterns,
  *    unless the agent also names itself a bot/crawler          → machine
  * 4. the COUNTER-Robots list                                    → robot
- * 5. otherwise, an empty agent included                        → regular
+ * 5. otherwise                                                 → regular
  * An agent on no list is counted (CoP-RD: only listed robots are removed).
+ * An empty agent (`""`, blank) is on the list (`^.?$`, with every
+ * one-character agent), so it is a robot (R5 §7.8). A missing one (null:
+ * the sender gave none) is not an agent at all: only the operator patterns
+ * see it (as `""`), then it is regular.
  * Then an automated account or key, or a portal declaring the access
  * method `MACHINE`, turns `regular` into `machine` (robots stay robots:
  * they are excluded, not down-graded).
@@ -42,7 +46,10 @@ export interface TrafficClassifier {
   /**
    * Classifies one access event.
    *
-   * @param userAgent - the end user's `User-Agent` as the portal forwarded it.
+   * @param userAgent - the end user's `User-Agent` as the portal forwarded it
+   *   (trimmed here); `""` is an empty agent (a robot by the COUNTER list),
+   *   null or undefined a missing one (regular unless an operator pattern
+   *   matches `""`).
    * @param opts.automatedAccount - true when the event comes from an account
    *   or key flagged automated, or the portal declared the access method
    *   `MACHINE`: at least `machine`.
@@ -153,14 +160,16 @@ export function createTrafficClassifier(options: ClassifierOptions = {}): Traffi
   const machine = combined([...BUILTIN_MACHINE_PATTERNS, ...(options.machineList ?? [])]);
   const robots = combined(options.robotList ?? []);
 
-  function classifyAgent(ua: string): TrafficClass {
-    // Operator robot patterns first, even on an empty agent, so `^$` in
+  function classifyAgent(ua: string, given: boolean): TrafficClass {
+    // Operator robot patterns first, even on a missing agent, so `^$` in
     // ROBOT_PATTERNS can exclude agent-less traffic.
     if (matchesAny(extraRobot, ua)) return 'robot';
     // Operator machine patterns beat the published lists: they exist to
     // rescue the operator's own harvesters from generic robot patterns.
     if (matchesAny(extraMachine, ua)) return 'machine';
-    if (ua === '') return 'regular';
+    // Not given is not empty: the published lists judge agents, and a
+    // sender that forwards none has told us nothing about the visitor.
+    if (!given) return 'regular';
     if (matchesAny(machine, ua) && !SELF_DECLARED_ROBOT.test(ua)) return 'machine';
     if (matchesAny(robots, ua)) return 'robot';
     return 'regular';
@@ -168,7 +177,7 @@ export function createTrafficClassifier(options: ClassifierOptions = {}): Traffi
 
   return {
     classify(userAgent, opts) {
-      const cls = classifyAgent((userAgent ?? '').trim());
+      const cls = classifyAgent((userAgent ?? '').trim(), userAgent != null);
       if (cls === 'regular' && opts?.automatedAccount === true) return 'machine';
       return cls;
     },
@@ -198,7 +207,8 @@ export function memoizedClassifier(inner: TrafficClassifier, maxEntries = 20_000
   const memo = new Map<string, TrafficClass>();
   return {
     classify(userAgent, opts) {
-      const k = `${opts?.automatedAccount === true ? 1 : 0}${userAgent ?? ''}`;
+      // Missing (null) and empty ("") classify differently: two keys.
+      const k = `${opts?.automatedAccount === true ? 1 : 0}${userAgent == null ? 'n' : `s${userAgent}`}`;
       let cls = memo.get(k);
       if (cls === undefined) {
         if (memo.size >= maxEntries) memo.clear();
