@@ -18,6 +18,7 @@ import {
   type ReuseLink,
   type UsageFigures,
 } from './dashboard';
+import { distinctReuseLinks, storedReuseKey } from './reuse-url';
 import { DEFAULT_POPULARITY_WEIGHTS, parsePopularityWeights, type PopularityWeights } from './popularity';
 import { checkSeriesRange, usageSeries, utcDayOf, type DayUsage, type SeriesGranularity, type UsagePoint } from './usage-series';
 
@@ -128,7 +129,10 @@ export class DashboardService {
           publisher: d.publisher ?? null,
           recordCount: d.recordCount ?? 0,
         }));
-      return { datasets, usage, reuses: reusesUpTo(reuses, w.lastDay) };
+      // The same URL registered more than once (before registration was
+      // idempotent, or racing) counts once per dataset.
+      const keyed = reusesUpTo(reuses, w.lastDay).map((r) => ({ ...r, key: storedReuseKey(r) }));
+      return { datasets, usage, reuses: distinctReuseLinks(keyed) };
     });
   }
 

@@ -7,6 +7,7 @@ import { GatewayError } from '../errors/gateway-error';
 import type { DatasetDoc } from '../store/documents';
 import type { ReuseDoc, ReuseType } from '../store/documents-ingest';
 import type { DashboardRepository } from '../store/dashboard.repository';
+import { reuseIdFor, reuseUrlKey, storedReuseKey } from './reuse-url';
 
 export const REUSE_TYPES: readonly ReuseType[] = ['API', 'APPLICATION', 'VISUALIZATION', 'ARTICLE', 'PAPER', 'OTHER'];
 
@@ -136,6 +137,34 @@ export class ReuseService {
     return who.userId;
   }
 
+  /**
+   * The stored reuses other than `exceptId` with the same URL key as one of
+   * `datasetIds`: one reuse per (dataset, normalised URL).
+   */
+  private async sameUrl(urlKey: string, datasetIds: readonly string[], exceptId: string | null): Promise<ReuseDoc[]> {
+    const found = await this.repo.reusesOfDatasets(datasetIds);
+    return found
+      .filter((r) => r._id !== exceptId && storedReuseKey(r) === urlKey)
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a._id < b._id ? -1 : 1));
+  }
+
+  private duplicate(existing: ReuseDoc, datasetIds: readonly string[]): GatewayError {
+    const shared = datasetIds.filter((d) => existing.datasetIds.includes(d));
+    return new GatewayError(
+      ErrorCode.DUPLICATE_REUSE,
+      `this URL is already registered as reuse "${existing._id}" for ${shared.map((d) => `"${d}"`).join(', ')}; ` +
+        'change that reuse instead, or register the URL for the other datasets only',
+      { reuseId: existing._id, datasetIds: shared },
+    );
+  }
+
+  /**
+   * Registers a reuse, once: a reuse is identified by its datasets and its
+   * normalised URL (reuse-url.ts). When a stored reuse with the same URL key
+   * already covers every requested dataset, that reuse is returned unchanged
+   * (whoever registered it, whatever title and type are sent now); when it
+   * covers only some of them, DUPLICATE_REUSE.
+   */
   async register(caller: Caller, input: ReuseInput): Promise<ReuseDoc> {
     const who = userOf(caller);
     const now = this.now();
@@ -143,17 +172,34 @@ export class ReuseService {
       if (!who.admin) throw new GatewayError(ErrorCode.FORBIDDEN, 'only an ADMIN may set createdAt');
       if (input.createdAt.getTime() > now.getTime() + MAX_FUTURE_SKEW_MS) throw bad('createdAt is in the future');
     }
+    const url = cleanUrl(input.url);
+    const urlKey = reuseUrlKey(url);
+    const datasetIds = cleanDatasetIds(input.datasetIds);
     const doc: ReuseDoc = {
-      _id: `reuse-${randomUUID()}`,
+      _id: reuseIdFor(urlKey, datasetIds),
       title: cleanTitle(input.title),
-      url: cleanUrl(input.url),
+      url,
+      urlKey,
       type: cleanType(input.type),
-      datasetIds: cleanDatasetIds(input.datasetIds),
+      datasetIds,
       authorId: this.authorFor(input.authorId, who),
       createdAt: input.createdAt ?? now,
       modifiedAt: now,
     };
+    // Visibility first: the answer must not tell about a hidden dataset.
     await this.checkDatasets(doc.datasetIds, caller);
+    const same = await this.sameUrl(urlKey, datasetIds, null);
+    const covers = (r: ReuseDoc): boolean => datasetIds.every((d) => r.datasetIds.includes(d));
+    const covering = same.find(covers);
+    if (covering) return covering;
+    const partial = same[0];
+    if (partial) throw this.duplicate(partial, datasetIds);
+    const atId = await this.repo.reuseById(doc._id);
+    // Written by a registration racing this one since the look-up.
+    if (atId && storedReuseKey(atId) === urlKey && covers(atId)) return atId;
+    // The derived id is taken by a reuse whose URL or datasets were changed
+    // since: this one gets a fresh id.
+    if (atId) doc._id = `reuse-${randomUUID()}`;
     // Checks the author exists (UNKNOWN_REFERENCE) and writes.
     await this.writer.reuses([doc]);
     return doc;
@@ -173,13 +219,21 @@ export class ReuseService {
     return reuse;
   }
 
+  /**
+   * Changes a reuse. A URL or datasets that would make it the same reuse as
+   * another one (same URL key for a shared dataset) is DUPLICATE_REUSE, not a
+   * merge: merging would change or remove a reuse the caller may not own.
+   */
   async update(caller: Caller, id: string, patch: ReusePatch): Promise<ReuseDoc> {
     const who = userOf(caller);
     const reuse = await this.editable(caller, id);
+    const url = patch.url != null ? cleanUrl(patch.url) : reuse.url;
+    const urlKey = storedReuseKey({ url });
     const next: ReuseDoc = {
       ...reuse,
       title: patch.title != null ? cleanTitle(patch.title) : reuse.title,
-      url: patch.url != null ? cleanUrl(patch.url) : reuse.url,
+      url,
+      urlKey,
       type: patch.type != null ? cleanType(patch.type) : reuse.type,
       datasetIds: patch.datasetIds != null ? cleanDatasetIds(patch.datasetIds) : reuse.datasetIds,
       authorId: patch.authorId !== undefined ? (who.admin ? patch.authorId : this.authorFor(patch.authorId ?? who.userId, who)) : reuse.authorId,
@@ -191,6 +245,11 @@ export class ReuseService {
       next.datasetIds.filter((d) => !reuse.datasetIds.includes(d)),
       caller,
     );
+    if (patch.url != null || patch.datasetIds != null) {
+      const clash = await this.sameUrl(urlKey, next.datasetIds, reuse._id);
+      const other = clash[0];
+      if (other) throw this.duplicate(other, next.datasetIds);
+    }
     await this.writer.reuses([next]);
     return next;
   }

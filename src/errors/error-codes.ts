@@ -44,6 +44,8 @@ export const ErrorCode = {
   VALUE_OUT_OF_RANGE: 'VALUE_OUT_OF_RANGE',
   /** Collection parents that would form a cycle. */
   COLLECTION_CYCLE: 'COLLECTION_CYCLE',
+  /** A reuse with the same normalised URL is already registered for one of the datasets; `extensions.reuseId` names it. */
+  DUPLICATE_REUSE: 'DUPLICATE_REUSE',
 } as const;
 
 export type ErrorCodeName = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -22,7 +22,10 @@ export class ReuseResolver {
   @Mutation(() => Reuse, {
     description:
       'Registers a reuse (ADMIN or USER). Every dataset must exist and be visible to the caller, else ' +
-      'UNKNOWN_REFERENCE and nothing is written.',
+      'UNKNOWN_REFERENCE and nothing is written. Idempotent: a reuse is identified by its datasets and its ' +
+      'normalised URL (host case, http/https, default port, fragment, trailing slash, tracking parameters and ' +
+      'parameter order do not matter; path case does). Registering a URL again for datasets it already covers ' +
+      'returns the existing reuse unchanged, whoever registered it; for some of them only, DUPLICATE_REUSE.',
   })
   registerReuse(@Arg('input', () => RegisterReuseInput) input: RegisterReuseInput, @Ctx() ctx: GatewayContext): Promise<ReuseDoc> {
     requireRole(ctx, 'ADMIN', 'USER');
@@ -30,7 +33,11 @@ export class ReuseResolver {
     return ctx.services.reuses.register(ctx.caller, { ...input, url: input.url.toString() });
   }
 
-  @Mutation(() => Reuse, { description: 'Changes a reuse: ADMIN any, USER only the reuses they authored.' })
+  @Mutation(() => Reuse, {
+    description:
+      'Changes a reuse: ADMIN any, USER only the reuses they authored. A url or datasetIds that would make it the ' +
+      'same reuse as another (same normalised URL for a shared dataset) is DUPLICATE_REUSE and nothing is written.',
+  })
   updateReuse(
     @Arg('id', () => ID) id: string,
     @Arg('input', () => UpdateReuseInput) input: UpdateReuseInput,

@@ -15,7 +15,8 @@ registerEnumType(ReuseType, { name: 'ReuseType', description: 'What kind of work
 @ObjectType({
   description:
     'A reuse of datasets (an application, a visualisation, an article…). Visible to admins, its author and whoever ' +
-    'may see one of its datasets. Each reuse counts once for each of its datasets in the dashboard and popularity.',
+    'may see one of its datasets. Each distinct normalised URL counts once for each of its datasets in the ' +
+    'dashboard and popularity, however many times it was registered.',
 })
 export class Reuse {
   @Field(() => ID, { name: 'id' })

@@ -1,7 +1,7 @@
 import type { Store } from './store';
 import type { DatasetDoc, DailyUsageDoc, UsageTotalsDoc } from './documents';
 import type { ReuseDoc } from './documents-ingest';
-import { findByIds, findIn } from './find-in';
+import { findByArrayField, findByIds, findIn } from './find-in';
 import type { DatedReuseLink, UsageFigures } from '../dashboard/dashboard';
 import type { DayUsage } from '../dashboard/usage-series';
 
@@ -10,6 +10,12 @@ export type DashboardDatasetRow = Pick<
   DatasetDoc,
   '_id' | 'title' | 'portalId' | 'ownerId' | 'spaceIds' | 'themeIds' | 'licence' | 'publisher' | 'published' | 'visibility' | 'recordCount'
 >;
+
+/** A stored reuse as the dashboard reads it; `urlKey` null on reuses stored before keys existed. */
+export interface StoredReuseLink extends DatedReuseLink {
+  url: string;
+  urlKey: string | null;
+}
 
 const DATASET_PROJECTION = {
   _id: 1,
@@ -172,10 +178,16 @@ export class DashboardRepository {
     return out;
   }
 
-  /** Every reuse: id, datasets, creation time. */
-  async reuseLinks(): Promise<DatedReuseLink[]> {
-    const docs = await this.store.reuses.find({}, { projection: { _id: 1, datasetIds: 1, createdAt: 1 } }).toArray();
-    return docs.map((r) => ({ id: r._id, datasetIds: r.datasetIds ?? [], createdAt: r.createdAt }));
+  /** Every reuse: id, datasets, creation time, URL and its key (absent on reuses stored before keys). */
+  async reuseLinks(): Promise<StoredReuseLink[]> {
+    const docs = await this.store.reuses.find({}, { projection: { _id: 1, datasetIds: 1, createdAt: 1, url: 1, urlKey: 1 } }).toArray();
+    return docs.map((r) => ({ id: r._id, datasetIds: r.datasetIds ?? [], createdAt: r.createdAt, url: r.url, urlKey: r.urlKey ?? null }));
+  }
+
+  /** The reuses pointing at one or more of `datasetIds` (to find one with the same URL). */
+  async reusesOfDatasets(datasetIds: readonly string[]): Promise<ReuseDoc[]> {
+    if (!datasetIds.length) return [];
+    return findByArrayField(this.store.reuses, 'datasetIds', datasetIds);
   }
 
   /** Theme names by id. */
