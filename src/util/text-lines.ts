@@ -32,14 +32,21 @@ export interface TextLineOptions {
 /** How much of the start is looked at for NUL bytes, bytes. */
 const SNIFF_BYTES = 4096;
 
+/** Bytes of the file to UTF-8 bytes; `last` flushes what a multi-byte decoder holds. */
+type Decode = (b: Buffer, last: boolean) => Buffer;
+
+const asIs: Decode = (b) => b;
+
 /** Decodes the stream to UTF-8 bytes, by its byte-order mark. */
 async function* utf8Chunks(input: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
   let head: Buffer = Buffer.alloc(0);
-  let decode: ((b: Buffer, last: boolean) => Buffer) | null = null;
+  let decode: Decode | null = null;
+  // Chosen from the first bytes (set inside `start`, hence read through this).
+  const decoder = (): Decode | null => decode;
   const start = (final: boolean): Buffer | null => {
     if (head.length < 4 && !final) return null;
     if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) {
-      decode = (b) => b;
+      decode = asIs;
       return head.subarray(3);
     }
     const le = head[0] === 0xff && head[1] === 0xfe;
@@ -55,29 +62,26 @@ async function* utf8Chunks(input: AsyncIterable<Buffer | string>): AsyncGenerato
     if (sniff.length >= 4 && nul * 4 >= sniff.length) {
       throw new TextEncodingError('the file looks like UTF-16 without a byte-order mark (or binary): convert it to UTF-8 first (e.g. iconv -f UTF-16LE -t UTF-8)');
     }
-    decode = (b) => b;
+    decode = asIs;
     return head;
   };
   for await (const c of input) {
     const chunk = typeof c === 'string' ? Buffer.from(c, 'utf8') : c;
-    if (decode) {
-      yield (decode as (b: Buffer, last: boolean) => Buffer)(chunk, false);
+    const d = decoder();
+    if (d) {
+      yield d(chunk, false);
       continue;
     }
     head = head.length ? Buffer.concat([head, chunk]) : chunk;
     const first = start(false);
     if (first) yield first;
   }
-  if (!decode) {
-    const first = start(true);
-    if (first?.length) yield first;
-  } else {
-    const rest = (decode as (b: Buffer, last: boolean) => Buffer)(Buffer.alloc(0), true);
-    if (rest.length) yield rest;
-  }
+  const d = decoder();
+  const rest = d ? d(Buffer.alloc(0), true) : start(true);
+  if (rest?.length) yield rest;
 }
 
-function utf16Decoder(bigEndian: boolean): (b: Buffer, last: boolean) => Buffer {
+function utf16Decoder(bigEndian: boolean): Decode {
   const decoder = new TextDecoder('utf-16le');
   let carry: Buffer | null = null;
   return (b, last) => {
