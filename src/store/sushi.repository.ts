@@ -47,21 +47,22 @@ export class SushiRepository {
   }
 
   /**
-   * The first UTC day with stored use: the earlier of the first dataset day
-   * in `usage_daily` and the first day of the event log (whose days may not
-   * be counted yet). Null when nothing is stored. Two `_id`-ordered reads of
-   * one document each.
+   * The first UTC day with stored use: the first dataset day of
+   * `usage_daily`, or, before anything is counted, the first day of the
+   * event log. Null when nothing is stored. Two `_id`-ordered reads of one
+   * document each.
    */
   async firstDataDay(): Promise<string | null> {
     const [usage, index] = await Promise.all([
       this.store.usageDaily.find({ _id: { $gte: 'DATASET|', $lt: 'DATASET}' } } as never, { projection: { _id: 1 } }).sort({ _id: 1 }).limit(1).next(),
       this.store.eventLog.find({ _id: { $gte: INDEX_PREFIX, $lt: '~i}' } } as Document, { projection: { _id: 1 } }).sort({ _id: 1 }).limit(1).next(),
     ]);
+    // Logged days may hold only uncounted events (robots, failures): counted use comes first.
     const days = [
       usage ? String(usage._id).slice('DATASET|'.length, 'DATASET|'.length + 10) : null,
       index ? String(index._id).slice(INDEX_PREFIX.length, INDEX_PREFIX.length + 10) : null,
     ].filter((d): d is string => d !== null && /^\d{4}-\d{2}-\d{2}$/.test(d));
-    return days.length ? days.sort()[0] : null;
+    return days[0] ?? null;
   }
 
   async datasets(): Promise<Map<string, SushiDatasetInfo>> {
