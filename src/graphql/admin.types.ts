@@ -1,5 +1,5 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTimeResolver } from './date-time.scalar';
 import { Space } from './catalog.types';
 
 /** Roles of users and service accounts (same strings as `Role` in src/auth/caller.ts). */

@@ -1,5 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { DateTimeResolver, SafeIntResolver, URLResolver } from 'graphql-scalars';
+import { SafeIntResolver, URLResolver } from 'graphql-scalars';
+import { DateTimeResolver } from './date-time.scalar';
 import { Visibility } from './enums';
 
 @InputType()

@@ -1,5 +1,6 @@
 import { Field, ID, ObjectType } from 'type-graphql';
-import { DateTimeResolver, NonNegativeIntResolver } from 'graphql-scalars';
+import { NonNegativeIntResolver } from 'graphql-scalars';
+import { DateTimeResolver } from './date-time.scalar';
 import { Visibility } from './enums';
 
 /*
@@ -48,8 +49,8 @@ export class User {
   @Field(() => ID, { name: 'id' })
   _id!: string;
 
-  @Field()
-  name!: string;
+  @Field(() => String, { nullable: true, description: 'Null for a portal user known only by the events sent under its id (never registered).' })
+  name!: string | null;
 }
 
 @ObjectType({ description: 'A collection of datasets; collections nest.' })

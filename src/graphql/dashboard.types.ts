@@ -1,5 +1,6 @@
 import { ArgsType, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { DateTimeResolver, NonNegativeIntResolver } from 'graphql-scalars';
+import { NonNegativeIntResolver } from 'graphql-scalars';
+import { DateTimeResolver } from './date-time.scalar';
 
 /*
  * Types of the data dashboard, dataset popularity and usage series

@@ -1,5 +1,6 @@
 import { Field, ID, ObjectType } from 'type-graphql';
-import { DateTimeResolver, NonNegativeIntResolver } from 'graphql-scalars';
+import { NonNegativeIntResolver } from 'graphql-scalars';
+import { DateTimeResolver } from './date-time.scalar';
 import { ResourceType, Visibility } from './enums';
 import { Connection } from './connection';
 

@@ -1,5 +1,6 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
-import { DateTimeResolver, URLResolver } from 'graphql-scalars';
+import { URLResolver } from 'graphql-scalars';
+import { DateTimeResolver } from './date-time.scalar';
 import { Connection } from './connection';
 
 export enum ReuseType {

@@ -1,5 +1,6 @@
 import { Arg, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
-import { DateTimeResolver, SafeIntResolver } from 'graphql-scalars';
+import { SafeIntResolver } from 'graphql-scalars';
+import { DateTimeResolver } from './date-time.scalar';
 import { AccessAction, AccessMethod, ResourceType } from './enums';
 import type { GatewayContext } from './context';
 import { requireRole } from './guards';

@@ -1,5 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
-import { DateTimeResolver, NonNegativeIntResolver, SafeIntResolver } from 'graphql-scalars';
+import { NonNegativeIntResolver, SafeIntResolver } from 'graphql-scalars';
+import { DateTimeResolver } from './date-time.scalar';
 import { countersOf } from '../domain/counters';
 import type { UsageTotalsDoc } from '../store/documents';
 

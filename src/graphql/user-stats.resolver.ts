@@ -1,5 +1,6 @@
 import { Arg, Ctx, Field, FieldResolver, Int, ObjectType, Resolver, Root } from 'type-graphql';
-import { DateTimeResolver, NonNegativeIntResolver } from 'graphql-scalars';
+import { NonNegativeIntResolver } from 'graphql-scalars';
+import { DateTimeResolver } from './date-time.scalar';
 import type { GatewayContext } from './context';
 import { User } from './catalog.types';
 import { parseWindow } from '../reports/report.service';

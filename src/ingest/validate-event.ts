@@ -1,6 +1,7 @@
 import { ErrorCode, type ErrorCodeName } from '../errors/error-codes';
 import type { TrackEventInput } from '../domain/tracking';
 import { ID_PATTERN, ID_RULE } from '../domain/ids';
+import { AccessAction, ResourceType } from '../domain/resources';
 
 export interface EventLimits {
   /** Latest accepted timestamp = now + this, ms. */
@@ -66,6 +67,11 @@ export function validateEvent(input: TrackEventInput, now: Date, limits: EventLi
     return bad('eventId must be 1-128 printable ASCII characters without spaces', ErrorCode.INVALID_EVENT_ID);
   }
   if (!ID_PATTERN.test(input.resourceId ?? '')) return bad(`resourceId: ${ID_RULE}`);
+  // A collection has no data or API of its own (its datasets do), and no
+  // collection report shows downloads or API calls: refused, not hidden.
+  if (input.resourceType === ResourceType.COLLECTION && input.action !== AccessAction.VIEW) {
+    return bad(`collections are only viewed: a COLLECTION event must be a VIEW, not ${String(input.action)} (send downloads and API calls on the dataset or file)`);
+  }
   if (input.userId != null && !ID_PATTERN.test(input.userId)) return bad(`userId: ${ID_RULE}`);
   for (const [name, v] of [
     ['ipAddress', input.ipAddress],

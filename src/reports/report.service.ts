@@ -174,6 +174,11 @@ export class ReportService {
    * documents as the dataset by-user report. The caller is checked by the
    * resolver (admins, or the user themselves).
    */
+  /** Whether events were ever sent under this user id, registered or not. */
+  userHasUsage(userId: string): Promise<boolean> {
+    return this.repo.userHasUsage(userId);
+  }
+
   async userStats(
     userId: string,
     window: ReportWindow = ALL_TIME,

@@ -158,6 +158,15 @@ export class ReportRepository {
     return mapCursor(cursor, (d) => d as unknown as UserDailyUsageRead);
   }
 
+  /** Whether any event was ever counted or tallied under this user id (`usage_by_user`, one `_id` range). */
+  async userHasUsage(userId: string): Promise<boolean> {
+    // A user id holds no `|` (ID_PATTERN): `user|…` is exactly this user's rows.
+    const doc = await this.store.usageByUser.findOne({ _id: { $gte: `${userId}|`, $lt: `${userId}}` } } as Filter<UserUsageDoc>, {
+      projection: { _id: 1 },
+    });
+    return doc !== null;
+  }
+
   /** Per-user all-time usage of a type (`usage_by_user`), of every user or of one. */
   byUser(type: ResourceType, userId: string | null): AsyncGenerator<UserUsageRead> {
     // One user's rows are the `_id` range `user|TYPE:`; all users' need a scan.
