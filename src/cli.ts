@@ -9,6 +9,7 @@
  *   usage-gateway export-events [--since d] [--until d] [--format jsonl|csv]
  *   usage-gateway import-events FILE.jsonl...
  *   usage-gateway recount [--since YYYY-MM-DD] [--rebuild]
+ *   usage-gateway refresh-rules [--download] [--since YYYY-MM-DD] [--rebuild]
  *   usage-gateway quarantine list [--limit n] [--after key] [--json]   (src/events/quarantine-cli.ts)
  *
  * They connect like the gateway does (src/config.ts): to MONGODB_URI /
@@ -32,6 +33,7 @@ import { UserAdminService } from './auth/user-admin.service';
 import { GatewayError } from './errors/gateway-error';
 import { registerFormatCommands } from './logs/log-cli';
 import { registerQuarantineCommands } from './events/quarantine-cli';
+import { registerRulesCommands } from './cli-rules';
 
 /** Where the CLI reads its environment and writes its output (tests pass their own). */
 export interface CliIo {
@@ -257,6 +259,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     code = c;
   });
   registerQuarantineCommands(program, io, connect, (c) => {
+    code = c;
+  });
+  registerRulesCommands(program, io, connect, (c) => {
     code = c;
   });
 

@@ -55,6 +55,9 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions): P
     });
     await ensureIndexes(store);
     const services = createServices(store, config, logger);
+    // The shared counting rules (published from this process into an empty
+    // database), so acknowledgements classify with them from the start.
+    await services.rules.sync();
     if (config.demoData) {
       const demo = await loadDemoData(services, opts.now ?? new Date(), logger, {
         datasetCount: config.demoDatasets,

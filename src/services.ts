@@ -17,7 +17,9 @@ import { AuthRepository } from './store/auth.repository';
 import { CatalogQueries } from './catalog/catalog-queries';
 import { CatalogWriter } from './catalog/catalog-writer';
 import { IngestService } from './ingest/ingest.service';
-import { createTrafficClassifier, memoizedClassifier, parsePatternList } from './counting/classify';
+import { parsePatternList } from './counting/classify';
+import { CountingRules, type RuleSetDefinition } from './counting/rule-set';
+import { RulesRepository } from './store/rules.repository';
 import { ReportRepository } from './store/report.repository';
 import { ReportService } from './reports/report.service';
 import { UsageTableService } from './reports/usage-table.service';
@@ -35,6 +37,8 @@ export interface Services {
   catalogWriter: CatalogWriter;
   auth: AuthRepository;
   ingest: IngestService;
+  /** The counting rules (agent lists, operator patterns) every process shares, by version. */
+  rules: CountingRules;
   /** Derives the figures from the event log (started by the gateway). */
   aggregator: Aggregator;
   eventLog: EventLogRepository;
@@ -56,13 +60,9 @@ export function createServices(store: Store, config: GatewayConfig, logger: Logg
   // Throws on an invalid POPULARITY_WEIGHTS, so the gateway fails to start.
   const popularityWeights = popularityWeightsFrom(config.popularityWeights);
   const dashboardRepo = new DashboardRepository(store, config.cacheTtlMs);
-  const lists = loadAgentLists();
-  const classifier = memoizedClassifier(createTrafficClassifier({
-    extraRobotPatterns: parsePatternList(config.robotPatterns),
-    extraMachinePatterns: parsePatternList(config.machinePatterns),
-    robotList: lists.robots,
-    machineList: lists.machines,
-  }));
+  const classifier = new CountingRules(new RulesRepository(store), localRuleSet(config), ({ version }) =>
+    logger.warn({ version }, 'the counting rules in the database (version %d) differ from this process\'s lists or ROBOT_PATTERNS/MACHINE_PATTERNS: counting with the database\'s; `usage-gateway refresh-rules` publishes this process\'s', version),
+  );
   const auth = new AuthRepository(store, config.cacheTtlMs);
   const ingestCatalog = new CachedIngestCatalog(catalog, config.cacheTtlMs);
   const catalogWriter = new CatalogWriter(store, () => {
@@ -80,7 +80,7 @@ export function createServices(store: Store, config: GatewayConfig, logger: Logg
     new DbLock(store.locks, 'aggregator', randomUUID(), config.aggregationLeaseMs),
     usageWrite,
     logger,
-    { pollMs: config.aggregatePollMs, recentFlushes, quarantine },
+    { pollMs: config.aggregatePollMs, recentFlushes, quarantine, syncRules: () => classifier.sync() },
     (ua, automated) => classifier.classify(ua, { automatedAccount: automated }),
   );
   return {
@@ -105,6 +105,7 @@ export function createServices(store: Store, config: GatewayConfig, logger: Logg
         aggregator.notify();
       },
     ),
+    rules: classifier,
     aggregator,
     eventLog,
     quarantine,
@@ -113,5 +114,16 @@ export function createServices(store: Store, config: GatewayConfig, logger: Logg
     reports: new ReportService(new ReportRepository(store)),
     usageTable: new UsageTableService(new ReportRepository(store), new UsageTableRepository(store)),
     userAdmin: new UserAdminService(store, auth),
+  };
+}
+
+/** This process's rule set: the agent lists in data/agents and its ROBOT_PATTERNS / MACHINE_PATTERNS. */
+export function localRuleSet(config: Pick<GatewayConfig, 'robotPatterns' | 'machinePatterns'>): RuleSetDefinition {
+  const lists = loadAgentLists();
+  return {
+    robots: lists.robots,
+    machines: lists.machines,
+    extraRobots: parsePatternList(config.robotPatterns),
+    extraMachines: parsePatternList(config.machinePatterns),
   };
 }

@@ -14,6 +14,9 @@ import { withDeadline } from '../util/deadline';
 
 const ALL_TYPES = [ResourceType.DATASET, ResourceType.FILE, ResourceType.COLLECTION];
 
+/** How often an instance that does not hold the lock checks the rule set's version, ms. */
+const RULES_SYNC_MS = 5_000;
+
 /** How long a queue entry whose events are not all visible is kept, ms. */
 export const INCOMPLETE_ENTRY_MS = 120_000;
 
@@ -30,6 +33,13 @@ export interface AggregatorOptions {
   cachedEvents?: number;
   /** Flushes this process stored, taken from memory instead of read back (see recent-flushes.ts). */
   recentFlushes?: RecentFlushes;
+  /**
+   * Brings the classifier to the rule set in force (src/counting/rule-set.ts),
+   * resolving true when it changed. Called holding the lock before every
+   * pass, recount and rebuild: a day is never counted under two rule sets.
+   * Default: the rules never change.
+   */
+  syncRules?: () => Promise<boolean>;
   /** Where stored events that cannot be counted are recorded (they are skipped either way). */
   quarantine?: Quarantine;
 }
@@ -61,6 +71,8 @@ export class Aggregator {
   private readonly queueBatch: number;
   private readonly cachedEvents: number;
   private readonly recent: RecentFlushes | null;
+  private readonly syncRules: () => Promise<boolean>;
+  private rulesSyncedAt = 0;
   private readonly quarantine: Quarantine | null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
@@ -89,6 +101,7 @@ export class Aggregator {
     this.queueBatch = options.queueBatch ?? 2000;
     this.cachedEvents = options.cachedEvents ?? 100_000;
     this.recent = options.recentFlushes ?? null;
+    this.syncRules = options.syncRules ?? (async () => false);
     this.quarantine = options.quarantine ?? null;
   }
 
@@ -168,10 +181,22 @@ export class Aggregator {
   private async pass(): Promise<number> {
     const queue = await this.log.queue(this.queueBatch);
     if (!queue.length) return 0;
-    if (!(await this.lock.tryAcquire())) return 0;
+    if (!(await this.lock.tryAcquire())) {
+      // Another instance aggregates; this one still classifies what it
+      // acknowledges (the trafficClass of a trackAccess answer): follow the
+      // rule set every few seconds.
+      if (Date.now() - this.rulesSyncedAt > RULES_SYNC_MS) {
+        this.rulesSyncedAt = Date.now();
+        if (await this.syncRules()) this.days.clear();
+      }
+      return 0;
+    }
     const held = this.lock.heartbeat();
     try {
       await this.checkWriter();
+      // Days in memory were tallied under the rules they were read with.
+      this.rulesSyncedAt = Date.now();
+      if (await this.syncRules()) this.days.clear();
       await this.usage.replayJournal();
       const byDay = new Map<string, QueueItem[]>();
       for (const q of await this.log.queue(this.queueBatch)) {
@@ -275,6 +300,7 @@ export class Aggregator {
     const held = this.lock.heartbeat();
     this.days.clear();
     try {
+      await this.syncRules();
       return await fn(held);
     } finally {
       held.stop();
