@@ -90,6 +90,8 @@ describe('checkStoredEvent', () => {
     expect(checkImportedEvent(event(), NOW, limits)).toBeNull();
     expect(checkImportedEvent(event({ t: new Date(NOW.getTime() + 120_000) }), NOW, limits)?.code).toBe('INVALID_TIMESTAMP');
     expect(checkImportedEvent(event({ t: new Date(NOW.getTime() - 11 * 86_400_000) }), NOW, limits)?.code).toBe('INVALID_TIMESTAMP');
+    expect(checkImportedEvent(event({ resourceType: ResourceType.COLLECTION, resourceId: 'c1', action: AccessAction.DOWNLOAD }), NOW, limits)?.code).toBe('BAD_USER_INPUT');
+    expect(checkStoredEvent(event({ resourceType: ResourceType.COLLECTION, resourceId: 'c1', action: AccessAction.DOWNLOAD }))).toBeNull();
   });
 });
 

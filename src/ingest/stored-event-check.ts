@@ -111,5 +111,9 @@ export function checkImportedEvent(e: LoggedEvent, now: Date, limits: EventLimit
   if (t < now.getTime() - limits.maxEventAgeDays * 86_400_000) {
     return problem(ErrorCode.INVALID_TIMESTAMP, `timestamp ${show(e.t)} is older than ${limits.maxEventAgeDays} days`);
   }
+  // As trackAccesses (validate-event.ts); stored ones from before that rule still count.
+  if (e.resourceType === ResourceType.COLLECTION && e.action !== AccessAction.VIEW) {
+    return problem(ErrorCode.BAD_USER_INPUT, `collections are only viewed: a COLLECTION event must be a VIEW, not ${show(e.action)}`);
+  }
   return checkStoredEvent(e);
 }
