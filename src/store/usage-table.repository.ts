@@ -22,7 +22,8 @@ export class UsageTableRepository {
   async *days(type: ResourceType, fromDay: string | null, toDay: string | null, byUser: boolean, signal?: AbortSignal): AsyncGenerator<DayDocRead> {
     const range = { $gte: `${type}|${fromDay ?? ''}`, $lt: toDay ? `${type}|${toDay}|\uffff` : `${type}}` };
     const col = byUser ? this.store.usageByUserDaily : this.store.usageDaily;
-    const cursor = col.find({ _id: range } as Document, { batchSize: BATCH, projection: { batches: 0, countries: 0 } }).sort({ _id: 1 }) as unknown as FindCursor<DayDocRead>;
+    // The signal also reaches the driver: a batch the database is still preparing must not outlive the request's budget.
+    const cursor = col.find({ _id: range } as Document, { batchSize: BATCH, projection: { batches: 0, countries: 0 }, ...(signal ? { signal } : {}) }).sort({ _id: 1 }) as unknown as FindCursor<DayDocRead>;
     try {
       for await (const d of cursor) {
         signal?.throwIfAborted();
