@@ -112,6 +112,9 @@ describe('usage-gateway CLI', () => {
   });
 
   describe('as a process (runCli)', () => {
+    // Each run compiles the CLI with ts-node in a new process: on a busy
+    // 2-core machine three runs took more than the default 60 s.
+    jest.setTimeout(300_000);
     const db3 = freshDb();
     const run = (args: string[]) =>
       new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
