@@ -11,7 +11,9 @@
  * max during the heavy request, its ratio to an idle baseline measured in
  * the same run, and how the heavy request ended (HTTP status, time).
  *
- * `LATENCY_MAX_ALIASES` (default 30) is the most copies tried per field.
+ * `LATENCY_MAX_ALIASES` (default 30) is the most copies tried per field;
+ * `LATENCY_FIELDS=usageTable,sushi` runs only the heavy requests whose
+ * label starts so.
  * `LATENCY_DATA_DIR` keeps the database between runs (the demo load is
  * the slow part); default a fresh temporary directory, removed at the end.
  */
@@ -181,7 +183,9 @@ async function main(): Promise<void> {
     const idle = stats(await probeWhile(url, new Promise((r) => setTimeout(r, 2000)), 100));
     console.log(`\nidle baseline: n=${idle.n} p50 ${fmt(idle.p50)} ms, p99 ${fmt(idle.p99)} ms, max ${fmt(idle.max)} ms`);
     console.log('\nheavy request | one alone: status, time | aliases allowed | heavy: status, time | probes | p50 ms (×idle) | p99 ms (×idle) | max ms (×idle)');
+    const only = process.env.LATENCY_FIELDS?.split(',').map((f) => f.trim().toLowerCase()).filter(Boolean);
     for (const h of heavies) {
+      if (only?.length && !only.some((f) => h.label.toLowerCase().startsWith(f))) continue;
       const single = performance.now();
       const one = await h.run(1);
       const singleMs = performance.now() - single;
