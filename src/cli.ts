@@ -53,15 +53,37 @@ interface Connection {
   close(): Promise<void>;
 }
 
+export interface ConnectOptions {
+  /**
+   * Start an embedded database in a DATA_DIR that holds none. Default
+   * false: a wrong or missing DATA_DIR is an error, not a new empty
+   * database that the command then reads ("exported 0 events") or fills.
+   */
+  create?: boolean;
+  /** The command's flag that sets `create`, named in the refusal (none: not offered). */
+  createFlag?: string;
+  /** Where to say which database the command opened (the CLI: stderr). */
+  log?: (text: string) => void;
+}
+
 /** Connects like the gateway does (exported for the format commands and their tests). */
-export async function connect(env: NodeJS.ProcessEnv): Promise<Connection> {
+export async function connect(env: NodeJS.ProcessEnv, opts: ConnectOptions = {}): Promise<Connection> {
   const config = loadConfig(env);
   let embedded: EmbeddedDatabase | null = null;
-  let uri = config.mongodbUri ?? (await runningEmbedded(path.join(config.dataDir, 'ferretdb')));
+  const ferretDir = path.resolve(config.dataDir, 'ferretdb');
+  let uri = config.mongodbUri ?? (await runningEmbedded(ferretDir));
+  let where = config.mongodbUri ? redactUri(config.mongodbUri) : `the running gateway's embedded database in DATA_DIR=${path.resolve(config.dataDir)}`;
   if (!uri) {
-    embedded = await startEmbeddedDatabase({ dataDir: path.join(config.dataDir, 'ferretdb') });
+    if (!opts.create && !existsSync(ferretDir)) {
+      throw new Error(
+        `no database in DATA_DIR=${path.resolve(config.dataDir)} (no ferretdb directory there): set DATA_DIR to the gateway's data directory, or MONGODB_URI${opts.createFlag ? `, or pass ${opts.createFlag} to start an empty one` : ''}`,
+      );
+    }
+    embedded = await startEmbeddedDatabase({ dataDir: ferretDir });
     uri = embedded.uri;
+    where = `the embedded database in DATA_DIR=${path.resolve(config.dataDir)}`;
   }
+  opts.log?.(`connected to ${where}, database ${config.dbName}\n`);
   try {
     const store = await connectStore({ uri, dbName: config.dbName, maxPoolSize: Math.min(config.maxPoolSize, 4) });
     try {
@@ -81,6 +103,11 @@ export async function connect(env: NodeJS.ProcessEnv): Promise<Connection> {
     await embedded?.stop();
     throw err;
   }
+}
+
+/** A MongoDB URI without its password, for messages. */
+function redactUri(uri: string): string {
+  return uri.replace(/^([a-z+]+:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
 }
 
 /**
@@ -112,7 +139,7 @@ export async function recountCommand(o: { since?: string; rebuild?: boolean }, i
   }
   let conn: Connection | null = null;
   try {
-    conn = await connect(io.env);
+    conn = await connect(io.env, { log: io.err });
     const services = createServices(conn.store, loadConfig(io.env));
     const started = Date.now();
     let lastLine = 0;
@@ -137,10 +164,10 @@ export async function recountCommand(o: { since?: string; rebuild?: boolean }, i
  * refusals (GatewayError) and connection failures are printed as
  * `error: <message>` and give exit code 1.
  */
-async function withAdmin(io: CliIo, fn: (admin: UserAdminService) => Promise<number>): Promise<number> {
+async function withAdmin(io: CliIo, fn: (admin: UserAdminService) => Promise<number>, create = false): Promise<number> {
   let conn: Connection | null = null;
   try {
-    conn = await connect(io.env);
+    conn = await connect(io.env, { create, log: io.err });
     return await fn(new UserAdminService(conn.store, new AuthRepository(conn.store)));
   } catch (err) {
     if (!(err instanceof Error)) throw err;
@@ -168,7 +195,7 @@ export function bootstrapAdminCommand(o: BootstrapAdminOptions, io: CliIo = proc
     io.err(`${what} "${r.user._id}" (${r.user.name}); new API key ${r.issued.doc.prefix}… (shown once, store it now):\n`);
     io.out(`${r.issued.key}\n`);
     return 0;
-  });
+  }, /* the first command of an installation: it may start the database */ true);
 }
 
 /** `issue-key`: prints a new key for an existing user. Exit code 1 for an unknown user. */

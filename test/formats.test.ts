@@ -95,7 +95,7 @@ describe('field formats', () => {
     expect(out.skipped).toMatchObject({ unparsable: garbage, 'no rule matched': unmapped, 'unknown resource': unknown });
     expect(out.recorded + out.duplicates + out.skipped.rejected).toBe(lines.filter((l) => l.event && !l.event.resourceId.startsWith('ds-unknown')).length);
     expect(out.recorded).toBeGreaterThan(500);
-    expect(io.stderr).toMatch(/skipped: \d+/);
+    expect(io.stderr).toMatch(/skipped +\d+/);
   });
 
   it('gives the same figures as the same events sent through trackAccesses', async () => {

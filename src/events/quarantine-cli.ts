@@ -34,7 +34,7 @@ export async function quarantineListCommand(o: QuarantineListOptions, io: CliIo,
   }
   let conn: Awaited<ReturnType<Connect>> | null = null;
   try {
-    conn = await connect(io.env);
+    conn = await connect(io.env, { log: io.err });
     const repo = new QuarantineRepository(conn.store);
     const [total, records] = await Promise.all([repo.count(), repo.list(limit, o.after ?? '')]);
     for (const r of records) io.out(o.json ? `${JSON.stringify({ eventKey: r.eventKey, code: r.code, reason: r.reason, at: r.at, raw: r.raw })}\n` : line(r));

@@ -1,9 +1,9 @@
 /**
  * CLI commands of the field formats (registered by src/cli.ts):
  *
- *   usage-gateway import-logs --mapping rules.json [--portal p] [--format auto|combined|mdc] FILE...
+ *   usage-gateway import-logs --mapping rules.json [--portal p] [--format auto|combined|mdc] [--historical] [--create] FILE...
  *   usage-gateway export-events [--since d] [--until d] [--format jsonl|csv] [--portal p] [--out FILE]
- *   usage-gateway import-events FILE.jsonl...
+ *   usage-gateway import-events [--historical] [--create] FILE.jsonl...
  *
  * They open the database like the other commands (stop the gateway first
  * when it runs on the embedded database).
@@ -11,7 +11,8 @@
 import fs from 'node:fs';
 import { once } from 'node:events';
 import type { Command } from 'commander';
-import type { CliIo } from '../cli';
+import type { CliIo, ConnectOptions } from '../cli';
+import type { GatewayConfig } from '../config';
 import type { Store } from '../store/store';
 import type { Caller } from '../auth/caller';
 import { loadConfig } from '../config';
@@ -23,6 +24,7 @@ import { EVENT_EXPORT_COLUMNS } from '../events/event-rows';
 import { writeCsv } from '../reports/csv-stream';
 import { parseInstantWindow } from '../dates/date-input';
 import { compileUrlRules } from './url-rules';
+import { MAX_LINE_BYTES } from '../util/text-lines';
 import { formatImportSummary, hasRejections, importLogFiles, type LogFormat } from './log-import';
 import { importEventFiles, type EventRestorer } from '../events/event-import';
 import { EventLogRestorer } from '../events/event-restore';
@@ -36,21 +38,37 @@ import { EventLogRestorer } from '../events/event-restore';
 export const EXIT_FAILED = 1;
 export const EXIT_REJECTED = 2;
 
-export type Connect = (env: NodeJS.ProcessEnv) => Promise<{ store: Store; close(): Promise<void> }>;
+export type Connect = (env: NodeJS.ProcessEnv, opts?: ConnectOptions) => Promise<{ store: Store; close(): Promise<void> }>;
 
-/** The sender of imported events: a system account, limited to `--portal` when given. */
+/**
+ * The sender of imported events: one system account whatever the flags
+ * (its id is the scope of eventIds and of double-click and session keys,
+ * so a re-import under another `--portal` is still a duplicate), limited
+ * to `--portal`'s resources when given.
+ */
+export const IMPORT_SENDER = 'log-import';
+
 export function importCaller(portal: string | null): Caller {
-  return { kind: 'user', userId: portal ? `log-import-${portal}` : 'log-import', role: 'TRACKER', automated: false, spaceIds: [], portalIds: portal ? [portal] : null };
+  return { kind: 'user', userId: IMPORT_SENDER, role: 'TRACKER', automated: false, spaceIds: [], portalIds: portal ? [portal] : null };
 }
 
 const ADMIN: Caller = { kind: 'user', userId: 'cli', role: 'ADMIN', automated: false, spaceIds: [] };
 
-async function withServices(io: CliIo, connect: Connect, fn: (s: Services) => Promise<number>): Promise<number> {
+interface WithServicesOptions {
+  /** May start an embedded database in a DATA_DIR that has none (`--create`). */
+  create?: boolean;
+  createFlag?: string;
+  /** Changes to the configuration for this command (`--historical`). */
+  config?: (c: GatewayConfig) => GatewayConfig;
+}
+
+async function withServices(io: CliIo, connect: Connect, fn: (s: Services) => Promise<number>, o: WithServicesOptions = {}): Promise<number> {
   let conn: Awaited<ReturnType<Connect>> | null = null;
   let services: Services | null = null;
   try {
-    conn = await connect(io.env);
-    services = createServices(conn.store, loadConfig(io.env));
+    conn = await connect(io.env, { create: o.create ?? false, createFlag: o.createFlag, log: io.err });
+    const config = loadConfig(io.env);
+    services = createServices(conn.store, o.config ? o.config(config) : config);
     return await fn(services);
   } catch (err) {
     if (!(err instanceof Error)) throw err;
@@ -69,37 +87,135 @@ export interface ImportLogsOptions {
   mapping: string;
   portal?: string | null;
   format?: LogFormat;
+  /** Progress on stderr: a bar on a terminal, else a line every {@link PROGRESS_EVERY_MS}. Default true. */
   progress?: boolean;
+  /** Accept lines older than MAX_EVENT_AGE_DAYS, back to {@link HISTORICAL_FROM}. Default false. */
+  historical?: boolean;
+  /** May start an embedded database in a DATA_DIR that has none. Default false. */
+  create?: boolean;
+  /** Longest line read, bytes (`--max-line-bytes`). Default 65536. */
+  maxLineBytes?: number | string;
+}
+
+/** The earliest day `--historical` accepts: the aggregator counts dates from 2000 on (src/ingest/stored-event-check.ts). */
+export const HISTORICAL_FROM = Date.UTC(2000, 0, 1);
+/** Progress lines when stderr is no terminal, ms. */
+export const PROGRESS_EVERY_MS = 30_000;
+
+/** MAX_EVENT_AGE_DAYS for an import that accepts archived logs: back to {@link HISTORICAL_FROM}. */
+export function historicalMaxAgeDays(now = Date.now()): number {
+  return Math.ceil((now - HISTORICAL_FROM) / 86_400_000);
+}
+
+/** What an operator can change about a rejected line: the setting or flag (docs/formats.md). */
+export function importHint(code: string, message: string, c: { maxEventAgeDays: number; maxFutureSkewMs: number; historical: boolean; portal: string | null; maxLineBytes: number }): string | null {
+  switch (code) {
+    case 'INVALID_TIMESTAMP':
+      if (/older than/.test(message)) {
+        return c.historical
+          ? 'before 2000-01-01, the earliest day the gateway counts'
+          : `older than MAX_EVENT_AGE_DAYS=${c.maxEventAgeDays} (use --historical to import archived logs)`;
+      }
+      if (/future/.test(message)) return `more than MAX_FUTURE_SKEW_MS=${c.maxFutureSkewMs} ms ahead: check the log's time zone or this machine's clock`;
+      return null;
+    case 'UNKNOWN_RESOURCE':
+      return c.portal
+        ? `not in the catalog, or not of --portal ${c.portal}: load the catalog first, or fix --mapping`
+        : 'not in the catalog: load the catalog first, or fix --mapping';
+    case 'EVENT_ID_CONFLICT':
+      return 'the same request was imported before with other content (status, bytes) or under another --mapping; not recorded';
+    case 'TOO_LONG':
+      return `raise --max-line-bytes (now ${c.maxLineBytes})`;
+    case 'BAD_USER_INPUT':
+      return 'the line itself, or the --mapping rule that read it';
+    default:
+      return null;
+  }
+}
+
+/** Progress on stderr: a bar on a terminal, else a line now and then (logs of cron jobs). */
+function progressReporter(io: CliIo, totalBytes: number, enabled: boolean): { update(bytes: number): void; stop(): void } {
+  if (!enabled) return { update: () => undefined, stop: () => undefined };
+  const mb = (n: number): string => (n / 1e6).toFixed(1);
+  if (process.stderr.isTTY === true) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { SingleBar, Presets } = require('cli-progress') as typeof import('cli-progress');
+    const bar = new SingleBar({ stream: process.stderr, format: ' {bar} {percentage}% | {value}/{total} MB | ETA {eta}s', hideCursor: true }, Presets.shades_classic);
+    bar.start(Math.max(1, Math.round(totalBytes / 1e6)), 0);
+    return { update: (n) => bar.update(Math.round(n / 1e6)), stop: () => bar.stop() };
+  }
+  let last = Date.now();
+  return {
+    update(n) {
+      if (Date.now() - last < PROGRESS_EVERY_MS) return;
+      last = Date.now();
+      io.err(`import: ${mb(n)} of ${mb(totalBytes)} MB read (${Math.round((100 * n) / Math.max(totalBytes, 1))}%)\n`);
+    },
+    stop: () => undefined,
+  };
 }
 
 export async function importLogsCommand(files: string[], o: ImportLogsOptions, io: CliIo, connect: Connect): Promise<number> {
   let rules;
+  const maxLineBytes = o.maxLineBytes === undefined ? MAX_LINE_BYTES : Number(o.maxLineBytes);
   try {
+    if (!Number.isInteger(maxLineBytes) || maxLineBytes < 1024 || maxLineBytes > 64 * 1024 * 1024) throw new Error('--max-line-bytes takes a whole number from 1024 to 67108864');
     rules = compileUrlRules(JSON.parse(fs.readFileSync(o.mapping, 'utf8')));
     for (const f of files) fs.accessSync(f, fs.constants.R_OK);
   } catch (err) {
     io.err(`error: ${(err as Error).message}\n`);
     return 1;
   }
-  return withServices(io, connect, async (services) => {
-    const total = files.reduce((n, f) => n + fs.statSync(f).size, 0);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { SingleBar, Presets } = require('cli-progress') as typeof import('cli-progress');
-    const bar = o.progress === false ? null : new SingleBar({ stream: process.stderr, format: ' {bar} {percentage}% | {value}/{total} MB | ETA {eta}s', hideCursor: true }, Presets.shades_classic);
-    bar?.start(Math.max(1, Math.round(total / 1e6)), 0);
-    const started = Date.now();
-    const summary = await importLogFiles(
-      files,
-      { track: (inputs, caller) => services.ingest.track(inputs, caller), datasetDois: () => new SushiRepository(services.store).datasetDois() },
-      { rules, caller: importCaller(o.portal ?? null), format: o.format ?? 'auto', onProgress: (n) => bar?.update(Math.round(n / 1e6)) },
-    );
-    bar?.stop();
-    const secs = (Date.now() - started) / 1000;
-    io.err(formatImportSummary(summary));
-    io.err(`time: ${secs.toFixed(1)} s (${Math.round(summary.lines / Math.max(secs, 0.001))} lines/s), peak RSS ${Math.round(summary.peakRssBytes / 1e6)} MB\n`);
-    io.out(`${JSON.stringify({ lines: summary.lines, recorded: summary.recorded, duplicates: summary.duplicates, skipped: summary.skipped, refused: summary.refused.map((r) => r.file) })}\n`);
-    return summary.refused.length ? EXIT_FAILED : hasRejections(summary) ? EXIT_REJECTED : 0;
-  });
+  const portal = o.portal ?? null;
+  const historical = o.historical === true;
+  return withServices(
+    io,
+    connect,
+    async (services) => {
+      // Before anything is imported: an unknown --portal would reject every line as an unknown resource.
+      if (portal !== null) {
+        const portals = await new SushiRepository(services.store).portals();
+        if (!portals.has(portal)) {
+          const known = [...portals.keys()].sort();
+          io.err(`error: unknown portal "${portal}" (--portal takes a portal id of the catalog${known.length ? `: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', …' : ''}` : '; it has none'}); nothing imported\n`);
+          return EXIT_FAILED;
+        }
+      }
+      const config = loadConfig(io.env);
+      const hintContext = { maxEventAgeDays: config.maxEventAgeDays, maxFutureSkewMs: config.maxFutureSkewMs, historical, portal, maxLineBytes };
+      const total = files.reduce((n, f) => n + fs.statSync(f).size, 0);
+      const progress = progressReporter(io, total, o.progress !== false);
+      const started = Date.now();
+      const summary = await importLogFiles(
+        files,
+        { track: (inputs, caller) => services.ingest.track(inputs, caller), datasetDois: () => new SushiRepository(services.store).datasetDois() },
+        {
+          rules,
+          caller: importCaller(portal),
+          format: o.format ?? 'auto',
+          maxLineBytes,
+          onProgress: (n) => progress.update(n),
+          hint: (code, message) => importHint(code, message, hintContext),
+        },
+      );
+      progress.stop();
+      const secs = (Date.now() - started) / 1000;
+      io.err(formatImportSummary(summary));
+      io.err(`time: ${secs.toFixed(1)} s (${Math.round(summary.lines / Math.max(secs, 0.001))} lines/s), peak RSS ${Math.round(summary.peakRssBytes / 1e6)} MB\n`);
+      io.out(
+        `${JSON.stringify({ lines: summary.lines, recorded: summary.recorded, duplicates: summary.duplicates, conflicts: summary.conflicts, robots: summary.robots, machines: summary.machines, skipped: summary.skipped, rejectedByCode: summary.rejectedByCode, refused: summary.refused.map((r) => r.file) })}\n`,
+      );
+      return summary.refused.length ? EXIT_FAILED : hasRejections(summary) ? EXIT_REJECTED : 0;
+    },
+    {
+      create: o.create === true,
+      createFlag: '--create',
+      // Archived logs: MAX_EVENT_AGE_DAYS lifted for this import only; the
+      // figures are derived before the command exits (withServices), so
+      // they stay when retention later drops the events (docs/formats.md).
+      config: historical ? (c) => ({ ...c, maxEventAgeDays: Math.max(c.maxEventAgeDays, historicalMaxAgeDays()) }) : undefined,
+    },
+  );
 }
 
 export interface ExportEventsOptions {
@@ -158,19 +274,28 @@ function restorerOf(services: Services): EventRestorer {
   return new EventLogRestorer(services.eventLog, () => services.aggregator.notify());
 }
 
-export async function importEventsCommand(files: string[], io: CliIo, connect: Connect): Promise<number> {
+export interface ImportEventsOptions {
+  /** Accept events older than MAX_EVENT_AGE_DAYS, back to {@link HISTORICAL_FROM}. Default false. */
+  historical?: boolean;
+  /** May start an embedded database in a DATA_DIR that has none (restoring into a new installation). Default false. */
+  create?: boolean;
+}
+
+export async function importEventsCommand(files: string[], io: CliIo, connect: Connect, o: ImportEventsOptions = {}): Promise<number> {
   return withServices(io, connect, async (services) => {
     const config = loadConfig(io.env);
+    const maxEventAgeDays = o.historical ? Math.max(config.maxEventAgeDays, historicalMaxAgeDays()) : config.maxEventAgeDays;
     const r = await importEventFiles(files, restorerOf(services), {
-      limits: { maxFutureSkewMs: config.maxFutureSkewMs, maxEventAgeDays: config.maxEventAgeDays },
+      limits: { maxFutureSkewMs: config.maxFutureSkewMs, maxEventAgeDays },
     });
     io.err(`events: ${r.lines} lines, ${r.imported} imported, ${r.duplicates} already present, ${r.invalid} invalid\n`);
-    const codes = Object.entries(r.rejectedByCode).map(([c, n]) => `${c}: ${n}`);
+    const hint = (c: string): string => (c === 'INVALID_TIMESTAMP' && !o.historical ? ` (older than MAX_EVENT_AGE_DAYS=${config.maxEventAgeDays} or ahead by MAX_FUTURE_SKEW_MS=${config.maxFutureSkewMs}; use --historical for archived events)` : '');
+    const codes = Object.entries(r.rejectedByCode).map(([c, n]) => `${c}: ${n}${hint(c)}`);
     if (codes.length) io.err(`  refused by code: ${codes.join(', ')}\n`);
     for (const e of r.examples) io.err(`  ${e}\n`);
     if (r.invalid > r.examples.length) io.err(`  … and ${r.invalid - r.examples.length} more\n`);
     return r.invalid ? EXIT_REJECTED : 0;
-  });
+  }, { create: o.create === true, createFlag: '--create' });
 }
 
 /** Adds the commands to the CLI program. */
@@ -182,7 +307,10 @@ export function registerFormatCommands(program: Command, io: CliIo, connect: Con
     .requiredOption('--mapping <file>', 'URL-to-resource rules, JSON (see examples/log-mapping.json)')
     .option('--portal <id>', 'only resources of this portal (others are rejected)')
     .option('--format <format>', 'auto, combined or mdc', 'auto')
-    .option('--no-progress', 'no progress bar')
+    .option('--historical', 'accept archived logs: lines older than MAX_EVENT_AGE_DAYS (back to 2000); their figures stay past event retention')
+    .option('--create', 'start an empty embedded database when DATA_DIR has none (default: refuse)')
+    .option('--max-line-bytes <n>', 'longest line read, bytes', String(MAX_LINE_BYTES))
+    .option('--no-progress', 'no progress bar or progress lines')
     .action(async (files: string[], o: ImportLogsOptions) => {
       setCode(await importLogsCommand(files, o, io, connect));
     });
@@ -201,7 +329,9 @@ export function registerFormatCommands(program: Command, io: CliIo, connect: Con
     .command('import-events')
     .description('Import a JSON Lines event export (export-events) into this database; events already present are skipped.')
     .argument('<files...>', 'JSON Lines files')
-    .action(async (files: string[]) => {
-      setCode(await importEventsCommand(files, io, connect));
+    .option('--historical', 'accept events older than MAX_EVENT_AGE_DAYS (back to 2000)')
+    .option('--create', 'start an empty embedded database when DATA_DIR has none (restoring into a new installation)')
+    .action(async (files: string[], o: ImportEventsOptions) => {
+      setCode(await importEventsCommand(files, io, connect, o));
     });
 }

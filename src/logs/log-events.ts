@@ -1,18 +1,26 @@
 /**
  * From parsed log lines to access events. Pure.
  *
- * Idempotency: each event's `eventId` is a hash of the raw line and of its
- * occurrence number among identical lines of the file, so importing the
- * same file again yields the same ids (counted once by ingestion), while
- * two genuinely identical requests in one second both count.
+ * Idempotency: each event's `eventId` is a hash of the request the line
+ * records — who (IP, user id, session, user cookie, user agent), when, what
+ * (method, URL) — and of its occurrence number among lines of the file with
+ * that same request, and of nothing else: not the file name, the format
+ * flag, the mapping or `--portal`. So importing the same lines again yields
+ * the same ids (duplicates, whatever the flags), two genuinely identical
+ * requests in one second both count, and a line whose other fields changed
+ * (status, bytes) keeps its id with another content: ingestion answers
+ * EVENT_ID_CONFLICT rather than counting it twice.
  *
- * Identical lines carry the same timestamp, so the occurrence counter only
- * needs the lines of the last few minutes (logs are written in completion
- * order, a little out of time order): {@link OccurrenceCounter} forgets
- * lines older than its window, which keeps memory flat on multi-GB logs.
+ * Identical requests carry the same timestamp, so the occurrence counter
+ * only needs the lines of the last few minutes (logs are written in
+ * completion order, a little out of time order): {@link OccurrenceCounter}
+ * forgets lines older than its window, which keeps memory flat on multi-GB
+ * logs.
  */
 import { createHash } from 'node:crypto';
 import type { AccessAction, ResourceType } from '../domain/resources';
+import { ID_PATTERN } from '../domain/ids';
+import { MAX_URL } from '../ingest/validate-event';
 import type { AccessLogLine } from './combined-log';
 
 /** Counts identical lines within a sliding window of log time. */
@@ -48,6 +56,30 @@ export function lineHash(raw: string): string {
   return createHash('sha256').update(raw).digest('hex');
 }
 
+/**
+ * The hash of the request a parsed line records (see the file comment):
+ * equal for the same access written by either format or read under any
+ * flag; the fields left out (status, bytes, referer, the MDC metadata
+ * columns) are the content a changed line differs by.
+ */
+export function requestHash(line: AccessLogLine): string {
+  return lineHash(
+    JSON.stringify([line.time.getTime(), line.ip, line.user, line.sessionId ?? null, line.userCookie ?? null, line.userAgent, line.method, line.url]),
+  );
+}
+
+/**
+ * A log's user id as the gateway's `userId`: kept when it is a valid id
+ * (src/domain/ids.ts); otherwise (spaces, `|`, over 200 characters) a
+ * stable stand-in `log-user-<sha256 prefix>`, so the access still counts
+ * and the same user is still one person (COUNTER ranks the user id first
+ * for double clicks and unique sessions).
+ */
+export function logUserId(user: string | null): string | null {
+  if (user === null) return null;
+  return ID_PATTERN.test(user) ? user : `log-user-${lineHash(user).slice(0, 24)}`;
+}
+
 /** `log-<sha256(line hash, occurrence)>`, 44 characters, stable across runs. */
 export function logEventId(hash: string, occurrence: number): string {
   return `log-${createHash('sha256').update(`${hash}#${occurrence}`).digest('hex').slice(0, 40)}`;
@@ -60,6 +92,7 @@ export interface LogEventInput {
   resourceId: string;
   action: AccessAction;
   timestamp: Date;
+  userId: string | null;
   userAgent: string | null;
   ipAddress: string | null;
   sessionId: string | null;
@@ -80,6 +113,7 @@ export function toLogEvent(
     resourceId: target.resourceId,
     action: target.action,
     timestamp: line.time,
+    userId: logUserId(line.user),
     userAgent: line.userAgent,
     ipAddress: line.ip,
     sessionId: line.sessionId ?? null,
@@ -87,7 +121,8 @@ export function toLogEvent(
     // Unknown status (`-`): the request never completed; ingestion keeps 200/304 only.
     httpStatus: line.status,
     bytes: line.bytes,
-    url: line.url.slice(0, 1024),
+    // As trackAccesses takes it (longer: BAD_USER_INPUT there); cut rather than lose the access.
+    url: line.url.slice(0, MAX_URL),
   };
 }
 

@@ -18,7 +18,7 @@ import { normalizeDoi } from '../catalog/doi';
 import { parseCombinedLine, type ParseResult } from './combined-log';
 import { isMdcComment, parseMdcLine } from './mdc-log';
 import { matchUrl, type CompiledRule } from './url-rules';
-import { OccurrenceCounter, lineHash, logEventId, toLogEvent, type LogEventInput, type SkipReason } from './log-events';
+import { OccurrenceCounter, logEventId, requestHash, toLogEvent, type LogEventInput, type SkipReason } from './log-events';
 import { MAX_LINE_BYTES, TextEncodingError, readTextLines } from '../util/text-lines';
 
 export type LogFormat = 'combined' | 'mdc' | 'auto';
@@ -39,6 +39,11 @@ export interface LogImportOptions {
   onProgress?(bytesRead: number): void;
   /** Longest line read, bytes; longer ones are skipped as `too long`. Default 65536. */
   maxLineBytes?: number;
+  /**
+   * What an operator can change about a rejection (the setting or flag),
+   * appended to its message; null when only the line can be fixed.
+   */
+  hint?(code: string, message: string): string | null;
 }
 
 export interface LogImportSummary {
@@ -47,9 +52,16 @@ export interface LogImportSummary {
   recorded: number;
   /** Already imported (or sent before with the same eventId). */
   duplicates: number;
+  /** Imported before with other content (status, bytes…): EVENT_ID_CONFLICT, not recorded (also in `rejectedByCode`). */
+  conflicts: number;
+  /** Recorded events classified as robots, as machines (counted apart, docs/counting.md). */
+  robots: number;
+  machines: number;
   skipped: Record<SkipReason, number>;
   /** Rejections by error code (INVALID_TIMESTAMP: older than MAX_EVENT_AGE_DAYS, …). */
   rejectedByCode: Record<string, number>;
+  /** What changes a rejection, by code (the first hint given, {@link LogImportOptions.hint}). */
+  hints: Record<string, string>;
   /** A few skipped lines per reason, with their line numbers, to fix a mapping. */
   examples: { file: string; lineNo: number; reason: SkipReason; detail: string }[];
   /** Files not read (from the line given on), and why: an encoding we do not read. */
@@ -111,8 +123,12 @@ export async function importLogFiles(paths: readonly string[], deps: LogImportDe
     lines: 0,
     recorded: 0,
     duplicates: 0,
+    conflicts: 0,
+    robots: 0,
+    machines: 0,
     skipped: { unparsable: 0, 'too long': 0, 'no rule matched': 0, 'unknown resource': 0, rejected: 0 },
     rejectedByCode: {},
+    hints: {},
     examples: [],
     refused: [],
     peakRssBytes: process.memoryUsage().rss,
@@ -137,15 +153,23 @@ export async function importLogFiles(paths: readonly string[], deps: LogImportDe
     batch = [];
     const outcomes = await deps.track(sent.map((p) => p.event as unknown as TrackEventInput), opts.caller);
     outcomes.forEach((o, i) => {
-      if (o.status === 'RECORDED') summary.recorded++;
-      else if (o.status === 'DUPLICATE') summary.duplicates++;
+      if (o.status === 'RECORDED') {
+        summary.recorded++;
+        if (o.trafficClass === 'robot') summary.robots++;
+        else if (o.trafficClass === 'machine') summary.machines++;
+      } else if (o.status === 'DUPLICATE') summary.duplicates++;
       else {
         const code = o.error?.code ?? 'UNKNOWN';
         const p = sent[i];
-        if (code === ErrorCode.UNKNOWN_RESOURCE) skip('unknown resource', p.file, p.lineNo, o.error?.message ?? '');
+        const message = o.error?.message ?? '';
+        const hint = opts.hint?.(code, message);
+        if (hint && !summary.hints[code]) summary.hints[code] = hint;
+        const detail = hint ? `${message} (${hint})` : message;
+        if (code === ErrorCode.UNKNOWN_RESOURCE) skip('unknown resource', p.file, p.lineNo, detail);
         else {
+          if (code === ErrorCode.EVENT_ID_CONFLICT) summary.conflicts++;
           summary.rejectedByCode[code] = (summary.rejectedByCode[code] ?? 0) + 1;
-          skip('rejected', p.file, p.lineNo, `${code}: ${o.error?.message ?? ''}`);
+          skip('rejected', p.file, p.lineNo, `${code}: ${detail}`);
         }
       }
     });
@@ -169,7 +193,7 @@ export async function importLogFiles(paths: readonly string[], deps: LogImportDe
           lineNo = l.lineNo;
           if (l.tooLong) {
             summary.lines++;
-            skip('too long', path, lineNo, `${l.bytes} bytes, longer than ${maxLineBytes}: not read`);
+            skip('too long', path, lineNo, `${l.bytes} bytes, longer than ${maxLineBytes}: not read${opts.hint?.('TOO_LONG', '') ? ` (${opts.hint('TOO_LONG', '')})` : ''}`);
             continue;
           }
           const p = await toPending(l.text, lineNo, state);
@@ -213,25 +237,31 @@ export async function importLogFiles(paths: readonly string[], deps: LogImportDe
       if (resourceId === null) return skip('unknown resource', path, lineNo, `no dataset with DOI ${doi}`);
     }
     if (resourceId === null) return skip('no rule matched', path, lineNo, `rule ${m.rule + 1} matched ${line.url} but gave no id or doi`);
-    const hash = lineHash(raw);
+    const hash = requestHash(line);
     const eventId = logEventId(hash, f.occurrences.next(hash, line.time.getTime()));
     return { event: toLogEvent(line, { resourceType: m.resourceType, resourceId, action: m.action }, eventId), file: path, lineNo };
   }
 }
 
-/** The summary as the CLI prints it. */
+/** The summary as the CLI prints it: a two-column table, then refused files and examples. */
 export function formatImportSummary(s: LogImportSummary): string {
-  const skipped = Object.entries(s.skipped)
-    .filter(([, n]) => n > 0)
-    .map(([r, n]) => `  ${r}: ${n}`);
-  const codes = Object.entries(s.rejectedByCode).map(([c, n]) => `    ${c}: ${n}`);
+  const row = (label: string, value: string | number, note = ''): string =>
+    `  ${label.padEnd(26)} ${String(value).padStart(9)}${note ? `  ${note}` : ''}`;
   const lines = [
-    `files: ${s.files}, lines: ${s.lines}`,
-    `recorded: ${s.recorded}, already imported: ${s.duplicates}`,
-    `skipped: ${Object.values(s.skipped).reduce((a, b) => a + b, 0)}`,
-    ...skipped,
-    ...(codes.length ? ['  rejected by code:', ...codes] : []),
+    'import summary',
+    row('lines read', s.lines, `${s.files} file${s.files === 1 ? '' : 's'}`),
+    row('recorded', s.recorded),
+    row('  of which robots', s.robots, 'counted apart (docs/counting.md)'),
+    row('  of which machines', s.machines),
+    row('duplicates', s.duplicates, 'already imported, or sent with the same eventId'),
+    row('conflicts', s.conflicts, s.conflicts ? 'EVENT_ID_CONFLICT: imported before with other content; not recorded' : ''),
+    row('skipped', Object.values(s.skipped).reduce((a, b) => a + b, 0)),
+    ...Object.entries(s.skipped)
+      .filter(([, n]) => n > 0)
+      .map(([r, n]) => row(`  ${r}`, n)),
   ];
+  const codes = Object.entries(s.rejectedByCode);
+  if (codes.length) lines.push('  rejected by code', ...codes.map(([c, n]) => row(`    ${c}`, n, s.hints[c] ?? '')));
   for (const r of s.refused) lines.push(`error: ${r.file}: not read from line ${r.lineNo} on: ${r.reason}`);
   if (s.examples.length) {
     lines.push('examples of skipped lines:');
