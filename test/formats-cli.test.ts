@@ -56,6 +56,11 @@ describe('usage-gateway import-logs / export-events (process)', () => {
     expect(rows.length - 1).toBe(summary.recorded);
     expect(exported.stderr).toContain(`exported ${summary.recorded} events`);
 
+    expect(imported.stderr).toMatch(/^connected to mongodb:.*, database /m);
+    const unknownPortal = await run(['import-logs', '--mapping', 'examples/log-mapping.json', '--portal', 'nope', '--no-progress', file]);
+    expect(unknownPortal.code).toBe(1);
+    expect(unknownPortal.stderr).toMatch(/^error: unknown portal "nope"/m);
+
     const noMapping = await run(['import-logs', file]);
     expect(noMapping.code).not.toBe(0);
     expect(noMapping.stderr).toMatch(/--mapping/);
