@@ -89,6 +89,9 @@ describe('restart on the embedded database', () => {
     const before = (await gw.store.usageTotals.findOne({ _id: `DATASET:${target!._id}` }))?.downloads ?? 0;
 
     // A request in flight when shutdown starts is completed, not dropped.
+    // Shutdown starts once the server has the request (a fixed 5 ms wait
+    // raced with a busy machine: the request had not arrived yet).
+    const arrived = new Promise((r) => gw!.app.server.once('request', r));
     const inflight = fetch(`http://127.0.0.1:${gw.port}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
@@ -96,7 +99,7 @@ describe('restart on the embedded database', () => {
         query: `mutation { trackAccess(input: { resourceType: DATASET, resourceId: "${target!._id}", action: DOWNLOAD, eventId: "restart-1", userAgent: "${BROWSER_UA}" }) { status } }`,
       }),
     });
-    await new Promise((r) => setTimeout(r, 5));
+    await arrived;
     const stopping = gw.stop();
     const res = (await (await inflight).json()) as { data: { trackAccess: { status: string } } };
     expect(res.data.trackAccess.status).toBe('RECORDED');
