@@ -59,6 +59,12 @@ describe('combined log format', () => {
     const c = parseCombinedLine('10.0.0.1 - - [01/Jan/2026:00:00:00 +0000] "GET /b HTTP/1.0" 404 12');
     expect(c.ok && c.line).toMatchObject({ status: 404, userAgent: null });
   });
+  it('reads a "-" or "" agent field as an empty agent (a robot by ^.?$), a line without one as missing', () => {
+    for (const field of ['"-"', '""']) {
+      const r = parseCombinedLine(`10.0.0.1 - - [01/Jan/2026:00:00:00 +0000] "GET /b HTTP/1.0" 200 12 "-" ${field}`);
+      expect(r.ok && r.line.userAgent).toBe('');
+    }
+  });
   it('reports unparsable lines', () => {
     expect(parseCombinedLine('garbage').ok).toBe(false);
     expect(parseCombinedLine('1.2.3.4 - - [99/Foo/2026:00:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "-"').ok).toBe(false);
@@ -72,6 +78,13 @@ describe('Make Data Count log format', () => {
     const r = parseMdcLine(cols.join('\t'));
     expect(r.ok && r.line).toMatchObject({ time: new Date('2026-05-01T10:00:00Z'), ip: '192.0.2.9', sessionId: 'sess-1', doi: 'doi:10.5061/dryad.x1', bytes: 1024, status: 200 });
     expect(parseMdcLine('a\tb').ok).toBe(false);
+  });
+  it('reads a "-" or empty user_agent as an empty agent, "????" as missing', () => {
+    const line = (agent: string) => ['2026-05-01T10:00:00.000Z', '192.0.2.9', 'sess-1', '-', '-', 'https://r/x', 'doi:10.5061/x', '-', '1', agent, 'T', 'P', 'g', 'A', '2020-01-01', '1', '-', 'https://t', '2020'].join('\t');
+    for (const [agent, expected] of [['-', ''], ['', ''], ['????', null], ['curl/8', 'curl/8']] as const) {
+      const r = parseMdcLine(line(agent));
+      expect(r.ok && r.line.userAgent).toBe(expected);
+    }
   });
 });
 

@@ -44,6 +44,18 @@ function dash(s: string | undefined): string | null {
   return s === undefined || s === '-' || s === '' ? null : s;
 }
 
+/**
+ * The agent field: `"-"` or `""` is an empty agent (the client sent none,
+ * or an empty one), which the COUNTER-Robots list's `^.?$` makes a robot
+ * (R5 §7.8); only a line without the field (Common Log Format) has a
+ * missing one.
+ */
+function agentField(s: string | undefined): string | null {
+  if (s === undefined) return null;
+  const t = s.trim();
+  return t === '-' ? '' : t;
+}
+
 /** `10/Oct/2000:13:55:36 -0700` → Date; null when malformed. */
 export function parseClfTime(s: string): Date | null {
   const m = TIME.exec(s);
@@ -84,7 +96,7 @@ export function parseCombinedLine(raw: string): ParseResult {
       status: m[6] === '-' ? null : +m[6],
       bytes: m[7] === '-' ? 0 : +m[7],
       referer: dash(m[8] === undefined ? undefined : unescape(m[8])),
-      userAgent: dash(m[9] === undefined ? undefined : unescape(m[9])),
+      userAgent: agentField(m[9] === undefined ? undefined : unescape(m[9])),
     },
   };
 }

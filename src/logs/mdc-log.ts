@@ -41,6 +41,19 @@ function val(s: string | undefined): string | null {
   return t === '' || t === '-' || t === '????' ? null : t;
 }
 
+/**
+ * The user_agent column: empty or `-` is an empty agent, a robot by the
+ * COUNTER-Robots list's `^.?$` (R5 §7.8); `????` (counter-processor's
+ * "unknown") and a line without the column are missing. counter-processor
+ * reads all three as missing (docs/counting.md).
+ */
+function agentColumn(s: string | undefined): string | null {
+  if (s === undefined) return null;
+  const t = s.trim();
+  if (t === '????') return null;
+  return t === '-' ? '' : t;
+}
+
 /** A comment line (`#…`) or an empty line: not an access, not an error. */
 export function isMdcComment(raw: string): boolean {
   const t = raw.trim();
@@ -68,7 +81,7 @@ export function parseMdcLine(raw: string): ParseResult {
     status: 200,
     bytes: Number.isFinite(size) && size > 0 ? Math.floor(size) : 0,
     referer: null,
-    userAgent: val(cols[9]),
+    userAgent: agentColumn(cols[9]),
     doi: val(cols[6]),
     sessionId: val(cols[2]),
     userCookie: val(cols[3]),
