@@ -13,6 +13,7 @@ import type { Connect } from './logs/log-cli';
 import { loadConfig } from './config';
 import { createServices, localRuleSet } from './services';
 import { downloadAgentLists } from './counting/agent-lists';
+import { onDatabase, sinceIsValid } from './cli-run';
 
 export interface RefreshRulesOptions {
   /** Download the COUNTER-Robots and Make Data Count lists again first. */
@@ -24,18 +25,13 @@ export interface RefreshRulesOptions {
 }
 
 export async function refreshRulesCommand(o: RefreshRulesOptions, io: CliIo, connect: Connect): Promise<number> {
-  if (o.since !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(o.since)) {
-    io.err('error: --since takes a day, YYYY-MM-DD\n');
-    return 1;
-  }
-  let conn: Awaited<ReturnType<Connect>> | null = null;
-  try {
+  if (!sinceIsValid(io, o.since)) return 1;
+  return onDatabase(io, connect, async (store) => {
     if (o.download) {
       for (const f of await downloadAgentLists()) io.err(`refresh-rules: ${f.file} downloaded (${f.bytes} bytes)\n`);
     }
     const config = loadConfig(io.env);
-    conn = await connect(io.env);
-    const services = createServices(conn.store, config);
+    const services = createServices(store, config);
     const published = await services.rules.publish(localRuleSet(config));
     if (!published.changed) {
       io.err(`refresh-rules: the rules in force (version ${published.version}) are these already; nothing to recount\n`);
@@ -46,12 +42,7 @@ export async function refreshRulesCommand(o: RefreshRulesOptions, io: CliIo, con
     const r = o.rebuild ? await services.aggregator.rebuildAll() : await services.aggregator.recount({ sinceDay: o.since });
     io.err(`refresh-rules: recounted ${r.events} events over ${r.days} days in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     return 0;
-  } catch (err) {
-    io.err(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
-  } finally {
-    await conn?.close();
-  }
+  });
 }
 
 export function registerRulesCommands(program: Command, io: CliIo, connect: Connect, done: (code: number) => void): void {

@@ -34,6 +34,7 @@ import { GatewayError } from './errors/gateway-error';
 import { registerFormatCommands } from './logs/log-cli';
 import { registerQuarantineCommands } from './events/quarantine-cli';
 import { registerRulesCommands } from './cli-rules';
+import { onDatabase, sinceIsValid } from './cli-run';
 
 /** Where the CLI reads its environment and writes its output (tests pass their own). */
 export interface CliIo {
@@ -133,14 +134,9 @@ async function runningEmbedded(dataDir: string): Promise<string | null> {
 
 /** `recount`: recomputes every derived figure from the event log. */
 export async function recountCommand(o: { since?: string; rebuild?: boolean }, io: CliIo = processIo): Promise<number> {
-  if (o.since !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(o.since)) {
-    io.err('error: --since takes a day, YYYY-MM-DD\n');
-    return 1;
-  }
-  let conn: Connection | null = null;
-  try {
-    conn = await connect(io.env, { log: io.err });
-    const services = createServices(conn.store, loadConfig(io.env));
+  if (!sinceIsValid(io, o.since)) return 1;
+  return onDatabase(io, connect, async (store) => {
+    const services = createServices(store, loadConfig(io.env));
     const started = Date.now();
     let lastLine = 0;
     const onDay = (day: string, events: number): void => {
@@ -151,12 +147,7 @@ export async function recountCommand(o: { since?: string; rebuild?: boolean }, i
     const r = o.rebuild ? await services.aggregator.rebuildAll({ onDay }) : await services.aggregator.recount({ sinceDay: o.since, onDay });
     io.err(`recount: ${r.events} events over ${r.days} days in ${((Date.now() - started) / 1000).toFixed(1)} s${o.rebuild ? ' (rebuilt and swapped in)' : ''}\n`);
     return 0;
-  } catch (err) {
-    io.err(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
-  } finally {
-    await conn?.close();
-  }
+  });
 }
 
 /**

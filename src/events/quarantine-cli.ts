@@ -10,6 +10,7 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../cli';
 import type { Connect } from '../logs/log-cli';
+import { onDatabase } from '../cli-run';
 import { QuarantineRepository, type QuarantineRecord } from '../store/quarantine.repository';
 
 export interface QuarantineListOptions {
@@ -32,20 +33,13 @@ export async function quarantineListCommand(o: QuarantineListOptions, io: CliIo,
     io.err('error: --limit takes a whole number from 1 to 100000\n');
     return 1;
   }
-  let conn: Awaited<ReturnType<Connect>> | null = null;
-  try {
-    conn = await connect(io.env, { log: io.err });
-    const repo = new QuarantineRepository(conn.store);
+  return onDatabase(io, connect, async (store) => {
+    const repo = new QuarantineRepository(store);
     const [total, records] = await Promise.all([repo.count(), repo.list(limit, o.after ?? '')]);
     for (const r of records) io.out(o.json ? `${JSON.stringify({ eventKey: r.eventKey, code: r.code, reason: r.reason, at: r.at, raw: r.raw })}\n` : line(r));
     io.err(`${total} quarantined event${total === 1 ? '' : 's'} (not counted)${records.length < total ? `; listed ${records.length}${records.length ? `, next: --after '${records[records.length - 1].eventKey}'` : ''}` : ''}\n`);
     return 0;
-  } catch (err) {
-    io.err(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
-  } finally {
-    await conn?.close();
-  }
+  });
 }
 
 export function registerQuarantineCommands(program: Command, io: CliIo, connect: Connect, setCode: (c: number) => void): void {
