@@ -106,12 +106,12 @@ export class DashboardService {
     return { firstDay: from ? utcDayOf(from) : null, lastDay: to ? utcDayOf(to) : null };
   }
 
-  private scopeInputs(caller: Caller, w: DayWindow, memo: RequestMemo): Promise<ScopeInputs> {
+  private scopeInputs(caller: Caller, w: DayWindow, memo: RequestMemo, signal?: AbortSignal): Promise<ScopeInputs> {
     return memoize(memo, `dashboard:inputs|${w.firstDay ?? ''}|${w.lastDay ?? ''}`, async () => {
       const allTime = w.firstDay === null && w.lastDay === null;
       const [rows, usage, reuses] = await Promise.all([
         this.repo.publishedDatasets(),
-        allTime ? this.repo.datasetTotals() : this.repo.datasetUsageBetween(w.firstDay, w.lastDay),
+        allTime ? this.repo.datasetTotals(signal) : this.repo.datasetUsageBetween(w.firstDay, w.lastDay, signal),
         this.repo.reuseLinks(),
       ]);
       const datasets = rows
@@ -142,7 +142,11 @@ export class DashboardService {
    *
    * @throws BAD_USER_INPUT (window, bucket count), NOT_FOUND (unknown portal).
    */
-  async dashboard(caller: Caller, args: DashboardArgs, memo: RequestMemo = new Map()): Promise<DataDashboard> {
+  /**
+   * @param signal the request's budget: a window read still running when it
+   *   is aborted stops (REQUEST_TIMEOUT) instead of holding the database.
+   */
+  async dashboard(caller: Caller, args: DashboardArgs, memo: RequestMemo = new Map(), signal?: AbortSignal): Promise<DataDashboard> {
     const k = args.histogramBuckets;
     if (!Number.isInteger(k) || k < 1 || k > 100) {
       throw new GatewayError(ErrorCode.BAD_USER_INPUT, `histogramBuckets must be an integer from 1 to 100, got ${k}`);
@@ -152,7 +156,7 @@ export class DashboardService {
       throw new GatewayError(ErrorCode.NOT_FOUND, `unknown portal "${args.portalId}"`);
     }
     const [inputs, themeNames] = await Promise.all([
-      this.scopeInputs(caller, w, memo),
+      this.scopeInputs(caller, w, memo, signal),
       memoize(memo, 'dashboard:themes', () => this.repo.themeNames()),
     ]);
     const result = buildDashboard({
@@ -181,6 +185,7 @@ export class DashboardService {
     from: Date | null,
     to: Date | null,
     memo: RequestMemo = new Map(),
+    signal?: AbortSignal,
   ): Promise<PopularityScore | null> {
     if (!dataset.published) return null;
     const w = this.window(from, to);
@@ -189,7 +194,7 @@ export class DashboardService {
       memo,
       `dashboard:scores|${scope}|${portalId ?? ''}|${w.firstDay ?? ''}|${w.lastDay ?? ''}`,
       async () => {
-        const inputs = await this.scopeInputs(caller, w, memo);
+        const inputs = await this.scopeInputs(caller, w, memo, signal);
         const datasets = selectDatasets(inputs.datasets, 'ALL', portalId);
         const counts = reuseCounts(
           datasets.map((d) => d.id),

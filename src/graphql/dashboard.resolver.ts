@@ -22,6 +22,7 @@ export class DashboardResolver {
       ctx.caller,
       { visibility, portalId: portalId ?? null, from: from ?? null, to: to ?? null, histogramBuckets },
       ctx.loaders.memo,
+      ctx.signal,
     );
   }
 }

@@ -27,7 +27,7 @@ export class DatasetUsageResolver {
     @Ctx() ctx: GatewayContext,
   ): Promise<PopularityScoreResult | null> {
     checkDateRange({ from, to });
-    return ctx.services.dashboard.popularity(ctx.caller, d, scope, from ?? null, to ?? null, ctx.loaders.memo);
+    return ctx.services.dashboard.popularity(ctx.caller, d, scope, from ?? null, to ?? null, ctx.loaders.memo, ctx.signal);
   }
 
   @FieldResolver(() => ReuseConnection, { description: 'Reuses of this dataset, by id.' })

@@ -120,15 +120,22 @@ export class DashboardRepository {
   }
 
   /** All-time regular usage of every dataset, from `usage_totals`. */
-  datasetTotals(): Promise<Map<string, UsageFigures>> {
-    return this.cachedFigures('all', () => this.loadDatasetTotals());
+  datasetTotals(signal?: AbortSignal): Promise<Map<string, UsageFigures>> {
+    return this.cachedFigures('all', () => this.loadDatasetTotals(signal));
   }
 
-  private async loadDatasetTotals(): Promise<Map<string, UsageFigures>> {
+  /**
+   * Why a signal: a cold window read over a large history can outlast the
+   * request's budget; aborted, it stops at the next batch (and caches nothing).
+   */
+  private async loadDatasetTotals(signal?: AbortSignal): Promise<Map<string, UsageFigures>> {
     const out = new Map<string, UsageFigures>();
     // `DATASET:` ids are an `_id` range (':' < ';'): an index read, not a scan.
-    const cursor = this.store.usageTotals.find({ _id: { $gte: 'DATASET:', $lt: 'DATASET;' } }, { projection: USAGE_PROJECTION }).batchSize(10_000);
-    for await (const doc of cursor) addUsage(out, doc);
+    const cursor = this.store.usageTotals.find({ _id: { $gte: 'DATASET:', $lt: 'DATASET;' } }, { projection: USAGE_PROJECTION, ...(signal ? { signal } : {}) }).batchSize(10_000);
+    for await (const doc of cursor) {
+      signal?.throwIfAborted();
+      addUsage(out, doc);
+    }
     return out;
   }
 
@@ -136,17 +143,20 @@ export class DashboardRepository {
    * Regular usage of every dataset on the UTC days `firstDay`..`lastDay`
    * (both included; null = open end), summed from `usage_daily`.
    */
-  datasetUsageBetween(firstDay: string | null, lastDay: string | null): Promise<Map<string, UsageFigures>> {
-    return this.cachedFigures(`${firstDay}|${lastDay}`, () => this.loadUsageBetween(firstDay, lastDay));
+  datasetUsageBetween(firstDay: string | null, lastDay: string | null, signal?: AbortSignal): Promise<Map<string, UsageFigures>> {
+    return this.cachedFigures(`${firstDay}|${lastDay}`, () => this.loadUsageBetween(firstDay, lastDay, signal));
   }
 
-  private async loadUsageBetween(firstDay: string | null, lastDay: string | null): Promise<Map<string, UsageFigures>> {
+  private async loadUsageBetween(firstDay: string | null, lastDay: string | null, signal?: AbortSignal): Promise<Map<string, UsageFigures>> {
     const out = new Map<string, UsageFigures>();
     // Day documents are `DATASET|<day>|<id>`: a window is one `_id` range.
     const cursor = this.store.usageDaily
-      .find({ _id: { $gte: `DATASET|${firstDay ?? ''}`, $lt: lastDay === null ? 'DATASET}' : `DATASET|${lastDay}}` } }, { projection: USAGE_PROJECTION })
+      .find({ _id: { $gte: `DATASET|${firstDay ?? ''}`, $lt: lastDay === null ? 'DATASET}' : `DATASET|${lastDay}}` } }, { projection: USAGE_PROJECTION, ...(signal ? { signal } : {}) })
       .batchSize(10_000);
-    for await (const doc of cursor) addUsage(out, doc);
+    for await (const doc of cursor) {
+      signal?.throwIfAborted();
+      addUsage(out, doc);
+    }
     return out;
   }
 
