@@ -67,6 +67,42 @@ describe('COUNTER DSR (rd1)', () => {
     expect(jan).toHaveLength(6);
   });
 
+  it('hub profile: lower-case countries from the hub list only, no volume, the dataset publisher when it has one', () => {
+    const withXk: DsrDatasetInput = {
+      ...datasets[0],
+      publisher: 'Lake Institute',
+      months: new Map([
+        [
+          '2026-01',
+          {
+            regular: figures({
+              'total-dataset-requests': 3,
+              volume: 10,
+              countries: {
+                FR: { 'total-dataset-investigations': 0, 'unique-dataset-investigations': 0, 'total-dataset-requests': 2, 'unique-dataset-requests': 0 },
+                XK: { 'total-dataset-investigations': 0, 'unique-dataset-investigations': 0, 'total-dataset-requests': 1, 'unique-dataset-requests': 0 },
+              },
+            }),
+            machine: emptyFigures(),
+          },
+        ],
+      ]),
+    };
+    const one = { ...params, endMonth: '2026-01' };
+    const hub = buildDsr([withXk], { ...one, profile: 'hub' });
+    expect(validateDsr(hub)).toEqual([]);
+    const ds = (hub['report-datasets'] as Record<string, unknown>[])[0];
+    expect(ds.publisher).toBe('Lake Institute');
+    // XK (Kosovo) is not in the hub's ISO list: the hub would refuse the key.
+    expect((ds.performance as { instance: unknown[] }[])[0].instance).toEqual([
+      { 'access-method': 'regular', 'metric-type': 'total-dataset-requests', count: 3, 'country-counts': { fr: 2 } },
+    ]);
+    const full = buildDsr([withXk], one);
+    expect((full['report-datasets'] as { performance: { instance: unknown[] }[] }[])[0].performance[0].instance).toEqual([
+      { 'access-method': 'regular', 'metric-type': 'total-dataset-requests', count: 3, 'country-counts': { FR: 2, XK: 1 }, volume: 10 },
+    ]);
+  });
+
   it('flags partial data (3040), months not ready (3031) and no usage (3030)', () => {
     const cur = reportingPeriod({ beginMonth: '2026-05', endMonth: '2026-05', now: params.now, dataFrom: '2025-01-01' });
     expect(cur.endDate).toBe('2026-05-10');

@@ -23,6 +23,8 @@ export interface DatasetDayRead {
 export interface SushiDatasetInfo {
   title: string;
   doi: string | null;
+  /** The dataset's own publisher; null: its portal. */
+  publisher: string | null;
   portalId: string;
   published: boolean;
   visibility: Visibility;
@@ -69,12 +71,13 @@ export class SushiRepository {
     const out = new Map<string, SushiDatasetInfo>();
     const cursor = this.store.datasets.find(
       {},
-      { projection: { title: 1, doi: 1, portalId: 1, published: 1, visibility: 1, ownerId: 1, spaceIds: 1 }, batchSize: BATCH },
+      { projection: { title: 1, doi: 1, publisher: 1, portalId: 1, published: 1, visibility: 1, ownerId: 1, spaceIds: 1 }, batchSize: BATCH },
     );
     for await (const d of cursor) {
       out.set(d._id, {
         title: String(d.title ?? ''),
         doi: d.doi ?? null,
+        publisher: typeof d.publisher === 'string' && d.publisher.trim() ? d.publisher : null,
         portalId: d.portalId,
         published: d.published === true,
         visibility: d.visibility,

@@ -10,6 +10,7 @@
  */
 import { lastDayOfMonth, monthsBetween } from '../dates/date-input';
 import { neutralizeFormula } from '../reports/csv-format';
+import { HUB_COUNTRY_CODES } from './hub-country-codes';
 
 export const DSR_REPORT_ID = 'DSR';
 export const DSR_RELEASE = 'rd1';
@@ -52,6 +53,8 @@ export interface DsrDatasetInput {
   doi: string | null;
   portalId: string;
   portalName: string;
+  /** The dataset's own publisher (catalog `publisher`); null: the portal publishes it. */
+  publisher?: string | null;
   /** By month `YYYY-MM`. Months without use may be absent. */
   months: ReadonlyMap<string, Record<AccessMethod, MethodFigures>>;
 }
@@ -75,7 +78,16 @@ export interface DsrParams {
   /** First and last UTC day with stored events (null: none stored). */
   dataFrom: string | null;
   dataTo: string | null;
+  /**
+   * `full` (default): the CoP-RD report for any client, with `volume` and
+   * several months. `hub`: what DataCite's usage hub (datacite/sashimi)
+   * accepts: lower-case `country-counts` keys, no `volume` (not among the
+   * hub's permitted keys). The one-month rule is the caller's.
+   */
+  profile?: DsrProfile;
 }
+
+export type DsrProfile = 'full' | 'hub';
 
 export function emptyFigures(): MethodFigures {
   return {
@@ -174,6 +186,7 @@ function datasetIds(d: DsrDatasetInput): { type: 'doi' | 'proprietary'; value: s
 /** The SUSHI JSON of a DSR. Datasets in the given order; zero counts are left out (schema: "if count is zero, the instance element should be excluded"). */
 export function buildDsr(datasets: readonly DsrDatasetInput[], p: DsrParams): Record<string, unknown> {
   const period = reportingPeriod(p);
+  const hub = p.profile === 'hub';
   const reportDatasets: Record<string, unknown>[] = [];
   for (const d of period.months ? datasets : []) {
     const performance: Record<string, unknown>[] = [];
@@ -189,12 +202,15 @@ export function buildDsr(datasets: readonly DsrDatasetInput[], p: DsrParams): Re
           if (!(count > 0)) continue;
           const countryCounts: Record<string, number> = {};
           for (const [cc, byMetric] of Object.entries(f.countries)) {
-            if (byMetric[metric] > 0) countryCounts[cc] = byMetric[metric];
+            // The hub permits only its lower-case code list as keys (sashimi COUNTRY_CODES).
+            const key = hub ? cc.toLowerCase() : cc;
+            if (hub && !HUB_COUNTRY_CODES.has(key)) continue;
+            if (byMetric[metric] > 0) countryCounts[key] = byMetric[metric];
           }
           const inst: Record<string, unknown> = { 'access-method': method, 'metric-type': metric, count };
           if (Object.keys(countryCounts).length) inst['country-counts'] = countryCounts;
           // COUNTER volume (bytes) rides on the request total it belongs to.
-          if (metric === 'total-dataset-requests' && f.volume > 0) inst.volume = f.volume;
+          if (!hub && metric === 'total-dataset-requests' && f.volume > 0) inst.volume = f.volume;
           instance.push(inst);
         }
       }
@@ -207,7 +223,7 @@ export function buildDsr(datasets: readonly DsrDatasetInput[], p: DsrParams): Re
     reportDatasets.push({
       'dataset-id': datasetIds(d),
       'dataset-title': d.title,
-      publisher: d.portalName,
+      publisher: d.publisher || d.portalName,
       'publisher-id': [{ type: 'client-id', value: d.portalId }],
       platform: p.platform,
       'data-type': 'dataset',

@@ -60,11 +60,14 @@ export function mountSushi(app: express.Express, deps: { sushi: SushiService; re
       const tsv = wants(req, 'tsv', 'text/tab-separated-values');
       const format = queryParam(req, 'format');
       if (format !== undefined && !/^(json|tsv)$/i.test(format)) throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'format must be json or tsv');
+      const profile = (queryParam(req, 'profile') ?? 'full').toLowerCase();
+      if (profile !== 'full' && profile !== 'hub') throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'profile must be full or hub');
       const report = await deps.sushi.dsr(caller, {
         beginDate: queryParam(req, 'begin_date'),
         endDate: queryParam(req, 'end_date'),
         portal: queryParam(req, 'portal') || null,
         datasetId: queryParam(req, 'dataset_id') || null,
+        profile,
       });
       if (tsv) {
         const period = (report['report-header'] as { 'reporting-period': { 'begin-date': string; 'end-date': string } })['reporting-period'];

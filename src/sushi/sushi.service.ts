@@ -13,13 +13,15 @@ import { GatewayError } from '../errors/gateway-error';
 import { lastDayOfMonth, parseDateInput, utcMonth } from '../dates/date-input';
 import { assertCanReport } from '../reports/report.service';
 import type { DatasetDayRead, SushiRepository } from '../store/sushi.repository';
-import { buildDsr, emptyFigures, reportingPeriod, type AccessMethod, type DsrDatasetInput, type MethodFigures, type MetricType } from './dsr-report';
+import { buildDsr, emptyFigures, reportingPeriod, type AccessMethod, type DsrDatasetInput, type DsrProfile, type MethodFigures, type MetricType } from './dsr-report';
 
 export interface DsrRequest {
   beginDate: unknown;
   endDate: unknown;
   portal?: string | null;
   datasetId?: string | null;
+  /** `full` (default) or `hub` (DataCite's usage hub: one month, published datasets only; dsr-report.ts). */
+  profile?: DsrProfile;
 }
 
 export interface SushiOptions {
@@ -102,6 +104,11 @@ export class SushiService {
   async dsr(caller: Caller, req: DsrRequest): Promise<Record<string, unknown>> {
     assertCanReport(caller);
     const { beginMonth, endMonth } = SushiService.period(req.beginDate, req.endDate);
+    const hub = req.profile === 'hub';
+    // The hub refuses a report whose period spans two months (sashimi validate_monthly_report).
+    if (hub && beginMonth !== endMonth) {
+      throw badInput(`the hub profile covers one month: begin_date and end_date must be in the same month (got ${beginMonth} to ${endMonth})`);
+    }
     const now = this.clock();
     const [datasets, portals, dataFrom] = await Promise.all([this.repo.datasets(), this.repo.portals(), this.repo.firstDataDay()]);
     if (req.portal && !portals.has(req.portal)) throw new GatewayError(ErrorCode.NOT_FOUND, `no portal with id "${req.portal}"`);
@@ -110,6 +117,8 @@ export class SushiService {
       if (!d) return false; // usage of a dataset no longer in the catalog: it has no title or publisher to report
       if (req.portal && d.portalId !== req.portal) return false;
       if (req.datasetId && id !== req.datasetId) return false;
+      // Drafts are not reported to the hub (nor shown on the dashboard).
+      if (hub && !d.published) return false;
       return canSeeDataset(d, caller);
     };
     const byDataset = new Map<string, Map<string, Record<AccessMethod, MethodFigures>>>();
@@ -134,7 +143,7 @@ export class SushiService {
     }
     const inputs: DsrDatasetInput[] = [...byDataset.keys()].sort().map((id) => {
       const d = datasets.get(id)!;
-      return { id, title: d.title, doi: d.doi, portalId: d.portalId, portalName: portals.get(d.portalId) ?? d.portalId, months: byDataset.get(id)! };
+      return { id, title: d.title, doi: d.doi, portalId: d.portalId, portalName: portals.get(d.portalId) ?? d.portalId, publisher: d.publisher, months: byDataset.get(id)! };
     });
     inputs.sort((a, b) => (a.portalId !== b.portalId ? (a.portalId < b.portalId ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const filters = [
@@ -142,6 +151,7 @@ export class SushiService {
       { name: 'end-date', value: endMonth },
       ...(req.portal ? [{ name: 'portal', value: req.portal }] : []),
       ...(req.datasetId ? [{ name: 'dataset-id', value: req.datasetId }] : []),
+      ...(hub ? [{ name: 'profile', value: 'hub' }] : []),
     ];
     return buildDsr(inputs, {
       beginMonth,
@@ -152,6 +162,7 @@ export class SushiService {
       now,
       dataFrom,
       dataTo: null,
+      profile: hub ? 'hub' : 'full',
     });
   }
 }

@@ -1,0 +1,136 @@
+/**
+ * The DSR's hub profile (`profile=hub`) against a local hub enforcing
+ * DataCite's checks (test/support/datacite-hub.ts), on a real gateway and
+ * the embedded database: the hub accepts one month of it, plain or gzip,
+ * and refuses the full CoP-RD report (volume, upper-case countries,
+ * several months) with its message.
+ */
+import zlib from 'node:zlib';
+import { startTestGateway, type TestGateway } from './support/test-gateway';
+import { startLocalHub, type LocalHub } from './support/datacite-hub';
+import { Visibility } from '../src/domain/resources';
+
+const TRACK = `mutation M($inputs: [TrackAccessInput!]!) { trackAccesses(inputs: $inputs) { recorded rejected } }`;
+const TOKEN = 'hub-token';
+
+function lastMonth(): string {
+  const now = new Date();
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+}
+
+function deepKeys(v: unknown, out: string[] = []): string[] {
+  if (Array.isArray(v)) v.forEach((x) => deepKeys(x, out));
+  else if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      out.push(k);
+      deepKeys(x, out);
+    }
+  }
+  return out;
+}
+
+describe('DSR hub profile and the local DataCite hub', () => {
+  let t: TestGateway;
+  let hub: LocalHub;
+  let admin: string;
+  const month = lastMonth();
+
+  const dsr = async (query: string): Promise<Response> =>
+    fetch(`${t.baseUrl}/api/sushi/reports/dsr?${query}`, { headers: { authorization: `Bearer ${admin}` } });
+  const post = (body: string | Buffer, headers: Record<string, string> = {}): Promise<Response> =>
+    fetch(hub.url, { method: 'POST', body, headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, ...headers } });
+
+  beforeAll(async () => {
+    [t, hub] = await Promise.all([startTestGateway(), startLocalHub([TOKEN])]);
+    const w = t.gw.services.catalogWriter;
+    await w.portals([{ _id: 'p1', name: 'Portal One', url: null }]);
+    const base = { description: null, licence: null, recordCount: 1, spaceIds: [] as string[], themeIds: [] as string[], collectionIds: [] as string[], ownerId: null, portalId: 'p1', visibility: Visibility.PUBLIC };
+    await w.datasets([
+      { ...base, _id: 'ds-a', title: 'Lake fish', doi: '10.5061/dryad.aa1', publisher: 'Lake Institute', published: true },
+      { ...base, _id: 'ds-b', title: 'Birds', doi: null, publisher: null, published: true },
+      { ...base, _id: 'ds-draft', title: 'Draft', doi: null, publisher: null, published: false },
+    ]);
+    const tracker = await t.keyFor('svc', 'TRACKER');
+    admin = await t.keyFor('root', 'ADMIN');
+    const countries = ['FR', 'DE', 'ZZ'];
+    const inputs = ['ds-a', 'ds-b', 'ds-draft'].flatMap((id, d) =>
+      [0, 1, 2].map((i) => ({
+        resourceType: 'DATASET',
+        resourceId: id,
+        action: i === 2 ? 'DOWNLOAD' : 'VIEW',
+        bytes: i === 2 ? 5000 : undefined,
+        country: countries[i],
+        eventId: `e-${d}-${i}`,
+        userId: `visitor-${d}-${i}`,
+        timestamp: `${month}-1${i}T10:00:00.000Z`,
+      })),
+    );
+    const res = await t.gql<{ trackAccesses: { recorded: number } }>(TRACK, { inputs }, tracker);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.trackAccesses.recorded).toBe(9);
+    await t.settle();
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all([t?.stop(), hub?.stop()]);
+  });
+
+  it('gives one month, published datasets only, lower-case countries, no volume, the dataset publisher', async () => {
+    const res = await dsr(`begin_date=${month}&end_date=${month}&profile=hub`);
+    expect(res.status).toBe(200);
+    const r = (await res.json()) as { 'report-header': { 'reporting-period': Record<string, string> }; 'report-datasets': Record<string, unknown>[] };
+    expect(r['report-header']['reporting-period']['begin-date'].slice(0, 7)).toBe(month);
+    expect(r['report-header']['reporting-period']['end-date'].slice(0, 7)).toBe(month);
+    expect(r['report-datasets'].map((d) => (d['dataset-id'] as { value: string }[]).at(-1)!.value)).toEqual(['p1:ds-a', 'p1:ds-b']);
+    expect(r['report-datasets'].map((d) => d.publisher)).toEqual(['Lake Institute', 'Portal One']);
+    const keys = deepKeys(r);
+    expect(keys).not.toContain('volume');
+    expect(keys).toEqual(expect.arrayContaining(['fr', 'de']));
+    expect(keys.filter((k) => /^[A-Z]{2}$/.test(k))).toEqual([]);
+    expect(keys).not.toContain('zz');
+
+    // The full report of the same month still has volume, upper-case countries and the draft.
+    const full = await (await dsr(`begin_date=${month}&end_date=${month}`)).json();
+    expect(deepKeys(full)).toEqual(expect.arrayContaining(['volume', 'FR']));
+    expect(JSON.stringify(full)).toContain('p1:ds-draft');
+  });
+
+  it('is accepted by the hub, plain and gzip; the full report is refused with the hub message', async () => {
+    const body = await (await dsr(`begin_date=${month}&end_date=${month}&profile=hub`)).text();
+    const created = await post(body);
+    expect(created.status).toBe(201);
+    const id = ((await created.json()) as { report: { id: string } }).report.id;
+    expect(hub.reports.get(id)!.body).toEqual(JSON.parse(body));
+
+    const gz = await fetch(`${hub.url}/${id}`, {
+      method: 'PUT',
+      body: zlib.gzipSync(body),
+      headers: { 'content-type': 'application/gzip', 'content-encoding': 'gzip', authorization: `Bearer ${TOKEN}` },
+    });
+    expect(gz.status).toBe(200);
+    expect(hub.reports.size).toBe(1);
+
+    const full = await post(await (await dsr(`begin_date=${month}&end_date=${month}`)).text());
+    expect(full.status).toBe(422);
+    expect(((await full.json()) as { errors: { title: string }[] }).errors[0].title).toMatch(/unpermitted parameter: .*(volume|FR|DE)/);
+
+    const unauthorised = await fetch(hub.url, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    expect(unauthorised.status).toBe(401);
+  });
+
+  it('refuses a hub profile over two months and an unknown profile; the hub refuses a two-month report', async () => {
+    const current = new Date().toISOString().slice(0, 7);
+    const two = await dsr(`begin_date=${month}&end_date=${current}&profile=hub`);
+    expect(two.status).toBe(400);
+    expect(((await two.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/one month/) });
+    const bogus = await dsr(`begin_date=${month}&end_date=${month}&profile=hubb`);
+    expect(bogus.status).toBe(400);
+
+    const report = JSON.parse(await (await dsr(`begin_date=${month}&end_date=${month}&profile=hub`)).text());
+    report['report-header']['reporting-period']['end-date'] = `${current}-01`;
+    // Consecutive months: their month numbers differ, which is what the hub compares.
+    const refused = await post(JSON.stringify(report));
+    expect(refused.status).toBe(422);
+    expect(((await refused.json()) as { errors: { title: string }[] }).errors[0].title).toBe('Reports are monthly, reporting dates need to be within the same month');
+  });
+});
