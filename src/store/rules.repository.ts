@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import type { RuleSetStore, StoredRuleSet } from '../counting/rule-set';
+import type { RuleSetStore, StoredRuleSet } from '../domain/counting-rules';
 import type { Store } from './store';
 import { DUPLICATE_KEY } from './bulk';
 
