@@ -34,6 +34,7 @@ import { GatewayError } from './errors/gateway-error';
 import { registerFormatCommands } from './logs/log-cli';
 import { registerQuarantineCommands } from './events/quarantine-cli';
 import { registerRulesCommands } from './cli-rules';
+import { registerSushiCommands } from './sushi/sushi-cli';
 import { onDatabase, sinceIsValid } from './cli-run';
 
 /** Where the CLI reads its environment and writes its output (tests pass their own). */
@@ -280,6 +281,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     code = c;
   });
   registerRulesCommands(program, io, connect, (c) => {
+    code = c;
+  });
+  registerSushiCommands(program, io, connect, (c) => {
     code = c;
   });
 
