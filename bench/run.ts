@@ -25,6 +25,7 @@ import { runLoad, withCpu } from './cpu';
 import { REPO_ROOT } from './paths';
 import { handWrittenTree, naiveTree } from './tree-baselines';
 import { benchLargeDay } from './large-day';
+import { benchEventLoopLatency } from './event-loop-latency';
 
 const log = pino({ level: 'silent' });
 /** docs/benchmarks.md: what follows this line is written by hand and kept by every run. */
@@ -480,13 +481,14 @@ async function main(): Promise<void> {
   const dbPid = db.process.pid!;
   console.log('area | scenario | size | result | ratio');
   try {
-    // BENCH_ONLY=ingestion|reads|tree|dashboard|scale|largeday runs one part (docs are written either way).
+    // BENCH_ONLY=ingestion|reads|tree|dashboard|scale|latency|largeday runs one part (docs are written either way).
     const only = process.env.BENCH_ONLY;
     if (!only || only === 'ingestion') await benchIngestion(db.uri, dbPid, n);
     if (!only || only === 'reads') await benchOneDataset(db.uri, dbPid);
     if (!only || only === 'tree') await benchTree(db.uri);
     if (!only || only === 'dashboard') await benchDashboard(db.uri);
     if (!only || only === 'scale') await benchScale(db.uri, db.process.pid!, 3000, scaleEvents);
+    if (!only || only === 'latency') await benchEventLoopLatency(row);
     if (!only || only === 'largeday') await benchLargeDay(db.uri, dbPid, freshDbName(), Number(process.env.BENCH_LARGE_DAY_EVENTS ?? 1_000_000), row);
   } finally {
     await db.stop();
@@ -513,6 +515,8 @@ async function main(): Promise<void> {
     '- **Usage tree**: the same 20 collections × 10 datasets × 10 files query; commands are counted with the driver\'s command monitoring. The baselines run in-process without HTTP, so their times exclude what the GraphQL figure includes (HTTP, parsing, validation, auth).',
     '- **Dashboard**: the catalog and the figures are cached per process (until a catalog write, or the aggregator\'s next write), so a dashboard request reads one mark document and the reuses.',
     '- **Scale**: the events go through the ingestion service (no HTTP); the recount row is `usage-gateway recount --rebuild` on them: every figure rebuilt from the log into fresh collections. Its cost is reading the stored events back from FerretDB (~0.4 ms of database CPU per event); MongoDB reads documents far faster.',
+    '- **Latency**: `bench/event-loop-latency.ts` (also `npm run bench:latency` alone) loads a demo of 1,000 datasets and 100,000 events, then for each heavy field runs the most aliases the cost limit allows while a second client sends `{ __typename }` back to back; the ratio is its 99th percentile against the idle baseline of the same run.',
+    '- **Large day**: `bench/large-day.ts` stores 1,000,000 events of one UTC day with the aggregator stopped, restarts a gateway on them (nothing in memory), then times the first aggregation, a new event, `recount --since` and `recount --rebuild`, with this process\'s peak RSS above what it held when each step started.',
     '- Report memory and time to first byte are measured separately by `npm run bench:reports` (200,000-row CSV reports); results in [reports.md](reports.md#memory-and-time).',
     '- Log import speed and memory (`import-logs`) are measured separately by `npm run bench:import-logs` (a 1 GB log streamed with flat memory; events/s into the embedded FerretDB); results in [formats.md](formats.md#speed-and-memory).',
     ...notes.map((n) => `- ${n}`),
