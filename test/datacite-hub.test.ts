@@ -52,6 +52,22 @@ describe('DSR hub profile and the local DataCite hub', () => {
     ]);
     const tracker = await t.keyFor('svc', 'TRACKER');
     admin = await t.keyFor('root', 'ADMIN');
+    // The COUNTER metadata of ds-a through the API, as a portal pushes it.
+    const up = await t.gql(
+      `mutation U($d: [DatasetInput!]!) { upsertDatasets(datasets: $d) { updated } }`,
+      {
+        d: [
+          {
+            id: 'ds-a', title: 'Lake fish', portalId: 'p1', doi: '10.5061/dryad.aa1', publisher: 'Lake Institute', publisherId: 'https://ror.org/00x6h5n95',
+            contributors: ['Ada Lovelace'], publicationDate: '2019-04-02T00:00:00Z', landingPageUrl: 'https://data.example.org/ds-a',
+          },
+        ],
+      },
+      admin,
+    );
+    expect(up.errors).toBeUndefined();
+    const bad = await t.gql(`mutation U($d: [DatasetInput!]!) { upsertDatasets(datasets: $d) { updated } }`, { d: [{ id: 'ds-a', title: 'x', portalId: 'p1', landingPageUrl: 'ftp://x' }] }, admin);
+    expect(bad.errors?.[0].extensions?.code).toBe('VALUE_OUT_OF_RANGE');
     const countries = ['FR', 'DE', 'ZZ'];
     const inputs = ['ds-a', 'ds-b', 'ds-draft'].flatMap((id, d) =>
       [0, 1, 2].map((i) => ({
@@ -83,6 +99,14 @@ describe('DSR hub profile and the local DataCite hub', () => {
     expect(r['report-header']['reporting-period']['end-date'].slice(0, 7)).toBe(month);
     expect(r['report-datasets'].map((d) => (d['dataset-id'] as { value: string }[]).at(-1)!.value)).toEqual(['p1:ds-a', 'p1:ds-b']);
     expect(r['report-datasets'].map((d) => d.publisher)).toEqual(['Lake Institute', 'Portal One']);
+    expect(r['report-datasets'][0]).toMatchObject({
+      'publisher-id': [{ type: 'urn', value: 'https://ror.org/00x6h5n95' }],
+      'dataset-contributors': [{ type: 'name', value: 'Ada Lovelace' }],
+      'dataset-dates': [{ type: 'pub-date', value: '2019-04-02' }],
+      yop: '2019',
+      uri: 'https://data.example.org/ds-a',
+    });
+    expect(r['report-datasets'][1]['publisher-id']).toEqual([{ type: 'client-id', value: 'p1' }]);
     const keys = deepKeys(r);
     expect(keys).not.toContain('volume');
     expect(keys).toEqual(expect.arrayContaining(['fr', 'de']));

@@ -1,4 +1,4 @@
-import { buildDsr, dsrToTsv, emptyFigures, monthHeading, reportingPeriod, type DsrDatasetInput, type MethodFigures } from '../src/sushi/dsr-report';
+import { buildDsr, dsrToTsv, emptyFigures, monthHeading, publisherIdOf, reportingPeriod, type DsrDatasetInput, type MethodFigures } from '../src/sushi/dsr-report';
 import { validateDsr } from './support/sushi-schema';
 
 function figures(p: Partial<MethodFigures>): MethodFigures {
@@ -101,6 +101,35 @@ describe('COUNTER DSR (rd1)', () => {
     expect((full['report-datasets'] as { performance: { instance: unknown[] }[] }[])[0].performance[0].instance).toEqual([
       { 'access-method': 'regular', 'metric-type': 'total-dataset-requests', count: 3, 'country-counts': { FR: 2, XK: 1 }, volume: 10 },
     ]);
+  });
+
+  it('takes publisher id, contributors, publication date and landing page from the catalog', () => {
+    const meta: DsrDatasetInput = {
+      ...datasets[0],
+      publisherId: 'grid.466587.e',
+      contributors: ['Ada Lovelace', 'Alan Turing'],
+      publicationDate: new Date('2019-04-02T00:00:00Z'),
+      landingPageUrl: 'https://data.example.org/ds-1',
+    };
+    const r = buildDsr([meta], params);
+    expect(validateDsr(r)).toEqual([]);
+    expect((r['report-datasets'] as Record<string, unknown>[])[0]).toMatchObject({
+      'publisher-id': [{ type: 'grid', value: 'grid.466587.e' }],
+      'dataset-contributors': [
+        { type: 'name', value: 'Ada Lovelace' },
+        { type: 'name', value: 'Alan Turing' },
+      ],
+      'dataset-dates': [{ type: 'pub-date', value: '2019-04-02' }],
+      yop: '2019',
+      uri: 'https://data.example.org/ds-1',
+    });
+    expect(dsrToTsv(r).split('\r\n')[12].split('\t').slice(2, 7)).toEqual(['grid.466587.e', 'usage-gateway', '10.5061/dryad.x1', 'p1:ds-1', 'https://data.example.org/ds-1']);
+    expect(publisherIdOf('0000 0001 2146 438X')).toEqual({ type: 'isni', value: '000000012146438X' });
+    expect(publisherIdOf('https://ror.org/00x6h5n95')).toEqual({ type: 'urn', value: 'https://ror.org/00x6h5n95' });
+    // Without them: the portal as client-id, and none of the optional elements.
+    const plain = (buildDsr(datasets, params)['report-datasets'] as Record<string, unknown>[])[0];
+    expect(plain['publisher-id']).toEqual([{ type: 'client-id', value: 'p1' }]);
+    expect(Object.keys(plain).filter((k) => ['dataset-contributors', 'dataset-dates', 'yop', 'uri'].includes(k))).toEqual([]);
   });
 
   it('flags partial data (3040), months not ready (3031) and no usage (3030)', () => {

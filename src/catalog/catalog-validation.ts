@@ -95,7 +95,7 @@ export class CatalogCheck {
 type Item = Record<string, unknown> & { id: string };
 
 /** Field rules per catalog kind: which fields are ids, id lists, names, texts, counts, URLs, dates. */
-const RULES: Record<string, { ids?: string[]; idLists?: string[]; names?: string[]; texts?: string[]; shortTexts?: string[]; counts?: string[]; urls?: string[]; dates?: string[] }> = {
+const RULES: Record<string, { ids?: string[]; idLists?: string[]; names?: string[]; texts?: string[]; shortTexts?: string[]; shortTextLists?: string[]; counts?: string[]; urls?: string[]; dates?: string[] }> = {
   portal: { names: ['name'], urls: ['url'] },
   theme: { names: ['name'] },
   space: { names: ['name'], texts: ['description'], idLists: ['memberIds'], dates: ['createdAt'] },
@@ -103,11 +103,13 @@ const RULES: Record<string, { ids?: string[]; idLists?: string[]; names?: string
   dataset: {
     names: ['title'],
     texts: ['description'],
-    shortTexts: ['licence', 'publisher', 'doi'],
+    shortTexts: ['licence', 'publisher', 'publisherId', 'doi'],
+    shortTextLists: ['contributors'],
     ids: ['portalId', 'ownerId'],
     idLists: ['spaceIds', 'collectionIds', 'themeIds'],
     counts: ['recordCount'],
-    dates: ['createdAt', 'modifiedAt'],
+    urls: ['landingPageUrl'],
+    dates: ['createdAt', 'modifiedAt', 'publicationDate'],
   },
   file: { names: ['title'], shortTexts: ['contentType'], ids: ['ownerId'], idLists: ['datasetIds'], counts: ['sizeBytes'], dates: ['createdAt'] },
 };
@@ -129,6 +131,11 @@ export function validateCatalogInput(kind: keyof typeof RULES, inputs: readonly 
     for (const f of rules.names ?? []) check.text(item[f], f, owner, MAX_NAME, true);
     for (const f of rules.texts ?? []) check.text(item[f], f, owner, MAX_DESCRIPTION);
     for (const f of rules.shortTexts ?? []) check.text(item[f], f, owner, MAX_SHORT_TEXT);
+    for (const f of rules.shortTextLists ?? []) {
+      const list = item[f] as unknown[] | null | undefined;
+      if (list && list.length > MAX_REFERENCES) throw outOfRange(`${kind} "${owner}" ${f}`, `at most ${MAX_REFERENCES} entries`);
+      for (const v of list ?? []) check.text(v, f, owner, MAX_SHORT_TEXT, true);
+    }
     for (const f of rules.counts ?? []) check.count(item[f], f, owner);
     for (const f of rules.urls ?? []) check.url(item[f], f, owner);
     for (const f of rules.dates ?? []) check.date(item[f], f, owner);

@@ -54,6 +54,14 @@ export class DatasetInput {
   @Field(() => [ID], { defaultValue: [] }) themeIds!: string[];
   @Field(() => String, { nullable: true }) licence?: string | null;
   @Field(() => String, { nullable: true }) publisher?: string | null;
+  @Field(() => String, { nullable: true, description: "The publisher's id in COUNTER reports: a GRID id (`grid.…`), an ISNI (16 digits) or any URN/URL such as a ROR id. Absent: the portal's id." })
+  publisherId?: string | null;
+  @Field(() => [String], { nullable: true, description: "Creators' names, in order (COUNTER dataset-contributors); at most 1000." })
+  contributors?: string[] | null;
+  @Field(() => DateTimeResolver, { nullable: true, description: 'First publication (COUNTER dataset-dates pub-date and yop).' })
+  publicationDate?: Date | null;
+  @Field(() => String, { nullable: true, description: "The dataset's landing page, http(s) (COUNTER uri)." })
+  landingPageUrl?: string | null;
   @Field(() => String, { nullable: true, description: 'DOI (`10.5061/dryad.x1`, `doi:…` or `https://doi.org/…`); stored lower case without prefix; the dataset id in COUNTER SUSHI reports.' })
   doi?: string | null;
   @Field({ defaultValue: true }) published!: boolean;

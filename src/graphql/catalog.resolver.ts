@@ -61,12 +61,16 @@ export class CatalogMutationResolver {
     ctx.limits?.catalogBatch(items.length);
     validateCatalogInput('dataset', items);
     return ctx.services.catalogWriter.datasets(
-      items.map(({ id, description, ownerId, licence, publisher, doi, ...r }) => ({
+      items.map(({ id, description, ownerId, licence, publisher, publisherId, contributors, publicationDate, landingPageUrl, doi, ...r }) => ({
         _id: id,
         description: description ?? null,
         ownerId: ownerId ?? null,
         licence: licence ?? null,
         publisher: publisher ?? null,
+        publisherId: publisherId ?? null,
+        contributors: contributors ?? null,
+        publicationDate: publicationDate ?? null,
+        landingPageUrl: landingPageUrl ?? null,
         doi: catalogDoi(id, doi),
         ...r,
       })),

@@ -51,6 +51,14 @@ export interface DatasetDoc {
   themeIds: string[];
   licence?: string | null;
   publisher?: string | null;
+  /** The publisher's id: a GRID id (`grid.…`), an ISNI (16 digits), else any URN or URL (e.g. ROR); COUNTER `publisher-id`. Null: the portal's id. */
+  publisherId?: string | null;
+  /** Creators' names, in order (COUNTER `dataset-contributors`). */
+  contributors?: string[] | null;
+  /** First publication (COUNTER `dataset-dates` pub-date and `yop`). */
+  publicationDate?: Date | null;
+  /** The dataset's landing page (COUNTER `uri`). */
+  landingPageUrl?: string | null;
   /** DOI, normalised (`10.5061/dryad.x1`, lower case, no `doi:` or resolver prefix): the dataset's id in COUNTER reports. */
   doi?: string | null;
   published: boolean;

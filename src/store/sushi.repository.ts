@@ -25,6 +25,10 @@ export interface SushiDatasetInfo {
   doi: string | null;
   /** The dataset's own publisher; null: its portal. */
   publisher: string | null;
+  publisherId: string | null;
+  contributors: string[];
+  publicationDate: Date | null;
+  landingPageUrl: string | null;
   portalId: string;
   published: boolean;
   visibility: Visibility;
@@ -71,13 +75,17 @@ export class SushiRepository {
     const out = new Map<string, SushiDatasetInfo>();
     const cursor = this.store.datasets.find(
       {},
-      { projection: { title: 1, doi: 1, publisher: 1, portalId: 1, published: 1, visibility: 1, ownerId: 1, spaceIds: 1 }, batchSize: BATCH },
+      { projection: { title: 1, doi: 1, publisher: 1, publisherId: 1, contributors: 1, publicationDate: 1, landingPageUrl: 1, portalId: 1, published: 1, visibility: 1, ownerId: 1, spaceIds: 1 }, batchSize: BATCH },
     );
     for await (const d of cursor) {
       out.set(d._id, {
         title: String(d.title ?? ''),
         doi: d.doi ?? null,
         publisher: typeof d.publisher === 'string' && d.publisher.trim() ? d.publisher : null,
+        publisherId: typeof d.publisherId === 'string' && d.publisherId.trim() ? d.publisherId.trim() : null,
+        contributors: Array.isArray(d.contributors) ? d.contributors.filter((c): c is string => typeof c === 'string' && c.trim() !== '') : [],
+        publicationDate: d.publicationDate instanceof Date && !Number.isNaN(d.publicationDate.getTime()) ? d.publicationDate : null,
+        landingPageUrl: typeof d.landingPageUrl === 'string' && d.landingPageUrl ? d.landingPageUrl : null,
         portalId: d.portalId,
         published: d.published === true,
         visibility: d.visibility,

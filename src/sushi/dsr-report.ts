@@ -55,6 +55,14 @@ export interface DsrDatasetInput {
   portalName: string;
   /** The dataset's own publisher (catalog `publisher`); null: the portal publishes it. */
   publisher?: string | null;
+  /** The publisher's id (publisherIdOf); null: the portal's id as `client-id`. */
+  publisherId?: string | null;
+  /** Creators' names (`dataset-contributors`). */
+  contributors?: readonly string[];
+  /** First publication: `dataset-dates` pub-date and `yop`. */
+  publicationDate?: Date | null;
+  /** Landing page: `uri`. */
+  landingPageUrl?: string | null;
   /** By month `YYYY-MM`. Months without use may be absent. */
   months: ReadonlyMap<string, Record<AccessMethod, MethodFigures>>;
 }
@@ -175,6 +183,17 @@ export function reportingPeriod(p: Pick<DsrParams, 'beginMonth' | 'endMonth' | '
   return { beginDate, endDate, months: { begin, end }, exceptions };
 }
 
+/**
+ * A catalog publisher id as COUNTER `publisher-id` (the schema's types are
+ * isni, orcid, grid, urn, client-id): `grid.…` is a GRID id, 16 digits (or
+ * 15 and X, spaces allowed) an ISNI, anything else (a ROR URL, a URN) urn.
+ */
+export function publisherIdOf(id: string): { type: 'grid' | 'isni' | 'urn'; value: string } {
+  if (/^grid\.\S+$/i.test(id)) return { type: 'grid', value: id };
+  if (/^\d{15}[\dX]$/i.test(id.replace(/[\s-]/g, ''))) return { type: 'isni', value: id.replace(/[\s-]/g, '').toUpperCase() };
+  return { type: 'urn', value: id };
+}
+
 function datasetIds(d: DsrDatasetInput): { type: 'doi' | 'proprietary'; value: string }[] {
   const ids: { type: 'doi' | 'proprietary'; value: string }[] = [];
   if (d.doi) ids.push({ type: 'doi', value: d.doi });
@@ -224,7 +243,12 @@ export function buildDsr(datasets: readonly DsrDatasetInput[], p: DsrParams): Re
       'dataset-id': datasetIds(d),
       'dataset-title': d.title,
       publisher: d.publisher || d.portalName,
-      'publisher-id': [{ type: 'client-id', value: d.portalId }],
+      'publisher-id': [d.publisherId ? publisherIdOf(d.publisherId) : { type: 'client-id', value: d.portalId }],
+      ...(d.contributors?.length ? { 'dataset-contributors': d.contributors.map((value) => ({ type: 'name', value })) } : {}),
+      ...(d.publicationDate
+        ? { 'dataset-dates': [{ type: 'pub-date', value: d.publicationDate.toISOString().slice(0, 10) }], yop: d.publicationDate.toISOString().slice(0, 4) }
+        : {}),
+      ...(d.landingPageUrl ? { uri: d.landingPageUrl } : {}),
       platform: p.platform,
       'data-type': 'dataset',
       performance,
@@ -340,7 +364,7 @@ export function dsrToTsv(report: Record<string, unknown>): string {
           tsvCell(String(d.platform)),
           tsvCell(doi),
           tsvCell(other),
-          '',
+          tsvCell(typeof d.uri === 'string' ? d.uri : ''),
           method === 'regular' ? 'Regular' : 'Machine',
           metricLabel(metric),
           String(total),

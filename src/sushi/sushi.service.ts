@@ -143,7 +143,13 @@ export class SushiService {
     }
     const inputs: DsrDatasetInput[] = [...byDataset.keys()].sort().map((id) => {
       const d = datasets.get(id)!;
-      return { id, title: d.title, doi: d.doi, portalId: d.portalId, portalName: portals.get(d.portalId) ?? d.portalId, publisher: d.publisher, months: byDataset.get(id)! };
+      return { id, title: d.title, doi: d.doi, portalId: d.portalId, portalName: portals.get(d.portalId) ?? d.portalId,
+        publisher: d.publisher,
+        publisherId: d.publisherId,
+        contributors: d.contributors,
+        publicationDate: d.publicationDate,
+        landingPageUrl: d.landingPageUrl,
+        months: byDataset.get(id)! };
     });
     inputs.sort((a, b) => (a.portalId !== b.portalId ? (a.portalId < b.portalId ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const filters = [
