@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import { ResourceType } from '../domain/resources';
 import type { LoggedEvent, TrafficClass } from '../domain/logged-event';
 import { DayTally, targetKey, tallyEventOf, type TargetFigures } from '../counting/day-tally';
-import { READ_CHUNK, type DayIndexDoc, type EventLogRepository, type QueueItem } from '../store/event-log.repository';
+import type { EventLogRepository, QueueItem } from '../store/event-log.repository';
+import { StoredEventReader } from './stored-events';
+import { evictDays, zeroed } from './day-memory';
 import type { RecentFlushes } from './recent-flushes';
 import type { Quarantine } from './quarantine';
 import { checkStoredEvent } from './stored-event-check';
@@ -71,6 +73,7 @@ export class Aggregator {
   private readonly queueBatch: number;
   private readonly cachedEvents: number;
   private readonly recent: RecentFlushes | null;
+  private readonly reader: StoredEventReader;
   private readonly syncRules: () => Promise<boolean>;
   private rulesSyncedAt = 0;
   private readonly quarantine: Quarantine | null;
@@ -101,6 +104,7 @@ export class Aggregator {
     this.queueBatch = options.queueBatch ?? 2000;
     this.cachedEvents = options.cachedEvents ?? 100_000;
     this.recent = options.recentFlushes ?? null;
+    this.reader = new StoredEventReader(log, this.recent);
     this.syncRules = options.syncRules ?? (async () => false);
     this.quarantine = options.quarantine ?? null;
   }
@@ -271,7 +275,7 @@ export class Aggregator {
       for (const day of days) {
         held.check();
         const tally = new DayTally(day);
-        await this.forEachDayEvent(day, (e) => this.addTo(tally, e));
+        await this.reader.forEachOfDay(day, (e) => this.addTo(tally, e));
         await rebuild.addDay(tally.all().map((f) => ({ ...f, day })));
         events += tally.size;
         opts.onDay?.(day, tally.size);
@@ -309,43 +313,6 @@ export class Aggregator {
     }
   }
 
-  /**
-   * Feeds `fn` every stored event a day's indexes name (its own and the
-   * next day's first 30 s), {@link READ_CHUNK} keys at a time. Why a stream:
-   * a busy day holds millions of events; reading them into one array (and
-   * spreading it) overflowed the stack past ~125,000 and stopped every
-   * pass, recount and rebuild for good. Only the tally grows with the day.
-   * A key listed by two indexes (a retry) may be read twice; a tally
-   * ignores an event it already has.
-   */
-  private async forEachDayEvent(day: string, fn: (e: LoggedEvent) => void): Promise<void> {
-    let keys: string[] = [];
-    const take = async (): Promise<void> => {
-      const chunk = keys;
-      keys = [];
-      for (const e of await this.eventsOf(chunk)) fn(e);
-    };
-    for await (const index of this.log.dayIndexes(day)) {
-      for (const k of index.keys) {
-        keys.push(k);
-        if (keys.length >= READ_CHUNK) await take();
-      }
-    }
-    if (keys.length) await take();
-  }
-
-  /** Stored events by key: those of recent flushes from memory, the others from the log. */
-  private eventsOf(keys: readonly string[]): Promise<LoggedEvent[]> {
-    const read = (missing: readonly string[]) => this.log.events(missing);
-    return this.recent ? this.recent.eventsOr(keys, read) : read(keys);
-  }
-
-  /** Day index documents by id: those of recent flushes from memory, the others from the log. */
-  private indexesOf(ids: readonly string[]): Promise<DayIndexDoc[]> {
-    const read = (missing: readonly string[]) => this.log.indexes(missing);
-    return this.recent ? this.recent.indexesOr(ids, read) : read(ids);
-  }
-
   private async checkWriter(): Promise<void> {
     const mark = await this.state.readMark();
     if (mark !== this.lastMark) {
@@ -374,28 +341,23 @@ export class Aggregator {
    * retried: its events were not acknowledged).
    */
   private async collect(day: string, entries: readonly QueueItem[]): Promise<{ cached: CachedDay; changed: TargetFigures[]; keep: QueueItem[] }> {
-    const indexes = await this.indexesOf(entries.map((e) => e.index));
+    const indexes = await this.reader.indexes(entries.map((e) => e.index));
+    const keys = new Set<string>();
+    for (const i of indexes) for (const k of i.keys) keys.add(k);
     const cached = this.days.get(day);
     let built: { cached: CachedDay; changed: TargetFigures[]; found: Set<string> };
     if (!cached) {
-      const wanted = new Set<string>();
-      for (const i of indexes) for (const k of i.keys) wanted.add(k);
-      built = await this.buildDay(day, wanted);
+      built = await this.buildDay(day, keys);
     } else {
       // LRU: most recently used last.
       this.days.delete(day);
       this.days.set(day, cached);
-      const keys = new Set<string>();
-      for (const i of indexes) for (const k of i.keys) keys.add(k);
       const found = new Set<string>();
-      const all = [...keys];
-      for (let i = 0; i < all.length; i += READ_CHUNK) {
-        for (const e of await this.eventsOf(all.slice(i, i + READ_CHUNK))) {
-          this.addTo(cached.tally, e);
-          found.add(e._id);
-        }
-      }
-      this.evict();
+      await this.reader.forEach([...keys], (e) => {
+        this.addTo(cached.tally, e);
+        found.add(e._id);
+      });
+      evictDays(this.days, this.cachedEvents);
       built = { cached, changed: cached.tally.takeChanged(), found };
     }
     const incomplete = new Set(indexes.filter((i) => i.keys.some((k) => !built.found.has(k))).map((i) => i._id));
@@ -421,7 +383,7 @@ export class Aggregator {
     // Only the keys of the queued indexes are checked for visibility: the
     // day's other events are not collected (the day may hold millions).
     const found = new Set<string>();
-    await this.forEachDayEvent(day, (e) => {
+    await this.reader.forEachOfDay(day, (e) => {
       if (wanted.has(e._id)) found.add(e._id);
       this.addTo(tally, e);
     });
@@ -434,29 +396,8 @@ export class Aggregator {
       if (!present.has(k)) changed.push({ ...f, counters: zeroed(f.counters), countries: null, lastViewedAt: null, lastDownloadedAt: null, lastApiCallAt: null });
     }
     this.days.set(day, cached);
-    this.evict();
+    evictDays(this.days, this.cachedEvents);
     return { cached, changed, found };
-  }
-
-  /**
-   * Drops the least recently aggregated days beyond the event budget, but
-   * never the two latest days. Why: around midnight (and for late events)
-   * passes alternate between yesterday and today — an event in a day's
-   * first 30 s is indexed under the day before too — and on a portal whose
-   * day outgrows the budget, evicting one for the other made every such
-   * pass read a whole day back from the log.
-   */
-  private evict(): void {
-    let total = 0;
-    for (const d of this.days.values()) total += d.tally.size;
-    if (total <= this.cachedEvents) return;
-    const latest = new Set([...this.days.keys()].sort().slice(-2));
-    for (const [day, cached] of [...this.days]) {
-      if (total <= this.cachedEvents) break;
-      if (latest.has(day)) continue;
-      total -= cached.tally.size;
-      this.days.delete(day);
-    }
   }
 
   /** Adds a stored event to a day's tally if it belongs there (its day, or the next day's first 30 s). */
@@ -496,10 +437,4 @@ export class Aggregator {
       }
     }
   }
-}
-
-function zeroed<T extends Record<string, number>>(c: T): T {
-  const out = { ...c };
-  for (const k of Object.keys(out)) (out as Record<string, number>)[k] = 0;
-  return out;
 }
