@@ -7,6 +7,8 @@ export class ApiError extends Error {
   constructor(
     message: string,
     readonly code: string | undefined,
+    /** The HTTP status, when the answer was not GraphQL (a proxy's 502, a 429…). */
+    readonly status?: number,
   ) {
     super(message);
   }
@@ -30,13 +32,13 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
   try {
     body = (await res.json()) as GraphQLResponse<T>;
   } catch {
-    throw new ApiError(`HTTP ${res.status}`, undefined);
+    throw new ApiError(`HTTP ${res.status}`, undefined, res.status);
   }
   const err = body.errors?.[0];
   if (key && (res.status === 401 || err?.extensions?.code === 'UNAUTHENTICATED')) {
     dropKey();
     throw new InvalidKeyError(err?.message ?? 'invalid key');
   }
-  if (err || !body.data) throw new ApiError(err?.message ?? `HTTP ${res.status}`, err?.extensions?.code);
+  if (err || !body.data) throw new ApiError(err?.message ?? `HTTP ${res.status}`, err?.extensions?.code, res.status);
   return body.data;
 }

@@ -11,6 +11,8 @@ export interface Column<R> {
   /** How the cell reads (default: the raw value). */
   format?: (r: R) => string;
   numeric?: boolean;
+  /** Left out of the screen-reader description (ids). Default: read out, except the id column. */
+  spoken?: boolean;
 }
 
 export interface CardSpec<R> {
@@ -26,6 +28,20 @@ export interface CardSpec<R> {
   /** Text under the title (scope, window…). */
   note?: string;
   tableOpen?: boolean;
+  /**
+   * A sentence shown instead of the chart when there are rows but nothing to
+   * draw (every value 0): five zero bars say less than one sentence. The
+   * table stays available.
+   */
+  emptyText?: string | null;
+  /** Shown under the chart (a legend readable without hover). */
+  extra?: HTMLElement | null;
+  /** Chart and table side by side (stacked on narrow screens), the table always shown. */
+  side?: boolean;
+  /** The table scrolls inside this height (px) when longer. */
+  tableMaxHeight?: number;
+  /** Rows read out in the chart's description; the rest is summed up as "and N more". */
+  spokenRows?: number;
 }
 
 /**
@@ -38,9 +54,9 @@ export function chartCard<R>(spec: CardSpec<R>): HTMLElement {
   const tableId = `t-${spec.id}`;
   const chartEl = h('div', { class: 'chart', role: 'img', 'aria-label': t('chartOf', { title: spec.title }), style: `height:${spec.height ?? 260}px` });
   const table = dataTable(spec, tableId);
-  table.hidden = !spec.tableOpen;
-  const toggle = h('button', { type: 'button', class: 'secondary', 'aria-expanded': String(!table.hidden), 'aria-controls': tableId, 'data-action': 'toggle-table' }, table.hidden ? t('showTable') : t('hideTable'));
-  toggle.addEventListener('click', () => {
+  table.hidden = !spec.tableOpen && !spec.side;
+  const toggle = spec.side ? null : h('button', { type: 'button', class: 'secondary', 'aria-expanded': String(!table.hidden), 'aria-controls': tableId, 'data-action': 'toggle-table' }, table.hidden ? t('showTable') : t('hideTable'));
+  toggle?.addEventListener('click', () => {
     table.hidden = !table.hidden;
     toggle.setAttribute('aria-expanded', String(!table.hidden));
     toggle.textContent = table.hidden ? t('showTable') : t('hideTable');
@@ -49,21 +65,41 @@ export function chartCard<R>(spec: CardSpec<R>): HTMLElement {
   csvButton.addEventListener('click', () => {
     downloadCsv(`${spec.id}.csv`, toCsv(spec.columns.map((c) => c.label), spec.rows.map((r) => spec.columns.map((c) => c.value(r)))));
   });
+  const drawn = spec.rows.length > 0 && !spec.emptyText;
+  const visual = spec.rows.length === 0
+    ? h('p', { class: 'empty', 'data-empty': '' }, spec.emptyText ?? t('empty'))
+    : spec.emptyText
+      ? h('p', { class: 'empty', 'data-empty': '' }, spec.emptyText)
+      : chartEl;
+  const body = spec.side
+    ? h('div', { class: 'side-by-side' }, h('div', { class: 'side-chart' }, visual, spec.extra ?? null), table)
+    : [visual, spec.extra ?? null, table];
   const card = h(
     'section',
     { class: 'card', 'data-card': spec.id, 'aria-labelledby': headingId },
     h('div', { class: 'card-head' }, h('h3', { id: headingId }, spec.title), h('div', { class: 'card-actions' }, toggle, csvButton)),
     spec.note ? h('p', { class: 'note' }, spec.note) : null,
-    spec.rows.length === 0 ? h('p', { class: 'empty' }, t('empty')) : chartEl,
-    table,
+    body,
   );
-  if (spec.rows.length > 0) {
+  if (drawn) {
     // The chart needs its box laid out: mount after the card is in the page.
     requestAnimationFrame(() => {
-      if (chartEl.isConnected) mountChart(spec.id, chartEl, spec.option, spec.onSelect ? (i) => spec.onSelect!(spec.rows[i]) : undefined);
+      if (chartEl.isConnected) mountChart(spec.id, chartEl, spec.option, describe(spec), spec.onSelect ? (i) => spec.onSelect!(spec.rows[i]) : undefined);
     });
   }
   return card;
+}
+
+/** What a screen reader hears: the title, then each row as its table reads, in the page's language. */
+export function describe<R>(spec: CardSpec<R>): string {
+  const cols = spec.columns.filter((c, i) => i === 0 || (c.spoken ?? c.label !== t('id')));
+  const limit = spec.spokenRows ?? 12;
+  const rows = spec.rows.slice(0, limit).map((r) => cols.map((c, i) => {
+    const text = c.format ? c.format(r) : String(c.value(r));
+    return i === 0 ? text : `${c.label} ${text}`;
+  }).join(', '));
+  const more = spec.rows.length > limit ? ` ${t('andMore', { n: spec.rows.length - limit })}` : '';
+  return `${t('chartOf', { title: spec.title })}. ${rows.join('; ')}.${more}`;
 }
 
 function dataTable<R>(spec: CardSpec<R>, id: string): HTMLElement {
@@ -79,5 +115,7 @@ function dataTable<R>(spec: CardSpec<R>, id: string): HTMLElement {
       }),
     ),
   );
-  return h('div', { class: 'table-wrap', id }, h('table', {}, h('caption', { class: 'visually-hidden' }, spec.title), h('thead', {}, head), h('tbody', {}, body)));
+  // A focusable region: a table wider than its card scrolls inside it, with the keyboard too.
+  return h('div', { class: 'table-wrap', id, tabindex: '0', role: 'region', 'aria-label': t('tableOf', { title: spec.title }), style: spec.tableMaxHeight ? `max-height:${spec.tableMaxHeight}px` : undefined },
+    h('table', {}, h('caption', { class: 'visually-hidden' }, spec.title), h('thead', {}, head), h('tbody', {}, body)));
 }

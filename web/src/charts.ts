@@ -1,15 +1,16 @@
 /*
- * ECharts, imported piece by piece (bar, line, pie, treemap): the bundle stays
- * a fraction of the full library, which keeps the first paint fast.
+ * ECharts, imported piece by piece (bar, line, pie, treemap, map): the bundle
+ * stays a fraction of the full library, which keeps the first paint fast.
  */
 import * as echarts from 'echarts/core';
-import { BarChart, LineChart, PieChart, TreemapChart } from 'echarts/charts';
-import { AriaComponent, GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
+import { BarChart, LineChart, MapChart, PieChart, TreemapChart } from 'echarts/charts';
+import { AriaComponent, GridComponent, LegendComponent, MarkAreaComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import type { EChartsCoreOption, ECharts } from 'echarts/core';
 import { PALETTE } from './palette';
+import { worldGeoJson } from './world';
 
-echarts.use([BarChart, LineChart, PieChart, TreemapChart, AriaComponent, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
+echarts.use([BarChart, LineChart, MapChart, PieChart, TreemapChart, AriaComponent, GridComponent, LegendComponent, MarkAreaComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
 
 export type ChartOption = EChartsCoreOption;
 export type ChartClick = (dataIndex: number) => void;
@@ -25,12 +26,17 @@ const resizer = new ResizeObserver((entries) => {
   for (const e of entries) echarts.getInstanceByDom(e.target as HTMLElement)?.resize();
 });
 
-export function mountChart(id: string, el: HTMLElement, option: ChartOption, onClick?: ChartClick): void {
+/**
+ * `description` is what screen readers hear (ECharts' aria label): written by
+ * the page in its own language, because ECharts' generated text is English
+ * only and reads out series indexes.
+ */
+export function mountChart(id: string, el: HTMLElement, option: ChartOption, description: string, onClick?: ChartClick): void {
   live.get(id)?.dispose();
   const chart = echarts.init(el, null, { renderer: 'canvas' });
   const animation = !window.matchMedia('(prefers-reduced-motion: reduce)').matches;
-  chart.setOption({ color: PALETTE, aria: { enabled: true }, animation, animationDuration: 300, textStyle: { fontFamily: 'inherit' }, ...option });
-  if (onClick) chart.on('click', (p) => onClick((p as { dataIndex: number }).dataIndex));
+  chart.setOption({ color: PALETTE, aria: { enabled: true, label: { description } }, animation, animationDuration: 300, textStyle: { fontFamily: 'inherit' }, ...option });
+  if (onClick) chart.on('click', (p) => { if (typeof (p as { dataIndex?: number }).dataIndex === 'number') onClick((p as { dataIndex: number }).dataIndex); });
   live.set(id, chart);
   resizer.observe(el);
 }
@@ -53,7 +59,7 @@ export function hbarOption(labels: string[], values: number[], colour: string, f
   return {
     grid,
     tooltip: { trigger: 'item', valueFormatter: (v: unknown) => fmt(Number(v)) },
-    xAxis: { type: 'value', minInterval: integers ? 1 : 0, axisLabel: { formatter: (v: number) => fmt(v) } },
+    xAxis: { type: 'value', minInterval: integers ? 1 : 0, axisLabel: { formatter: (v: number) => fmt(v), hideOverlap: true } },
     yAxis: { type: 'category', inverse: true, data: labels, axisLabel: { width: 140, overflow: 'truncate' } },
     series: [{ type: 'bar', data: values, barMaxWidth: 28, itemStyle: { color: colour }, cursor: 'pointer', label: { show: true, position: 'right', formatter: (p: { value: number }) => fmt(p.value) }, emphasis: { itemStyle: { color: '#003E66' } } }],
   };
@@ -61,22 +67,38 @@ export function hbarOption(labels: string[], values: number[], colour: string, f
 
 /** Vertical bars (histogram, grouped comparisons). */
 export function vbarOption(categories: string[], series: { name: string; values: number[]; colour: string }[], fmt: (n: number) => string): ChartOption {
+  // Few categories (grouped comparisons): every label is shown, wrapped, never
+  // dropped for overlap (on a phone ECharts would hide the second one).
+  const few = categories.length <= 4;
   return {
     grid: { ...grid, top: series.length > 1 ? 32 : 8 },
     legend: series.length > 1 ? { top: 0 } : undefined,
     tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => fmt(Number(v)) },
-    xAxis: { type: 'category', data: categories },
+    xAxis: { type: 'category', data: categories, axisLabel: few ? { interval: 0, width: 96, overflow: 'break' } : { hideOverlap: true } },
     yAxis: { type: 'value', minInterval: 1, axisLabel: { formatter: (v: number) => fmt(v) } },
     series: series.map((s) => ({ type: 'bar', name: s.name, data: s.values, barMaxWidth: 48, itemStyle: { color: s.colour }, barGap: '10%' })),
   };
 }
 
-export function lineOption(periods: string[], series: { name: string; values: number[]; colour: string }[], fmt: (n: number) => string): ChartOption {
+/**
+ * Lines over periods. `partialFrom`: index of the first period that is not
+ * over yet (the current month or day): shaded and labelled, so its low
+ * figures do not read as a drop.
+ */
+export function lineOption(periods: string[], series: { name: string; values: number[]; colour: string }[], fmt: (n: number) => string, partial?: { index: number; label: string }): ChartOption {
+  const mark = partial && partial.index < periods.length
+    ? {
+        silent: true,
+        itemStyle: { color: 'rgba(77, 77, 77, 0.12)' },
+        label: { show: true, position: 'insideTop', color: '#1a1a1a', fontSize: 12, formatter: partial.label },
+        data: [[{ xAxis: periods[Math.max(0, partial.index - 1)] }, { xAxis: periods[periods.length - 1] }]],
+      }
+    : undefined;
   return {
     grid: { ...grid, top: 32 },
     legend: { top: 0 },
     tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => fmt(Number(v)) },
-    xAxis: { type: 'category', data: periods, boundaryGap: false },
+    xAxis: { type: 'category', data: periods, boundaryGap: false, axisLabel: { hideOverlap: true } },
     yAxis: { type: 'value', minInterval: 1, axisLabel: { formatter: (v: number) => fmt(v) } },
     series: series.map((s, i) => ({
       type: 'line',
@@ -86,6 +108,7 @@ export function lineOption(periods: string[], series: { name: string; values: nu
       itemStyle: { color: s.colour },
       // Dash patterns tell the lines apart without colour.
       lineStyle: { width: 2, type: (['solid', 'dashed', 'dotted'] as const)[i % 3] },
+      markArea: i === 0 ? mark : undefined,
     })),
   };
 }
@@ -95,15 +118,20 @@ export function pieOption(items: { name: string; value: number }[], fmt: (n: num
     tooltip: { trigger: 'item', formatter: (p: { name: string; value: number; percent: number }) => `${escapeHtml(p.name)}: ${fmt(p.value)} (${p.percent}%)` },
     series: [{
       type: 'pie',
-      radius: ['35%', '70%'],
+      radius: ['30%', '58%'],
       data: items,
       itemStyle: { borderColor: '#fff', borderWidth: 2 },
-      label: { formatter: '{b}', overflow: 'truncate', width: 120 },
+      // Wrapped, not truncated: two titles with the same start stay apart.
+      // Aligned to the chart's edges, so a label never leaves the card.
+      label: { formatter: '{b}\n{d} %', overflow: 'break', alignTo: 'edge', edgeDistance: 6, lineHeight: 15, fontSize: 12 },
+      labelLine: { length: 8, length2: 6 },
+      labelLayout: { hideOverlap: true },
     }],
   };
 }
 
-export function treemapOption(items: { name: string; value: number; tooltip: string }[]): ChartOption {
+/** Treemap cells: the name and a second line (the average score), visible without hover. */
+export function treemapOption(items: { name: string; value: number; sub: string; tooltip: string }[]): ChartOption {
   return {
     tooltip: { formatter: (p: { dataIndex: number; data?: { tooltip?: string } }) => p.data?.tooltip ?? '' },
     series: [{
@@ -117,8 +145,51 @@ export function treemapOption(items: { name: string; value: number; tooltip: str
       width: '100%',
       height: '100%',
       // Dark text with a white halo reads on every palette colour, yellow and black included.
-      label: { show: true, formatter: '{b}', color: '#000', fontSize: 13, textBorderColor: '#fff', textBorderWidth: 3 },
+      // Long names wrap instead of being cut; cells too small for 12 px text show none (the list under the chart has them all).
+      label: {
+        show: true,
+        formatter: (p: { name: string; data?: { sub?: string } }) => `{n|${p.name}}\n{s|${p.data?.sub ?? ''}}`,
+        overflow: 'break',
+        color: '#000',
+        textBorderColor: '#fff',
+        textBorderWidth: 3,
+        rich: { n: { fontSize: 14, fontWeight: 'bold', lineHeight: 18, color: '#000', textBorderColor: '#fff', textBorderWidth: 3 }, s: { fontSize: 12, lineHeight: 16, color: '#000', textBorderColor: '#fff', textBorderWidth: 3 } },
+      },
       levels: [{ itemStyle: { borderColor: '#fff', borderWidth: 2, gapWidth: 2 }, colorMappingBy: 'index' }],
+    }],
+  };
+}
+
+let worldRegistered = false;
+
+/**
+ * Countries coloured by a count (features are named by ISO alpha-2 code, see
+ * world.ts); `names` turns a code into the page language's country name.
+ */
+export function mapOption(items: { code: string; value: number }[], names: (code: string) => string, fmt: (n: number) => string, colour: string): ChartOption {
+  if (!worldRegistered) {
+    echarts.registerMap('world', worldGeoJson() as unknown as Parameters<typeof echarts.registerMap>[1]);
+    worldRegistered = true;
+  }
+  const max = Math.max(1, ...items.map((i) => i.value));
+  return {
+    tooltip: {
+      trigger: 'item',
+      formatter: (p: { name: string; value: number }) => (p.name.startsWith('~') ? '' : `${escapeHtml(names(p.name))}: ${Number.isFinite(p.value) ? fmt(p.value) : fmt(0)}`),
+    },
+    visualMap: { min: 0, max, left: 8, bottom: 8, itemHeight: 90, itemWidth: 12, calculable: false, inRange: { color: ['#dcebf6', colour] }, text: [fmt(max), fmt(0)], textStyle: { fontSize: 12 } },
+    series: [{
+      type: 'map',
+      map: 'world',
+      roam: false,
+      layoutCenter: ['50%', '55%'],
+      layoutSize: '100%',
+      aspectScale: 1,
+      data: items.map((i) => ({ name: i.code, value: i.value })),
+      itemStyle: { areaColor: '#f0f1f2', borderColor: '#8a9096', borderWidth: 0.5 },
+      emphasis: { label: { show: false }, itemStyle: { areaColor: '#E69F00' } },
+      select: { disabled: true },
+      label: { show: false },
     }],
   };
 }

@@ -17,7 +17,10 @@ export const fmtInt = (n: number): string => formatter('int', { maximumFractionD
 export const fmtScore = (n: number): string => formatter('score', { maximumFractionDigits: 2 }).format(n);
 /** A fraction 0..1 as a percentage. */
 export const fmtShare = (n: number): string => formatter('share', { style: 'percent', maximumFractionDigits: 1 }).format(n);
+/** "14.7M" / "14,7 M": for a figure too wide for its card (the exact number stays in its title). */
+export const fmtCompact = (n: number): string => formatter('compact', { notation: 'compact', maximumFractionDigits: 1 }).format(n);
+/** Sizes in the locale's units ("1.5 MB", "1,5 Mo"): binary multiples, as file managers show them. */
 export const fmtBytes = (n: number): string =>
   n >= 1048576
-    ? `${formatter('mb', { maximumFractionDigits: 1 }).format(n / 1048576)} MB`
-    : `${formatter('kb', { maximumFractionDigits: 1 }).format(n / 1024)} kB`;
+    ? formatter('mb', { style: 'unit', unit: 'megabyte', unitDisplay: 'short', maximumFractionDigits: 1 }).format(n / 1048576)
+    : formatter('kb', { style: 'unit', unit: 'kilobyte', unitDisplay: 'short', maximumFractionDigits: 1 }).format(n / 1024);

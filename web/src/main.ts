@@ -8,7 +8,7 @@ import { filterBar } from './controls';
 import { onChange, state } from './state';
 import { ME_QUERY, PORTALS_QUERY } from './queries';
 import { disposeDetached } from './charts';
-import { guarded, showError } from './status';
+import { guarded, showError, showLoading } from './status';
 import { renderDashboard } from './views/dashboard';
 import { renderDataset } from './views/dataset';
 import { renderTree } from './views/tree';
@@ -62,19 +62,25 @@ function header(): HTMLElement {
     keyForm(() => { keyMessage = null; void start(); }, keyMessage));
 }
 
-function render(): void {
-  const gen = ++generation;
-  app.removeAttribute('data-ready');
-  const r = route();
+/** The page's frame: skip link, header with navigation and key, filters, and the main region. */
+function shell(r: ReturnType<typeof route>): HTMLElement {
   const main = h('main', { id: 'content', tabindex: '-1' });
   fill(app,
     h('a', { class: 'skip', href: '#content', onclick: (e: Event) => { e.preventDefault(); main.focus(); } }, t('skipToContent')),
     header(),
     r.view === 'tree' ? null : filterBar(r.view === 'dataset'),
     main);
+  return main;
+}
+
+function render(): void {
+  const gen = ++generation;
+  app.removeAttribute('data-ready');
+  const r = route();
+  const main = shell(r);
   disposeDetached();
   const load = async () => {
-    if (r.view === 'dataset') await renderDataset(main, r.id!);
+    if (r.view === 'dataset') await renderDataset(main, r.id!, invalidKey);
     else if (r.view === 'tree') await renderTree(main, invalidKey);
     else await renderDashboard(main);
   };
@@ -88,14 +94,26 @@ function render(): void {
   });
 }
 
+/**
+ * Identifies the key, then renders. Meanwhile the header, navigation and the
+ * view's skeleton are already on screen; a failure keeps them and says what
+ * to do.
+ */
 async function start(): Promise<void> {
+  const gen = ++generation;
   app.removeAttribute('data-ready');
+  const r = route();
+  const main = shell(r);
+  showLoading(main, r.view);
   try {
     await identify();
   } catch (err) {
-    showError(app, err, () => void start());
+    if (gen !== generation) return;
+    showError(main, err, () => void start());
+    app.setAttribute('data-ready', String(gen));
     return;
   }
+  // Also when the route changed meanwhile: that render ran before the key was known.
   render();
 }
 

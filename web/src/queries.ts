@@ -55,7 +55,7 @@ export const ROOT_COLLECTIONS_QUERY = `query Roots { collections(first: 200, roo
 /** Page sizes keep the query under the gateway's cost limit (MAX_QUERY_COST). */
 export const COLLECTION_QUERY = `query Collection($id: ID!) {
   collection(id: $id) {
-    id name description stats { views }
+    id name description stats { views } subtreeStats { views downloads apiCalls }
     childCollections(first: 200) { nodes { id name } }
     datasets(first: 100) {
       totalCount
@@ -184,9 +184,21 @@ export interface CollectionDetail {
   name: string;
   description: string | null;
   stats: { views: number };
+  subtreeStats: Use3;
   childCollections: { nodes: { id: string; name: string }[] };
   datasets: {
     totalCount: number;
     nodes: { id: string; title: string; visibility: string; stats: Use3; files: { totalCount: number; nodes: { id: string; title: string; stats: { views: number; downloads: number } }[] } }[];
   };
 }
+
+/** Per-country use (ISO alpha-2, upper case; null: the visitor's country is not known). */
+export const COUNTRY_FIELDS = 'countries { country views downloads apiCalls machine { views downloads apiCalls } }';
+
+export interface CountryUsage extends Use3 {
+  country: string | null;
+  machine: Use3;
+}
+
+/** Root collections and their subtree figures: the tree view's landing chart. */
+export const ROOT_COLLECTION_STATS_QUERY = `query RootStats { collections(first: 200, rootsOnly: true) { nodes { id name subtreeStats { views downloads apiCalls } } } }`;

@@ -4,98 +4,48 @@ import { t, type MessageKey } from '../i18n';
 import { fmtInt, fmtScore, fmtShare } from '../format';
 import { chartCard } from '../chart-card';
 import { escapeHtml, hbarOption, treemapOption, vbarOption } from '../charts';
-import { METRIC_COLOURS } from '../palette';
+import { METRIC_COLOURS, PALETTE } from '../palette';
 import { state, windowRange } from '../state';
-import { DASHBOARD_QUERY, TRAFFIC_QUERY, type Dashboard, type ScoreEntry, type TopEntry, type TrafficPage } from '../queries';
+import { COUNTRY_FIELDS, DASHBOARD_QUERY, type CountryUsage, type Dashboard, type ScoreEntry, type TopEntry } from '../queries';
 import { showLoading } from '../status';
-import { getKey } from '../key-store';
+import { capabilities } from '../capabilities';
+import { cachedTraffic, sharesOf, type Shares } from '../traffic';
+import { countriesCard } from '../map-card';
+import { defaultGranularity, loadSeries, seriesCard, usageRange, type Granularity } from '../series';
+import { fitFigures } from '../fit';
 
-interface Traffic {
-  regular: number;
-  machine: number;
-  robots: number;
-}
-
-/** All-time figures do not move with the window: kept per key and filter for this page's life. */
-const trafficCache = new Map<string, Promise<Traffic>>();
-
-function cachedTraffic(): Promise<Traffic> {
-  const f = state.filters;
-  const id = `${getKey() ?? ''}|${f.visibility}|${f.portalId ?? ''}`;
-  let p = trafficCache.get(id);
-  if (!p) {
-    p = loadTraffic();
-    trafficCache.set(id, p);
-    p.catch(() => trafficCache.delete(id));
-  }
-  return p;
-}
-
-/** Sums the all-time traffic classes of the datasets the dashboard counts (same filters). */
-async function loadTraffic(): Promise<Traffic> {
-  const f = state.filters;
-  const filter: Record<string, unknown> = { published: true };
-  if (f.portalId) filter.portalId = f.portalId;
-  if (f.visibility !== 'ALL') filter.visibility = f.visibility;
-  const sum = { regular: 0, machine: 0, robots: 0 };
-  let after: string | null = null;
-  do {
-    const page: TrafficPage = await gql<TrafficPage>(TRAFFIC_QUERY, { filter, after });
-    for (const { stats: s } of page.datasets.nodes) {
-      sum.regular += s.views + s.downloads + s.apiCalls;
-      sum.machine += s.machine.views + s.machine.downloads + s.machine.apiCalls;
-      sum.robots += s.robotEvents;
-    }
-    after = page.datasets.pageInfo.hasNextPage ? page.datasets.pageInfo.endCursor : null;
-  } while (after);
-  return sum;
-}
-
-/*
- * The dashboard type has no robot/machine shares yet. If the API gains
- * `DashboardTotals.robotShare`/`machineShare`, the page uses them (they can
- * follow the window); until then it sums the datasets' all-time stats.
- */
-let apiShares: Promise<boolean> | null = null;
-function dashboardHasShares(): Promise<boolean> {
-  apiShares ??= gql<{ __type: { fields: { name: string }[] } | null }>(`query Shares { __type(name: "DashboardTotals") { fields { name } } }`)
-    .then((r) => {
-      const names = new Set((r.__type?.fields ?? []).map((x) => x.name));
-      return names.has('robotShare') && names.has('machineShare');
-    })
-    .catch(() => false);
-  return apiShares;
-}
-
-interface Shares {
-  robotShare: number;
-  machineShare: number;
-  fromApi: boolean;
-}
-
-/** The API's definitions: robots among all events; machine use among (regular + machine) use. */
-function sharesOf(tr: Traffic): Shares {
-  const all = tr.regular + tr.machine + tr.robots;
-  const use = tr.regular + tr.machine;
-  return { robotShare: all === 0 ? 0 : tr.robots / all, machineShare: use === 0 ? 0 : tr.machine / use, fromApi: false };
-}
+let granularity: Granularity | null = null;
 
 export async function renderDashboard(root: HTMLElement): Promise<void> {
-  showLoading(root);
   const f = state.filters;
+  // Nothing private is visible without a key: say what is needed instead of empty cards.
+  if (f.visibility === 'PRIVATE' && !state.viewer) {
+    fill(root, needKeyNotice());
+    return;
+  }
+  showLoading(root, 'dashboard');
   const { from, to } = windowRange(f);
-  const withShares = await dashboardHasShares();
-  const query = withShares ? DASHBOARD_QUERY.replace('totals {', 'totals { robotShare machineShare') : DASHBOARD_QUERY;
-  const [data, traffic] = await Promise.all([
-    gql<{ dataDashboard: Dashboard & { totals: Partial<Shares> } }>(query, { v: f.visibility, p: f.portalId, from, to }).then((r) => r.dataDashboard),
-    withShares ? Promise.resolve(null) : cachedTraffic(),
+  const caps = await capabilities();
+  let query = caps.dashboardShares ? DASHBOARD_QUERY.replace('totals {', 'totals { robotShare machineShare') : DASHBOARD_QUERY;
+  if (caps.countries) query = query.replace('themes {', `${COUNTRY_FIELDS} themes {`);
+  const g: Granularity = granularity ?? defaultGranularity(usageRange().days);
+  const seriesLevel = f.portalId ? (caps.portalUsage ? 'portal' : null) : caps.networkUsage ? 'network' : null;
+  const [data, traffic, series] = await Promise.all([
+    gql<{ dataDashboard: Dashboard & { totals: Partial<Shares>; countries?: CountryUsage[] } }>(query, { v: f.visibility, p: f.portalId, from, to }).then((r) => r.dataDashboard),
+    caps.dashboardShares ? Promise.resolve(null) : cachedTraffic(),
+    seriesLevel ? loadSeries(seriesLevel, f.portalId, g) : Promise.resolve(null),
   ]);
   const shares: Shares = traffic ? sharesOf(traffic) : { robotShare: data.totals.robotShare ?? 0, machineShare: data.totals.machineShare ?? 0, fromApi: true };
   const windowNote = data.firstDay || data.lastDay ? t('windowShown', { from: data.firstDay ?? '…', to: data.lastDay ?? '…' }) : t('windowAll');
+  const portalName = state.portals.find((p) => p.id === f.portalId)?.name ?? f.portalId ?? '';
   fill(
     root,
     h('p', { class: 'note', 'data-window': `${data.firstDay ?? ''}..${data.lastDay ?? ''}` }, windowNote, ' ', t(`scope${data.scope}` as MessageKey)),
     totalsSection(data, shares),
+    series
+      ? seriesCard(f.portalId ? 'portal-usage' : 'network-usage', f.portalId ? t('portalUsage', { name: portalName }) : t('networkUsage'), series, g, (v) => { granularity = v; void renderDashboard(root); })
+      : null,
+    countriesCard('countries', caps.countries ? data.countries ?? [] : null),
     popularitySection(data),
     top5Section(data),
     themesSection(data),
@@ -103,6 +53,14 @@ export async function renderDashboard(root: HTMLElement): Promise<void> {
       h('h2', { id: 'h-formula' }, t('formula')),
       h('p', {}, t('formulaText', { d: fmtScore(data.weights.downloads), a: fmtScore(data.weights.apiCalls), r: fmtScore(data.weights.reuses), v: data.formulaVersion }))),
   );
+  fitFigures(root);
+}
+
+function needKeyNotice(): HTMLElement {
+  return h('section', { class: 'card notice', 'data-need-key': '', 'aria-labelledby': 'h-need-key' },
+    h('h2', { id: 'h-need-key' }, t('needKeyTitle')),
+    h('p', {}, t('needKey')),
+    h('button', { type: 'button', 'data-action': 'focus-key', onclick: () => document.getElementById('api-key')?.focus() }, t('needKeyAction')));
 }
 
 function figure(key: string, label: string, value: number, text: string): HTMLElement {
@@ -167,6 +125,7 @@ function popularitySection(d: Dashboard): HTMLElement {
       option: hbarOption(rows.map((r) => r.title), rows.map((r) => r.score), METRIC_COLOURS.score, fmtScore),
       height: 220,
       onSelect: select,
+      emptyText: rows.length > 0 && rows.every((r) => r.score === 0) ? t('emptyScores') : null,
       columns: [
         { label: t('label'), value: (r) => r.title },
         { label: t('id'), value: (r) => r.datasetId },
@@ -222,6 +181,7 @@ function top5Section(d: Dashboard): HTMLElement {
       rows,
       option: hbarOption(rows.map((r) => r.title), rows.map((r) => r.count), colour, fmtInt, true),
       height: 220,
+      emptyText: rows.length === 0 ? t('emptyCounts', { metric: t(metric).toLowerCase() }) : null,
       onSelect: (r) => { location.hash = datasetHref(r.datasetId); },
       columns: [
         { label: t('label'), value: (r) => r.title },
@@ -244,6 +204,7 @@ function themesSection(d: Dashboard): HTMLElement {
   const items = d.themes.map((th) => ({
     name: th.name,
     value: th.datasetCount,
+    sub: t('avgScoreShort', { s: fmtScore(th.averageScore) }),
     tooltip: `<strong>${escapeHtml(th.name)}</strong><br>${t('datasets')}: ${fmtInt(th.datasetCount)}<br>${t('averageScore')}: ${fmtScore(th.averageScore)}<br>${t('downloads')}: ${fmtInt(th.downloads)}<br>${t('apiCalls')}: ${fmtInt(th.apiCalls)}`,
   }));
   return h(
@@ -256,6 +217,14 @@ function themesSection(d: Dashboard): HTMLElement {
       rows: d.themes,
       option: treemapOption(items),
       height: 320,
+      emptyText: d.themes.length === 0 ? t('emptyThemes') : null,
+      // Every theme with its figures, readable without hover (touch screens) and whatever a cell's size.
+      extra: d.themes.length
+        ? h('ul', { class: 'chips', 'aria-label': t('themeList'), 'data-theme-list': '' }, d.themes.map((th, i) =>
+            h('li', { 'data-theme': th.themeId },
+              h('span', { class: 'swatch', style: `background:${PALETTE[i % PALETTE.length]}`, 'aria-hidden': 'true' }),
+              h('strong', {}, th.name), ` · ${fmtInt(th.datasetCount)} · ${t('avgScoreShort', { s: fmtScore(th.averageScore) })}`)))
+        : null,
       columns: [
         { label: t('theme'), value: (r) => r.name },
         { label: t('datasets'), value: (r) => r.datasetCount, format: (r) => fmtInt(r.datasetCount), numeric: true },

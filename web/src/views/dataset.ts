@@ -3,58 +3,51 @@ import { h, fill } from '../dom';
 import { t, type MessageKey } from '../i18n';
 import { fmtBytes, fmtInt, fmtScore } from '../format';
 import { chartCard } from '../chart-card';
-import { hbarOption, lineOption, vbarOption } from '../charts';
+import { hbarOption, vbarOption } from '../charts';
 import { METRIC_COLOURS } from '../palette';
 import { state, windowRange } from '../state';
-import { DATASET_QUERY, USAGE_QUERY, WEIGHTS_QUERY, type DatasetDetail, type Metrics3, type UsageSeries } from '../queries';
-import { showLoading } from '../status';
+import { COUNTRY_FIELDS, DATASET_QUERY, WEIGHTS_QUERY, type CountryUsage, type DatasetDetail, type Metrics3 } from '../queries';
+import { guarded, showLoading } from '../status';
+import { capabilities } from '../capabilities';
+import { countriesCard } from '../map-card';
+import { defaultGranularity, loadSeries, seriesCard, switcher, usageRange, type Granularity } from '../series';
 
 type Scope = 'PORTAL' | 'NETWORK';
-type Granularity = 'DAY' | 'MONTH';
 
-const DAY_MS = 86_400_000;
 let weights: { formulaVersion: string; weights: Metrics3 } | null = null;
 let scope: Scope = 'PORTAL';
 let granularity: Granularity | null = null;
+/** The file whose series is shown, per dataset page. */
+let selectedFile: { datasetId: string; fileId: string } | null = null;
 
-/**
- * The usage series range: the window; for "all time", the API's longest
- * (1096 days), trimmed client-side to start at the first activity. Known
- * without the dataset, so both queries leave at once.
- */
-function usageRange(): { from: string; to: string; days: number; allTime: boolean } {
-  const w = windowRange(state.filters);
-  const to = w.to ?? new Date().toISOString();
-  const toMs = new Date(to).getTime();
-  const fromMs = Math.max(w.from ? new Date(w.from).getTime() : 0, toMs - 1095 * DAY_MS);
-  return { from: new Date(fromMs).toISOString(), to, days: Math.round((toMs - fromMs) / DAY_MS) + 1, allTime: !w.from };
-}
-
-/** Drops the empty periods before the first activity (all-time series). */
-function fromFirstActivity(u: UsageSeries): UsageSeries {
-  const first = u.points.findIndex((p) => p.views + p.downloads + p.apiCalls > 0);
-  if (first <= 0) return u;
-  return { ...u, firstDay: u.points[first].period, points: u.points.slice(first) };
-}
-
-export async function renderDataset(root: HTMLElement, id: string): Promise<void> {
-  showLoading(root);
+export async function renderDataset(root: HTMLElement, id: string, onInvalidKey: () => void = () => undefined): Promise<void> {
+  showLoading(root, 'dataset');
   const { from, to } = windowRange(state.filters);
-  const range = usageRange();
-  const g: Granularity = granularity ?? (range.days <= 92 ? 'DAY' : 'MONTH');
-  const [res, w, series] = await Promise.all([
-    gql<{ dataset: DatasetDetail | null }>(DATASET_QUERY, { id, scope, from, to }),
+  const g: Granularity = granularity ?? defaultGranularity(usageRange().days);
+  const caps = await capabilities();
+  const query = caps.countries ? DATASET_QUERY.replace('stats { views', `stats { ${COUNTRY_FIELDS} views`) : DATASET_QUERY;
+  const [res, w, usage] = await Promise.all([
+    gql<{ dataset: (DatasetDetail & { stats: { countries?: CountryUsage[] } }) | null }>(query, { id, scope, from, to }),
     weights ? Promise.resolve(weights) : gql<{ dataDashboard: { formulaVersion: string; weights: Metrics3 } }>(WEIGHTS_QUERY).then((r) => (weights = r.dataDashboard)),
-    gql<{ dataset: { usage: UsageSeries } | null }>(USAGE_QUERY, { id, from: range.from, to: range.to, g }),
+    loadSeries('dataset', id, g),
   ]);
   const d = res.dataset;
   if (!d) {
     fill(root, backLink(), h('p', { class: 'error', role: 'alert', 'data-not-found': '' }, t('notFound')));
     return;
   }
-  const raw = series.dataset?.usage ?? null;
-  const usage = raw && range.allTime ? fromFirstActivity(raw) : raw;
-  const rerender = () => void renderDataset(root, id);
+  const rerender = () => void renderDataset(root, id, onInvalidKey);
+  const onGranularity = (v: Granularity) => { granularity = v; rerender(); };
+  const fileSlot = h('div', { 'data-file-series': '' }, caps.fileUsage ? h('p', { class: 'note' }, t('fileHint')) : null);
+  const showFile = (f: { id: string; title: string }): void => {
+    selectedFile = { datasetId: d.id, fileId: f.id };
+    void guarded(fileSlot, async () => {
+      showLoading(fileSlot, 'card');
+      const fg: Granularity = granularity ?? defaultGranularity(usageRange().days);
+      const u = await loadSeries('file', f.id, fg);
+      fill(fileSlot, u ? seriesCard('file-usage', t('fileUsage', { name: f.title }), u, fg, (v) => { granularity = v; showFile(f); }) : h('p', { role: 'alert' }, t('notFound')));
+    }, onInvalidKey);
+  };
   fill(
     root,
     backLink(),
@@ -62,11 +55,15 @@ export async function renderDataset(root: HTMLElement, id: string): Promise<void
     d.description ? h('p', {}, d.description) : null,
     metaList(d),
     popularityCard(d, w.weights, rerender),
-    usage ? usageCard(usage, g, rerender) : null,
+    usage ? seriesCard('usage-over-time', t('usageOverTime'), usage, g, onGranularity) : null,
+    countriesCard('dataset-countries', caps.countries ? d.stats.countries ?? [] : null),
     h('div', { class: 'grid-2' }, uniqueCard(d), machineCard(d)),
-    filesCard(d),
+    filesCard(d, caps.fileUsage ? showFile : undefined),
+    fileSlot,
     reusesCard(d),
   );
+  const again = selectedFile?.datasetId === d.id ? d.files.nodes.find((f) => f.id === selectedFile!.fileId) : undefined;
+  if (again && caps.fileUsage) showFile(again);
 }
 
 const backLink = (): HTMLElement => h('p', {}, h('a', { href: '#/' }, t('back')));
@@ -82,12 +79,6 @@ function metaList(d: DatasetDetail): HTMLElement {
     row(t('licence'), d.licence ?? ''),
     row(t('records'), fmtInt(d.recordCount)),
     row(t('id'), d.id));
-}
-
-function switcher<T extends string>(name: string, label: string, values: T[], current: T, onPick: (v: T) => void): HTMLElement {
-  return h('fieldset', { class: 'segmented', 'data-switch': name },
-    h('legend', {}, label),
-    values.map((v) => h('label', {}, h('input', { type: 'radio', name, value: v, checked: v === current, onchange: () => onPick(v) }), h('span', {}, t(v as MessageKey)))));
 }
 
 function popularityCard(d: DatasetDetail, w: Metrics3, rerender: () => void): HTMLElement {
@@ -126,29 +117,6 @@ function popularityCard(d: DatasetDetail, w: Metrics3, rerender: () => void): HT
   return card;
 }
 
-function usageCard(u: UsageSeries, g: Granularity, rerender: () => void): HTMLElement {
-  const card = chartCard({
-    id: 'usage-over-time',
-    title: t('usageOverTime'),
-    rows: u.points,
-    note: `${u.firstDay} → ${u.lastDay} · ${t('views')}: ${fmtInt(u.total.views)} · ${t('downloads')}: ${fmtInt(u.total.downloads)} · ${t('apiCalls')}: ${fmtInt(u.total.apiCalls)}`,
-    option: lineOption(u.points.map((p) => p.period), [
-      { name: t('views'), values: u.points.map((p) => p.views), colour: METRIC_COLOURS.views },
-      { name: t('downloads'), values: u.points.map((p) => p.downloads), colour: METRIC_COLOURS.downloads },
-      { name: t('apiCalls'), values: u.points.map((p) => p.apiCalls), colour: METRIC_COLOURS.apiCalls },
-    ], fmtInt),
-    height: 280,
-    columns: [
-      { label: t('period'), value: (p) => p.period },
-      { label: t('views'), value: (p) => p.views, format: (p) => fmtInt(p.views), numeric: true },
-      { label: t('downloads'), value: (p) => p.downloads, format: (p) => fmtInt(p.downloads), numeric: true },
-      { label: t('apiCalls'), value: (p) => p.apiCalls, format: (p) => fmtInt(p.apiCalls), numeric: true },
-    ],
-  });
-  card.insertBefore(switcher<Granularity>('granularity', t('granularity'), ['DAY', 'MONTH'], g, (v) => { granularity = v; rerender(); }), card.children[1] ?? null);
-  return card;
-}
-
 function uniqueCard(d: DatasetDetail): HTMLElement {
   const s = d.stats;
   const rows = [
@@ -159,6 +127,7 @@ function uniqueCard(d: DatasetDetail): HTMLElement {
     id: 'unique-vs-total',
     title: t('uniqueVsTotal'),
     rows,
+    emptyText: rows.every((r) => r.total === 0 && r.unique === 0) ? t('emptyValues') : null,
     option: vbarOption(rows.map((r) => r.measure), [
       { name: t('total'), values: rows.map((r) => r.total), colour: METRIC_COLOURS.downloads },
       { name: t('unique'), values: rows.map((r) => r.unique), colour: METRIC_COLOURS.apiCalls },
@@ -178,6 +147,7 @@ function machineCard(d: DatasetDetail): HTMLElement {
     id: 'regular-vs-machine',
     title: t('regularVsMachine'),
     rows,
+    emptyText: rows.every((r) => r.regular === 0 && r.machine === 0) ? t('emptyValues') : null,
     note: `${t('robotEvents')}: ${fmtInt(s.robotEvents)}`,
     option: vbarOption(rows.map((r) => r.metric), [
       { name: t('regular'), values: rows.map((r) => r.regular), colour: METRIC_COLOURS.downloads },
@@ -191,7 +161,7 @@ function machineCard(d: DatasetDetail): HTMLElement {
   });
 }
 
-function filesCard(d: DatasetDetail): HTMLElement {
+function filesCard(d: DatasetDetail, onSelect?: (f: DatasetDetail['files']['nodes'][number]) => void): HTMLElement {
   const rows = d.files.nodes;
   return chartCard({
     id: 'files',
@@ -200,6 +170,8 @@ function filesCard(d: DatasetDetail): HTMLElement {
     option: hbarOption(rows.map((f) => f.title), rows.map((f) => f.stats.downloads), METRIC_COLOURS.downloads, fmtInt, true),
     height: Math.max(140, 34 * rows.length + 20),
     tableOpen: true,
+    onSelect,
+    emptyText: rows.length > 0 && rows.every((f) => f.stats.downloads === 0) ? t('emptyCounts', { metric: t('downloads').toLowerCase() }) : null,
     columns: [
       { label: t('file'), value: (f) => f.title },
       { label: t('id'), value: (f) => f.id },
@@ -218,5 +190,5 @@ function reusesCard(d: DatasetDetail): HTMLElement {
     list.length === 0
       ? h('p', { class: 'empty' }, t('noReuses'))
       : h('ul', { class: 'reuses' }, list.map((r) =>
-          h('li', {}, h('a', { href: r.url, rel: 'noopener noreferrer', target: '_blank' }, r.title), ` · ${r.type} · ${t('createdAt')} ${r.createdAt.slice(0, 10)}`))));
+          h('li', {}, h('a', { href: r.url, rel: 'noopener noreferrer', target: '_blank' }, r.title), ` · ${t(`reuse${r.type}` as MessageKey)} · ${t('createdAt')} ${r.createdAt.slice(0, 10)}`))));
 }

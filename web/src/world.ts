@@ -1,0 +1,33 @@
+/*
+ * The world map's geometry, bundled (no request, works offline): Natural
+ * Earth's 1:110m countries from the world-atlas package as TopoJSON (~108 kB,
+ * ~30 kB gzipped), converted to GeoJSON for ECharts. Features are named by
+ * their ISO 3166-1 alpha-2 code, the code the API gives, so the map matches
+ * data by code and the page shows names in its own language
+ * (Intl.DisplayNames). Countries too small for 1:110m (Singapore, Malta…)
+ * have no shape; the table beside the map lists them anyway.
+ */
+import { feature } from 'topojson-client';
+import type { GeometryCollection, Topology } from 'topojson-specification';
+import type { FeatureCollection } from 'geojson';
+import countries from 'i18n-iso-countries';
+import atlas from 'world-atlas/countries-110m.json';
+
+/** Shapes without an ISO numeric id in Natural Earth that still have a code in GeoLite2. */
+const NO_NUMERIC_ID: Record<string, string> = { Kosovo: 'XK' };
+
+let cached: FeatureCollection | null = null;
+
+export function worldGeoJson(): FeatureCollection {
+  if (cached) return cached;
+  const topo = atlas as unknown as Topology<{ countries: GeometryCollection<{ name: string }> }>;
+  const fc = feature(topo, topo.objects.countries) as FeatureCollection;
+  for (const f of fc.features) {
+    const props = (f.properties ?? {}) as { name: string };
+    const code = (f.id !== undefined ? countries.numericToAlpha2(String(f.id)) : undefined) ?? NO_NUMERIC_ID[props.name];
+    // Shapes without a code keep a name no API code can take.
+    f.properties = { name: code ?? `~${props.name}` };
+  }
+  cached = fc;
+  return fc;
+}
