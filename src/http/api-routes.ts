@@ -14,6 +14,10 @@ import { SushiRepository } from '../store/sushi.repository';
 import { mountEventExport } from '../events/event-export.routes';
 import { EventExportService } from '../events/event-export.service';
 import { EventExportRepository } from '../store/event-export.repository';
+import { mountEmbed } from '../embed/embed.routes';
+import { EmbedService } from '../embed/embed.service';
+import { EmbedRepository } from '../store/embed.repository';
+import { requestRateLimit } from './rate-limits';
 
 type Deps = { services: Services; resolveCaller: (req: express.Request) => Promise<Caller | 'invalid'> };
 
@@ -25,5 +29,7 @@ export function apiRoutes(config: GatewayConfig): (app: express.Express, deps: D
     const sushi = new SushiService(new SushiRepository(deps.services.store), { platform: config.sushiPlatform, createdBy: config.sushiPlatform });
     mountSushi(app, { sushi, resolveCaller: deps.resolveCaller, platform: config.sushiPlatform });
     mountEventExport(app, { events: new EventExportService(new EventExportRepository(deps.services.store)), resolveCaller: deps.resolveCaller });
+    // Public badge and widget (docs/embed.md): outside /api, so with their own per-IP rate limit.
+    mountEmbed(app, { embed: new EmbedService(new EmbedRepository(deps.services.store), deps.services.dashboard), before: [requestRateLimit(config)] });
   };
 }

@@ -1,0 +1,43 @@
+/**
+ * The usage badge's SVG and its validator (pure: no I/O, no clock).
+ *
+ * Why badge-maker (the renderer of shields.io): it measures each string's
+ * width from built-in Verdana metrics, so the SVG sizes itself without a
+ * font file and names only a local font stack (Verdana, DejaVu Sans,
+ * sans-serif): nothing is fetched from any host when a page shows it.
+ */
+import { createHash } from 'node:crypto';
+import { makeBadge } from 'badge-maker';
+import { badgeLabel, compactNumber, unavailableBadge, type BadgeMetric, type BadgePeriod, type EmbedLang } from './embed-format';
+
+/** Colour of a figure: shields.io's blue. */
+const FIGURE_COLOR = '#007ec6';
+/** Colour of the "n/a" badge: shields.io's light grey. */
+const UNAVAILABLE_COLOR = '#9f9f9f';
+
+export interface BadgeRequest {
+  metric: BadgeMetric;
+  period: BadgePeriod;
+  lang: EmbedLang;
+}
+
+/** The label, message and colour of a badge; `figure` null = not a public published dataset. */
+export function badgeContent(figure: number | null, req: BadgeRequest): { label: string; message: string; color: string } {
+  if (figure === null) return { ...unavailableBadge(req.lang), color: UNAVAILABLE_COLOR };
+  return { label: badgeLabel(req.metric, req.period, req.lang), message: compactNumber(figure, req.lang), color: FIGURE_COLOR };
+}
+
+/** The flat, shields.io-style SVG of a badge (with a `<title>` and `aria-label` naming both halves). */
+export function badgeSvg(figure: number | null, req: BadgeRequest): string {
+  const c = badgeContent(figure, req);
+  return makeBadge({ label: c.label, message: c.message, color: c.color, style: 'flat' });
+}
+
+/**
+ * A strong validator of a response body: the same bytes give the same tag
+ * on every instance and restart (unlike Express's weak default, which is
+ * also a hash, but a weak one that CDNs may not use for byte ranges).
+ */
+export function strongEtag(body: string | Buffer): string {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
+}
