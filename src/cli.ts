@@ -11,6 +11,7 @@
  *   usage-gateway recount [--since YYYY-MM-DD] [--rebuild]
  *   usage-gateway refresh-rules [--download] [--since YYYY-MM-DD] [--rebuild]
  *   usage-gateway quarantine list [--limit n] [--after key] [--json]   (src/events/quarantine-cli.ts)
+ *   usage-gateway stored-data [--json] [--sample n]   (src/privacy/stored-data-cli.ts)
  *
  * They connect like the gateway does (src/config.ts): to MONGODB_URI /
  * MONGODB_DB, or, without MONGODB_URI, to the embedded FerretDB in DATA_DIR:
@@ -35,6 +36,7 @@ import { registerFormatCommands } from './logs/log-cli';
 import { registerQuarantineCommands } from './events/quarantine-cli';
 import { registerRulesCommands } from './cli-rules';
 import { registerSushiCommands } from './sushi/sushi-cli';
+import { registerStoredDataCommand } from './privacy/stored-data-cli';
 import { onDatabase, sinceIsValid } from './cli-run';
 
 /** Where the CLI reads its environment and writes its output (tests pass their own). */
@@ -284,6 +286,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     code = c;
   });
   registerSushiCommands(program, io, connect, (c) => {
+    code = c;
+  });
+  registerStoredDataCommand(program, io, connect, (c) => {
     code = c;
   });
 

@@ -79,6 +79,14 @@ export class Aggregator {
   private readonly quarantine: Quarantine | null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
+  /**
+   * Passes, recounts and rebuilds of this instance run one after another.
+   * They hold the lock under one owner id, so the lock alone cannot keep
+   * them apart: taking it again is a renewal, and the first to finish would
+   * release it under the other, which then stops with "lost the lock"
+   * (a `forget` recounting inside a serving gateway did).
+   */
+  private turn: Promise<unknown> = Promise.resolve();
   private stopped = true;
   /** The writer mark we left last; another value means someone else wrote. */
   private lastMark: string | null = null;
@@ -159,7 +167,7 @@ export class Aggregator {
    */
   runOnce(): Promise<number> {
     if (!this.running) this.lastPassAt = Date.now();
-    this.running ??= this.pass().finally(() => {
+    this.running ??= this.inTurn(() => this.pass()).finally(() => {
       this.running = null;
     });
     return this.running;
@@ -295,7 +303,17 @@ export class Aggregator {
    * heartbeat; the memory of days is dropped around it (recounts and
    * rebuilds change what is stored under it).
    */
-  private async exclusively<T>(fn: (held: { check(): void }) => Promise<T>): Promise<T> {
+  private inTurn<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(fn);
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+
+  private exclusively<T>(fn: (held: { check(): void }) => Promise<T>): Promise<T> {
+    return this.inTurn(() => this.holdingLock(fn));
+  }
+
+  private async holdingLock<T>(fn: (held: { check(): void }) => Promise<T>): Promise<T> {
     const deadline = Date.now() + 120_000;
     while (!(await this.lock.tryAcquire())) {
       if (Date.now() > deadline) throw new Error('the aggregation lock stayed busy for 2 minutes');
