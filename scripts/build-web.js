@@ -6,6 +6,7 @@
  *   dist/web/index.html, app.js, app.css         the dashboard (web/src/main.ts)
  *   dist/web/graphiql/index.html, graphiql.js/.css  GraphiQL (web/src/graphiql/main.tsx)
  *   dist/web/graphiql/*.worker.js                 Monaco's web workers
+ *   dist/web/embed/widget.js                      the embeddable usage widget (web/src/embed/widget.ts)
  *
  * Monaco workers: esbuild has no `?worker` import (Vite) nor
  * `new Worker(new URL(..., import.meta.url))` rewriting (webpack), so, as
@@ -41,7 +42,7 @@ function inputsHash() {
   };
   walk(path.join(root, 'web'));
   // Files of src/ that the page bundles too (the shared CSV cell rule).
-  for (const f of ['scripts/build-web.js', 'package-lock.json', 'src/domain/csv-cell.ts']) hash.update(f).update(fs.readFileSync(path.join(root, f)));
+  for (const f of ['scripts/build-web.js', 'package-lock.json', 'src/domain/csv-cell.ts', 'src/embed/embed-format.ts']) hash.update(f).update(fs.readFileSync(path.join(root, f)));
   return hash.digest('hex');
 }
 
@@ -92,6 +93,14 @@ async function build() {
       jsx: 'automatic',
       loader: { '.ttf': 'file' },
       assetNames: '[name]-[hash]',
+    }),
+    // The embeddable usage widget (docs/embed.md): one small IIFE, no map (it runs on portals' pages).
+    esbuild.build({
+      ...common,
+      entryPoints: { widget: path.join(root, 'web/src/embed/widget.ts') },
+      outdir: path.join(out, 'embed'),
+      format: 'iife',
+      sourcemap: false,
     }),
     esbuild.build({
       ...common,

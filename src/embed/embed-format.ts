@@ -75,7 +75,9 @@ export interface WidgetTexts {
   unavailable: string;
   /** The marker of the last point, whose day or month is still running. */
   partial: string;
-  /** The link to the gateway. */
+  /** Before the all-time figures, colon included. */
+  allTime: string;
+  /** Where the figures come from. */
   source: string;
 }
 
@@ -87,6 +89,7 @@ export const WIDGET_TEXTS: Record<EmbedLang, WidgetTexts> = {
     downloads: 'downloads',
     unavailable: 'Usage figures are not available for this dataset.',
     partial: 'so far',
+    allTime: 'All time:',
     source: 'Usage Gateway (COUNTER)',
   },
   fr: {
@@ -96,6 +99,7 @@ export const WIDGET_TEXTS: Record<EmbedLang, WidgetTexts> = {
     downloads: 'téléchargements',
     unavailable: 'Les chiffres d’utilisation de ce jeu de données ne sont pas disponibles.',
     partial: 'en cours',
+    allTime: 'Depuis le début\u00a0:',
     source: 'Usage Gateway (COUNTER)',
   },
 };
@@ -106,6 +110,19 @@ export interface WidgetPoint {
   period: string;
   views: number;
   downloads: number;
+}
+
+/** The widget's figures (`GET /embed/dataset/<id>.json`): regular use, as `Dataset.usage` and `Dataset.stats`. */
+export interface WidgetData {
+  range: WidgetRange;
+  /** First and last UTC day of the window; the last point (today, this month) is still running. */
+  firstDay: string;
+  lastDay: string;
+  points: WidgetPoint[];
+  /** Sums of `points`. */
+  total: { views: number; downloads: number };
+  /** All time, as `Dataset.stats`. */
+  allTime: { views: number; downloads: number };
 }
 
 /** A day or month as words: `12 Mar 2026` / `12 mars 2026`, `Mar 2026` / `mars 2026`. */

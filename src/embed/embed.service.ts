@@ -2,20 +2,9 @@ import { ANONYMOUS } from '../auth/caller';
 import { canSeeDataset } from '../auth/visibility';
 import type { DashboardService } from '../dashboard/dashboard.service';
 import type { EmbedRepository } from '../store/embed.repository';
-import type { BadgeMetric, BadgePeriod, WidgetPoint, WidgetRange } from './embed-format';
+import type { BadgeMetric, BadgePeriod, WidgetData, WidgetRange } from './embed-format';
 
-/** What the widget shows: the series of its window and the dataset's all-time totals. */
-export interface WidgetData {
-  range: WidgetRange;
-  /** First and last UTC day of the window; the last point (today, this month) is still running. */
-  firstDay: string;
-  lastDay: string;
-  points: WidgetPoint[];
-  /** Sums of `points`. */
-  total: { views: number; downloads: number };
-  /** All time, as `Dataset.stats`. */
-  allTime: { views: number; downloads: number };
-}
+export type { WidgetData };
 
 const DAY_MS = 86_400_000;
 
