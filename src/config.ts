@@ -46,6 +46,15 @@ export interface GatewayConfig {
   maxFutureSkewMs: number;
   /** Oldest accepted event age, days. Env `MAX_EVENT_AGE_DAYS`, default 400. */
   maxEventAgeDays: number;
+  /**
+   * How long a UTC day's identity-key secret is kept, days after the day:
+   * events older than this are refused (INVALID_TIMESTAMP), then the secret
+   * is destroyed and that day's double-click and session keys can no longer
+   * be recomputed from a guessed IP, agent or id (docs/counting.md,
+   * "Keyed identity keys"). Env `IDENTITY_KEY_DAYS`, default unset =
+   * `MAX_EVENT_AGE_DAYS`; a larger value has no effect.
+   */
+  identityKeyDays: number | null;
   /** Query depth limit. Env `MAX_QUERY_DEPTH`, default 12. */
   maxQueryDepth: number;
   /** Aliases per operation. Env `MAX_ALIASES`, default 30. */
@@ -254,6 +263,15 @@ function defaultMaxConnections(): number {
   return 4096;
 }
 
+/**
+ * The window in which events are accepted and their days' identity-key
+ * secrets kept, days: `IDENTITY_KEY_DAYS` when set and shorter, else
+ * `MAX_EVENT_AGE_DAYS`.
+ */
+export function identityKeyWindowDays(c: Pick<GatewayConfig, 'maxEventAgeDays' | 'identityKeyDays'>): number {
+  return c.identityKeyDays === null ? c.maxEventAgeDays : Math.min(c.identityKeyDays, c.maxEventAgeDays);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const mongodbUri = env.MONGODB_URI ? env.MONGODB_URI : null;
   return {
@@ -271,6 +289,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     maxEventsPerRequest: int(env, 'MAX_EVENTS_PER_REQUEST', 1000, 1),
     maxFutureSkewMs: int(env, 'MAX_FUTURE_SKEW_MS', 5 * 60 * 1000),
     maxEventAgeDays: int(env, 'MAX_EVENT_AGE_DAYS', 400, 1),
+    identityKeyDays: env.IDENTITY_KEY_DAYS ? int(env, 'IDENTITY_KEY_DAYS', 1, 1) : null,
     maxQueryDepth: int(env, 'MAX_QUERY_DEPTH', 12, 2),
     maxAliases: int(env, 'MAX_ALIASES', 30, 1),
     maxQueryCost: int(env, 'MAX_QUERY_COST', 100_000, 1),

@@ -1,13 +1,14 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { GatewayConfig } from './config';
+import { identityKeyWindowDays, type GatewayConfig } from './config';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded-database';
 import { connectStore, ensureIndexes, type Store } from './store/store';
 import { createServices, type Services } from './services';
 import { buildGatewaySchema } from './graphql/schema';
 import { createApp, type GatewayApp } from './http/app';
 import { startMaintenance } from './maintenance';
+import { startSecretExpiry } from './ingest/secret-expiry';
 import { loadDemoData } from './demo/load-demo';
 import { apiRoutes } from './http/api-routes';
 
@@ -72,6 +73,7 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions): P
     const port = await app.listen(config.port, config.host);
     services.aggregator.start();
     const stopMaintenance = startMaintenance(services, logger, { retentionDays: config.eventLogRetentionDays });
+    const stopSecretExpiry = startSecretExpiry(services.daySecrets, logger, { keyDays: identityKeyWindowDays(config) });
     const url = `http://localhost:${port}/graphql`;
     logger.info({ url }, 'usage-gateway ready');
     let stopping: Promise<void> | null = null;
@@ -85,6 +87,7 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions): P
       stop() {
         stopping ??= (async () => {
           stopMaintenance();
+          stopSecretExpiry();
           await app.stop();
           await services.aggregator.stop(config.shutdownTimeoutMs);
           await store!.client.close();

@@ -1,4 +1,4 @@
-import type { GatewayConfig } from './config';
+import { identityKeyWindowDays, type GatewayConfig } from './config';
 import type { Store } from './store/store';
 import { CatalogRepository } from './store/catalog.repository';
 import { EventLogRepository } from './store/event-log.repository';
@@ -17,6 +17,8 @@ import { AuthRepository } from './store/auth.repository';
 import { CatalogQueries } from './catalog/catalog-queries';
 import { CatalogWriter } from './catalog/catalog-writer';
 import { IngestService } from './ingest/ingest.service';
+import { DaySecrets } from './ingest/day-secrets';
+import { IdentitySecretRepository } from './store/identity-secret.repository';
 import { parsePatternList } from './counting/classify';
 import { CountingRules, type RuleSetDefinition } from './counting/rule-set';
 import { RulesRepository } from './store/rules.repository';
@@ -37,6 +39,8 @@ export interface Services {
   catalogWriter: CatalogWriter;
   auth: AuthRepository;
   ingest: IngestService;
+  /** The identity-key secrets of each UTC day (shared through the database, destroyed after IDENTITY_KEY_DAYS). */
+  daySecrets: DaySecrets;
   /** The counting rules (agent lists, operator patterns) every process shares, by version. */
   rules: CountingRules;
   /** Derives the figures from the event log (started by the gateway). */
@@ -73,6 +77,7 @@ export function createServices(store: Store, config: GatewayConfig, logger: Logg
   const eventLog = new EventLogRepository(store, { appendTimeoutMs: config.ingestWriteTimeoutMs });
   const usageWrite = new UsageWriteRepository(store);
   const recentFlushes = new RecentFlushes(config.recentFlushEvents);
+  const daySecrets = new DaySecrets(new IdentitySecretRepository(store));
   const quarantine = new Quarantine(new QuarantineRepository(store), logger);
   const aggregator = new Aggregator(
     eventLog,
@@ -94,17 +99,20 @@ export function createServices(store: Store, config: GatewayConfig, logger: Logg
       ingestCatalog,
       classifier,
       loadCountryLookup(),
+      daySecrets,
       {
         maxBatch: config.ingestMaxBatch,
         maxEventsPerRequest: config.maxEventsPerRequest,
         maxFutureSkewMs: config.maxFutureSkewMs,
-        maxEventAgeDays: config.maxEventAgeDays,
+        // Older events are refused: their day's secret is (about to be) destroyed.
+        maxEventAgeDays: identityKeyWindowDays(config),
       },
       (flush) => {
         recentFlushes.add(flush.queueId, flush.indexes, flush.inserted);
         aggregator.notify();
       },
     ),
+    daySecrets,
     rules: classifier,
     aggregator,
     eventLog,

@@ -4,9 +4,10 @@
  * (src/counting/identity.ts). docs/counting.md maps each rule to its CoP
  * section and to these tests.
  */
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { DayTally, type TallyEvent, type TargetFigures } from '../src/counting/day-tally';
-import { clickIdentity, clickItem, eventKeys, hashKey, normalizeIp, uniqueSession, type IdentityInput } from '../src/counting/identity';
+import { clickIdentity, clickItem, eventKeys, hashKey, normalizeIp, uniqueSession, type DaySecret, type IdentityInput } from '../src/counting/identity';
 import { AccessAction, ResourceType } from '../src/domain/resources';
 
 const DAY = '2026-05-01';
@@ -29,8 +30,11 @@ interface Click extends IdentityInput {
   ownAccess?: boolean;
 }
 
+/** A fixed secret per UTC day, as the database would hold (src/store/identity-secret.repository.ts). */
+const secretOf = (day: string): DaySecret => createHash('sha256').update(`test secret of ${day}`).digest();
+
 let seq = 0;
-/** An event as ingestion builds it (same key functions). */
+/** An event as ingestion builds it (same key functions, a secret per day). */
 function ev(c: Click): TallyEvent {
   const id = c.id ?? `e${++seq}`;
   const resourceType = c.resourceType ?? ResourceType.DATASET;
@@ -48,7 +52,7 @@ function ev(c: Click): TallyEvent {
     httpStatus: c.httpStatus ?? null,
     bytes: c.bytes ?? null,
     country: c.country ?? null,
-    ...eventKeys({ ...c, scope: c.scope ?? 'portal-1', resourceType, resourceId, action }, id),
+    ...eventKeys({ ...c, scope: c.scope ?? 'portal-1', resourceType, resourceId, action }, id, secretOf),
   };
 }
 
@@ -137,7 +141,7 @@ describe('double clicks (CoP-RD §10 / COUNTER R5 §7.2): same identity, same it
 
 describe('keys no sender can steer (issue 16): per sender, resource first, URL only refines', () => {
   const base = { userId: 'reader-1', timestamp: T('10:00:00'), resourceType: 'DATASET', resourceId: 'ds-1', action: 'DOWNLOAD' };
-  const keys = (o: Partial<Parameters<typeof eventKeys>[0]> = {}, id = 'e-1') => eventKeys({ ...base, scope: 'portal-1', ...o }, id);
+  const keys = (o: Partial<Parameters<typeof eventKeys>[0]> = {}, id = 'e-1') => eventKeys({ ...base, scope: 'portal-1', ...o }, id, secretOf);
 
   it('the double-click and session keys include the sender: one portal\'s user ids never meet another\'s', () => {
     expect(keys()).toEqual(keys({}, 'e-2'));
@@ -180,7 +184,8 @@ describe('keys no sender can steer (issue 16): per sender, resource first, URL o
     const k = keys({ url: 'https://data.example.org/x.csv' });
     expect(k.ck).toMatch(/^k:[A-Za-z0-9_-]{22}$/);
     expect(k.sk).toMatch(/^s:[A-Za-z0-9_-]{22}$/);
-    expect(hashKey('k', ['a', ['b']])).not.toBe(hashKey('k', ['a', 'b']));
+    const secret = secretOf(DAY);
+    expect(hashKey('k', ['a', ['b']], secret)).not.toBe(hashKey('k', ['a', 'b'], secret));
     expect(uniqueSession({ userId: 'reader-1', timestamp: T('10:00:00') })).toEqual(['U', 'reader-1', `${DAY}T10`]);
   });
 

@@ -17,7 +17,9 @@ import { normalizeDoi } from '../src/catalog/doi';
 import { EXIT_FAILED, EXIT_REJECTED, exportEventsCommand, importLogsCommand } from '../src/logs/log-cli';
 import { parseMdcLine } from '../src/logs/mdc-log';
 import { logUserId } from '../src/logs/log-events';
-import { eventKeys, utcDay } from '../src/counting/identity';
+import { randomBytes } from 'node:crypto';
+import { eventKeys, secretDaysOf, utcDay, type DaySecret } from '../src/counting/identity';
+import { IdentitySecretRepository } from '../src/store/identity-secret.repository';
 import { AccessAction, ResourceType, Visibility } from '../src/domain/resources';
 
 const SAMPLE = path.resolve(__dirname, 'fixtures/counter-processor/counter_2018-05-01.log');
@@ -48,6 +50,18 @@ async function loadCatalog(t: TestGateway): Promise<void> {
   await w.portals([{ _id: 'dash', name: 'Dash', url: null }]);
   const base = { description: null, licence: null, publisher: null, recordCount: 1, spaceIds: [] as string[], themeIds: [] as string[], collectionIds: [] as string[], ownerId: null, portalId: 'dash', published: true };
   await w.datasets(dois.map((doi) => ({ ...base, _id: datasetIdOf(doi), title: doi, doi: normalizeDoi(doi) /* as upsertDatasets stores it */, visibility: Visibility.PUBLIC })));
+}
+
+/**
+ * The secrets an import of `lines` keys their closed days with: created here
+ * first, the import finds and uses them, then destroys them when it ends
+ * (src/logs/log-cli.ts) — so a test keeps a copy to recompute the keys.
+ */
+async function secretsForImport(t: TestGateway, lines: readonly string[]): Promise<(day: string) => DaySecret> {
+  const repo = new IdentitySecretRepository(t.gw.store);
+  const days = new Set(lines.flatMap((l) => secretDaysOf((parseMdcLine(l) as { ok: true; line: { time: Date } }).line.time)));
+  const kept = new Map(await Promise.all([...days].map(async (d) => [d, await repo.getOrCreate(d)] as const)));
+  return (day) => kept.get(day)!;
 }
 
 /** No `id` group: the DOI column names the dataset (docs/formats.md, the mapping file). */
@@ -86,6 +100,7 @@ describe('log import fidelity and operator path', () => {
   let b: TestGateway; // the same events through trackAccesses
   let adminA: string;
   let adminB: string;
+  let sampleSecrets: (day: string) => DaySecret;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'import-fidelity-'));
   const mapping = path.join(tmp, 'mapping.json');
   const run = (t: TestGateway, files: string[], o: { portal?: string; historical?: boolean; format?: 'auto' | 'mdc' } = {}) => {
@@ -113,6 +128,7 @@ describe('log import fidelity and operator path', () => {
     expect(refused.io.stderr).toMatch(/older than MAX_EVENT_AGE_DAYS=400 \(use --historical to import archived logs\)/);
     expect(refused.io.stderr).toMatch(/^connected to mongodb:.*, database test_/m);
 
+    sampleSecrets = await secretsForImport(a, sampleLines);
     const imported = await run(a, [SAMPLE], { historical: true });
     expect(imported.io.stderr).not.toMatch(/^error/m);
     expect(imported.code).toBe(0);
@@ -130,6 +146,7 @@ describe('log import fidelity and operator path', () => {
     const download = sampleLines.find((l) => l.split('\t')[8] === '6160384')!;
     const file = path.join(tmp, 'columns.log');
     fs.writeFileSync(file, [sessionCopy].join('\n') + '\n');
+    const copySecrets = await secretsForImport(a, [sessionCopy]);
     const r = await run(a, [file], { historical: true });
     expect(r.code).toBe(0);
     expect(r.out.recorded).toBe(1);
@@ -158,15 +175,19 @@ describe('log import fidelity and operator path', () => {
       const keys = eventKeys(
         { scope: 'log-import', userId: line.user, userCookie: line.userCookie ?? null, sessionId: line.sessionId ?? null, ipAddress: line.ip, userAgent: line.userAgent, timestamp: line.time, resourceType: ResourceType.DATASET, resourceId: datasetIdOf(doi), action, url: line.url },
         `log-import|${String(e.event_id)}`,
+        raw === sessionCopy ? copySecrets : sampleSecrets,
       );
       expect({ ck: e.click_key, sk: e.session_key }).toEqual(keys);
       expect(text).not.toContain(line.ip!);
     }
     expect(events.find((x) => x.user_id === '39')).toBeDefined();
     // The keys differ with and without the user id: it is what COUNTER ranks first.
-    expect(eventKeys({ scope: 's', userId: '39', userCookie: 'c', sessionId: null, ipAddress: null, userAgent: null, timestamp: new Date(), resourceType: ResourceType.DATASET, resourceId: 'x', action: AccessAction.VIEW, url: null }, 'k').ck).not.toBe(
-      eventKeys({ scope: 's', userId: null, userCookie: 'c', sessionId: null, ipAddress: null, userAgent: null, timestamp: new Date(), resourceType: ResourceType.DATASET, resourceId: 'x', action: AccessAction.VIEW, url: null }, 'k').ck,
+    const fresh = randomBytes(32);
+    expect(eventKeys({ scope: 's', userId: '39', userCookie: 'c', sessionId: null, ipAddress: null, userAgent: null, timestamp: new Date(), resourceType: ResourceType.DATASET, resourceId: 'x', action: AccessAction.VIEW, url: null }, 'k', () => fresh).ck).not.toBe(
+      eventKeys({ scope: 's', userId: null, userCookie: 'c', sessionId: null, ipAddress: null, userAgent: null, timestamp: new Date(), resourceType: ResourceType.DATASET, resourceId: 'x', action: AccessAction.VIEW, url: null }, 'k', () => fresh).ck,
     );
+    // The closed day's secret went with the import: no 2018 secret is left to recompute a key with.
+    expect((await new IdentitySecretRepository(a.gw.store).days()).filter((d) => d < '2019')).toEqual([]);
   });
 
   it('figures of archived days stay after the retention task drops their events', async () => {

@@ -46,7 +46,7 @@ export type TallyEvent = Pick<
   | 'country'
   | 'ck'
   | 'sk'
-> & { t: number };
+> & { t: number; ckp?: string | null };
 
 /** Derived figures of one target (a resource, or a user on a resource) for the day. */
 export interface TargetFigures {
@@ -175,10 +175,14 @@ export class DayTally {
   }
 
   private chainInsert(e: TallyEvent, peek: boolean): void {
-    let chain = this.chains.get(e.ck);
+    // A next-day event is chained by its key under this day's secret
+    // (`ckp`, identity.ts eventKeys); events stored before keyed hashing
+    // have none and one key for every day.
+    const key = peek ? (e.ckp ?? e.ck) : e.ck;
+    let chain = this.chains.get(key);
     if (!chain) {
       chain = [];
-      this.chains.set(e.ck, chain);
+      this.chains.set(key, chain);
     }
     const i = insertionIndex(chain, e);
     const prev = i > 0 ? chain[i - 1] : undefined;
@@ -370,5 +374,6 @@ export function tallyEventOf(e: LoggedEvent): TallyEvent {
     country: e.country,
     ck: e.ck,
     sk: e.sk,
+    ...(e.ckp ? { ckp: e.ckp } : {}),
   };
 }

@@ -9,13 +9,17 @@
  * portals' "reader-1" would be one person, and one portal's clicks could
  * turn another's counted clicks into double clicks.
  *
- * Privacy: nothing is kept in clear. The keys are hashed by
- * {@link hashKey} — the one place that hashes — before they are stored with
- * the event, so the event log holds no IP address and no live session token.
+ * Privacy: nothing is kept in clear. The keys are keyed hashes made by
+ * {@link hashKey} — the one place that hashes — with a secret of the event's
+ * UTC day, before they are stored with the event: the event log holds no IP
+ * address and no live session token, and once the day's secret is destroyed
+ * (src/ingest/day-secrets.ts) nobody can recompute a key to test a guess
+ * (an unkeyed hash of IP + agent + hour falls to trying all 2^32 IPv4
+ * addresses). The secrets are passed in; nothing here does I/O.
  *
  * @packageDocumentation
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 /** The fields of an event the COUNTER identity rules look at. */
 export interface IdentityInput {
@@ -75,14 +79,27 @@ export function normalizeIp(ip: string): string {
 }
 
 /**
- * Kind prefix + hash (SHA-256 of the JSON of `[kind, ...parts]`, first
- * 128 bits, base64url). JSON keeps the encoding injective. Every stored key
- * is made here and only here, so a keyed (salted) hash can replace it in one
- * place.
+ * The secret of one UTC day the keys of that day's events are made with
+ * (32 random bytes, src/ingest/day-secrets.ts).
  */
-export function hashKey(kind: string, parts: readonly KeyPart[]): string {
-  const digest = createHash('sha256').update(JSON.stringify([kind, ...parts])).digest('base64url').slice(0, 22);
-  return `${kind}:${digest}`;
+export type DaySecret = Uint8Array;
+
+/** The secret of a `YYYY-MM-DD` day; throws when the caller has none for it. */
+export type SecretOfDay = (day: string) => DaySecret;
+
+/**
+ * Kind prefix + keyed hash: HMAC-SHA-256 with the day's `secret` of the JSON
+ * of `[kind, ...parts]`, first 128 bits, base64url. JSON keeps the encoding
+ * injective. Every stored key is made here and only here.
+ *
+ * `secret` null is the unkeyed SHA-256 that versions before keyed hashing
+ * stored (same shape): kept only so such keys can be explained and
+ * compared; ingestion always passes a secret.
+ */
+export function hashKey(kind: string, parts: readonly KeyPart[], secret: DaySecret | null): string {
+  const data = JSON.stringify([kind, ...parts]);
+  const h = secret === null ? createHash('sha256') : createHmac('sha256', secret);
+  return `${kind}:${h.update(data).digest('base64url').slice(0, 22)}`;
 }
 
 /** `YYYY-MM-DD` of a date, in UTC. */
@@ -147,17 +164,58 @@ export function clickItem(e: ItemInput): KeyPart[] {
   return [e.resourceType, e.resourceId, e.action, present(e.url)];
 }
 
+/** `YYYY-MM-DD` of the UTC day before `day`. */
+export function previousDay(day: string): string {
+  return utcDay(new Date(Date.parse(`${day}T00:00:00.000Z`) - 1));
+}
+
+/**
+ * Whether an event at `t` is in the first {@link DOUBLE_CLICK_WINDOW_MS}
+ * (inclusive) of its UTC day: it then also decides the day before's last
+ * double clicks (src/ingest/day-index.ts, DayTally.accepts).
+ */
+export function inDayOpening(t: Date): boolean {
+  return t.getTime() - Date.parse(`${utcDay(t)}T00:00:00.000Z`) <= DOUBLE_CLICK_WINDOW_MS;
+}
+
+/** The days whose secrets the keys of an event at `t` need: its own, and the day before in the day's first 30 s. */
+export function secretDaysOf(t: Date): string[] {
+  const day = utcDay(t);
+  return inDayOpening(t) ? [day, previousDay(day)] : [day];
+}
+
+/** The stored keys of an event (src/domain/logged-event.ts). */
+export interface EventKeys {
+  ck: string;
+  sk: string;
+  /** Only in a day's first 30 s: the double-click key made with the day before's secret. */
+  ckp?: string;
+}
+
 /**
  * The stored keys of an event: `ck`, its double-click key (sender +
  * identity + item), and `sk`, its unique-count session key (sender +
- * session). An event with no identity at all is its own person and its own
- * session (`eventKey`, the stored `_id`, stands in).
+ * session), both keyed with the secret of the event's UTC day. An event
+ * with no identity at all is its own person and its own session
+ * (`eventKey`, the stored `_id`, stands in).
+ *
+ * Why `ckp`: a user id, user cookie or session cookie identity is not
+ * sliced by hour, so a click at 23:59:50 and one at 00:00:05 are one double
+ * click; with a secret per day their `ck`s differ. An event in a day's first
+ * 30 s therefore also carries `ckp`, its double-click key under the day
+ * before's secret, which the day before's tally chains it by
+ * (DayTally). Sessions never cross a day (`sk` needs no such twin).
  */
-export function eventKeys(e: EventKeyInput, eventKey: string): { ck: string; sk: string } {
+export function eventKeys(e: EventKeyInput, eventKey: string, secretOf: SecretOfDay): EventKeys {
   const alone: KeyPart[] = ['e', eventKey];
   const item = clickItem(e.ownAccess ? { ...e, url: null } : e);
-  return {
-    ck: hashKey('k', [e.scope, clickIdentity(e) ?? alone, item]),
-    sk: hashKey('s', [e.scope, uniqueSession(e) ?? alone]),
+  const clickParts: KeyPart[] = [e.scope, clickIdentity(e) ?? alone, item];
+  const day = utcDay(e.timestamp);
+  const secret = secretOf(day);
+  const keys: EventKeys = {
+    ck: hashKey('k', clickParts, secret),
+    sk: hashKey('s', [e.scope, uniqueSession(e) ?? alone], secret),
   };
+  if (inDayOpening(e.timestamp)) keys.ckp = hashKey('k', clickParts, secretOf(previousDay(day)));
+  return keys;
 }

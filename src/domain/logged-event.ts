@@ -40,9 +40,15 @@ export interface LoggedEvent {
   country: string | null;
   userAgent: string | null;
   url: string | null;
-  /** Double-click key: hashed identity + item (src/counting/identity.ts). */
+  /** Double-click key: identity + item, hashed with the secret of the event's day (src/counting/identity.ts). */
   ck: string;
   /** Unique-count session key: hashed session (src/counting/identity.ts). */
   sk: string;
+  /**
+   * Only on events of a day's first 30 s: the double-click key under the
+   * day before's secret, which that day's last double clicks are judged by
+   * (src/counting/identity.ts `eventKeys`). Absent otherwise.
+   */
+  ckp?: string | null;
   receivedAt: Date;
 }

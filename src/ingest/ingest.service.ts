@@ -8,13 +8,14 @@ import type { Caller } from '../auth/caller';
 import { canSeeDataset } from '../auth/visibility';
 import type { TrafficClassifier } from '../counting/classify';
 import type { CountryLookup } from '../counting/country';
-import { eventKeys, utcDay } from '../counting/identity';
+import { eventKeys, secretDaysOf, utcDay, type SecretOfDay } from '../counting/identity';
 import type { ResourceFacts } from '../store/catalog.repository';
 import type { DayIndexDoc, EventLogRepository } from '../store/event-log.repository';
 import { planDayIndexes } from './day-index';
 import { validateEvent, type EventLimits, type ValidEvent } from './validate-event';
 import type { IngestCatalog } from './ingest-catalog';
 import { GroupCommitter } from './group-commit';
+import type { DaySecrets } from './day-secrets';
 
 export type TrackStatus = 'RECORDED' | 'DUPLICATE' | 'REJECTED';
 
@@ -58,6 +59,8 @@ export class IngestService {
     private readonly catalog: IngestCatalog,
     private readonly classifier: TrafficClassifier,
     private readonly countries: CountryLookup | null,
+    /** The secrets the events' identity keys are made with (src/counting/identity.ts). */
+    private readonly secrets: DaySecrets,
     private readonly options: IngestOptions,
     /** Called after each stored flush with what it inserted (keeps it for the aggregator and wakes it). */
     private readonly onStored: (flush: StoredFlush) => void = () => undefined,
@@ -110,11 +113,12 @@ export class IngestService {
       const uid = endUserOf(e.userId, caller);
       if (uid) userIds.add(uid);
     }
-    const [factsByType, automatedUsers] = await Promise.all([
+    const [factsByType, automatedUsers, secretOf] = await Promise.all([
       Promise.all([...idsByType].map(async ([t, ids]) => [t, await this.catalog.resourceFacts(t, [...ids])] as const)).then(
         (pairs) => new Map(pairs),
       ),
       this.catalog.usersAutomated([...userIds]),
+      this.secretsOf(valid.map((v) => v.event.timestamp)),
     ]);
 
     const accepted: { index: number; event: LoggedEvent }[] = [];
@@ -126,7 +130,7 @@ export class IngestService {
         reject(index, ErrorCode.UNKNOWN_RESOURCE, `no ${e.resourceType} with id "${e.resourceId}"`);
         continue;
       }
-      const logged = this.toLogged(e, facts, caller, automatedUsers, now);
+      const logged = this.toLogged(e, facts, caller, automatedUsers, now, secretOf);
       accepted.push({ index, event: logged });
     }
 
@@ -158,6 +162,15 @@ export class IngestService {
     return outcomes;
   }
 
+  /** The secrets of the days events at `times` are keyed with (cached after each day's first read). */
+  private async secretsOf(times: readonly Date[]): Promise<SecretOfDay> {
+    try {
+      return await this.secrets.forDays(times.flatMap(secretDaysOf));
+    } catch {
+      throw new GatewayError(ErrorCode.DATABASE_UNAVAILABLE, 'the identity-key secrets could not be read; nothing was recorded, retry with the same eventIds');
+    }
+  }
+
   /** Flushes everything queued (graceful shutdown). */
   drain(): Promise<void> {
     return this.committer.drain();
@@ -169,6 +182,7 @@ export class IngestService {
     caller: Caller & { kind: 'user' },
     automatedUsers: ReadonlyMap<string, boolean>,
     now: Date,
+    secretOf: SecretOfDay,
   ): LoggedEvent {
     const userId = endUserOf(e.userId, caller);
     // A USER key's events are its user's: client-sent session ids and
@@ -202,7 +216,7 @@ export class IngestService {
       userAgent: e.userAgent ?? null,
       url: e.url ?? null,
       // Per sender; a USER key's URL does not split its clicks (src/counting/identity.ts).
-      ...eventKeys({ ...identity, scope: caller.userId, resourceType: e.resourceType, resourceId: e.resourceId, action: e.action, url: e.url, ownAccess: own }, key),
+      ...eventKeys({ ...identity, scope: caller.userId, resourceType: e.resourceType, resourceId: e.resourceId, action: e.action, url: e.url, ownAccess: own }, key, secretOf),
       receivedAt: now,
     };
   }

@@ -15,7 +15,8 @@ import type { CliIo, ConnectOptions } from '../cli';
 import type { GatewayConfig } from '../config';
 import type { Store } from '../store/store';
 import type { Caller } from '../auth/caller';
-import { loadConfig } from '../config';
+import { identityKeyWindowDays, loadConfig } from '../config';
+import { destroyExpiredSecrets } from '../ingest/secret-expiry';
 import { createServices, type Services } from '../services';
 import { SushiRepository } from '../store/sushi.repository';
 import { EventExportRepository } from '../store/event-export.repository';
@@ -199,6 +200,9 @@ export async function importLogsCommand(files: string[], o: ImportLogsOptions, i
         },
       );
       progress.stop();
+      // Secrets of closed days were created for this import alone: destroyed
+      // now rather than at the gateway's next pass (docs/counting.md).
+      await destroyExpiredSecrets(services.daySecrets, identityKeyWindowDays(config));
       const secs = (Date.now() - started) / 1000;
       io.err(formatImportSummary(summary));
       io.err(`time: ${secs.toFixed(1)} s (${Math.round(summary.lines / Math.max(secs, 0.001))} lines/s), peak RSS ${Math.round(summary.peakRssBytes / 1e6)} MB\n`);
@@ -213,7 +217,8 @@ export async function importLogsCommand(files: string[], o: ImportLogsOptions, i
       // Archived logs: MAX_EVENT_AGE_DAYS lifted for this import only; the
       // figures are derived before the command exits (withServices), so
       // they stay when retention later drops the events (docs/formats.md).
-      config: historical ? (c) => ({ ...c, maxEventAgeDays: Math.max(c.maxEventAgeDays, historicalMaxAgeDays()) }) : undefined,
+      // IDENTITY_KEY_DAYS lifted too: the closed days get secrets for this import only.
+      config: historical ? (c) => ({ ...c, maxEventAgeDays: Math.max(c.maxEventAgeDays, historicalMaxAgeDays()), identityKeyDays: null }) : undefined,
     },
   );
 }

@@ -1,0 +1,182 @@
+/**
+ * Keyed identity keys (issue 19 item 1): the double-click and session keys
+ * are HMACs with a secret per UTC day, and nothing counted changes — the
+ * pure day tally gives the figures the unkeyed keys gave, across midnight
+ * too (src/counting/identity.ts, src/counting/day-tally.ts).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import fc from 'fast-check';
+import { DayTally, type TallyEvent, type TargetFigures } from '../src/counting/day-tally';
+import {
+  clickIdentity,
+  clickItem,
+  eventKeys,
+  hashKey,
+  secretDaysOf,
+  uniqueSession,
+  utcDay,
+  type DaySecret,
+  type EventKeyInput,
+  type EventKeys,
+  type KeyPart,
+} from '../src/counting/identity';
+import { firstKeptSecretDay } from '../src/ingest/day-secrets';
+import { AccessAction, ResourceType } from '../src/domain/resources';
+
+const DAY = '2026-05-01';
+const NEXT = '2026-05-02';
+const secretOf = (day: string): DaySecret => createHash('sha256').update(`secret of ${day}`).digest();
+
+/** The keys as versions before keyed hashing stored them: unkeyed SHA-256, one key for every day, no `ckp`. */
+function legacyKeys(e: EventKeyInput, eventKey: string): EventKeys {
+  const alone: KeyPart[] = ['e', eventKey];
+  const item = clickItem(e.ownAccess ? { ...e, url: null } : e);
+  return {
+    ck: hashKey('k', [e.scope, clickIdentity(e) ?? alone, item], null),
+    sk: hashKey('s', [e.scope, uniqueSession(e) ?? alone], null),
+  };
+}
+
+type Keying = (e: EventKeyInput, id: string) => EventKeys;
+const keyed: Keying = (e, id) => eventKeys(e, id, secretOf);
+
+interface Click {
+  id: string;
+  timestamp: Date;
+  who: Partial<EventKeyInput>;
+  resourceType?: ResourceType;
+  resourceId?: string;
+  datasetIds?: string[];
+  action?: AccessAction;
+  trafficClass?: 'regular' | 'machine' | 'robot';
+  httpStatus?: number | null;
+  country?: string | null;
+}
+
+function ev(c: Click, keys: Keying): TallyEvent {
+  const resourceType = c.resourceType ?? ResourceType.DATASET;
+  const resourceId = c.resourceId ?? 'ds-1';
+  const action = c.action ?? AccessAction.VIEW;
+  return {
+    _id: c.id,
+    t: c.timestamp.getTime(),
+    resourceType,
+    resourceId,
+    action,
+    datasetIds: c.datasetIds ?? [],
+    userId: c.who.userId ?? null,
+    trafficClass: c.trafficClass ?? 'regular',
+    httpStatus: c.httpStatus ?? null,
+    bytes: 100,
+    country: c.country ?? null,
+    ...keys({ ...c.who, timestamp: c.timestamp, scope: 'portal-1', resourceType, resourceId, action }, c.id),
+  };
+}
+
+function figures(day: string, events: TallyEvent[]): TargetFigures[] {
+  const t = new DayTally(day);
+  for (const e of events) t.add(e);
+  return t.all().sort((a, b) => `${a.resourceType}${a.resourceId}${a.userId}`.localeCompare(`${b.resourceType}${b.resourceId}${b.userId}`));
+}
+
+const visitor = { ipAddress: '192.0.2.7', userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0' };
+const at = (iso: string): Date => new Date(iso);
+
+describe('keyed hashing', () => {
+  it('a key is an HMAC of the day\'s secret: same secret same key, another secret or none another key, same shape', () => {
+    const parts: KeyPart[] = ['portal-1', ['a', '192.0.2.7', 'Firefox', `${DAY}T10`], ['DATASET', 'ds-1', 'VIEW', null]];
+    const s = secretOf(DAY);
+    expect(hashKey('k', parts, s)).toBe(hashKey('k', parts, Buffer.from(s)));
+    expect(hashKey('k', parts, s)).toMatch(/^k:[A-Za-z0-9_-]{22}$/);
+    expect(hashKey('k', parts, s)).not.toBe(hashKey('k', parts, secretOf(NEXT)));
+    expect(hashKey('k', parts, s)).not.toBe(hashKey('k', parts, null));
+    expect(hashKey('k', parts, s)).not.toBe(hashKey('k', parts, randomBytes(32)));
+  });
+
+  it('an event is keyed with its own day\'s secret; only events of a day\'s first 30 s also carry ckp, made with the day before\'s', () => {
+    const who = { userId: 'u1' };
+    const late = keyed({ ...who, scope: 'p', timestamp: at(`${DAY}T23:59:50Z`), resourceType: 'DATASET', resourceId: 'ds-1', action: 'VIEW' }, 'e1');
+    const early = keyed({ ...who, scope: 'p', timestamp: at(`${NEXT}T00:00:05Z`), resourceType: 'DATASET', resourceId: 'ds-1', action: 'VIEW' }, 'e2');
+    const noon = keyed({ ...who, scope: 'p', timestamp: at(`${NEXT}T12:00:00Z`), resourceType: 'DATASET', resourceId: 'ds-1', action: 'VIEW' }, 'e3');
+    expect(late.ckp).toBeUndefined();
+    expect(noon.ckp).toBeUndefined();
+    expect(early.ck).not.toBe(late.ck); // two days, two secrets
+    expect(early.ckp).toBe(late.ck); // the day before's key of the same click identity
+    expect(early.ck).toBe(noon.ck); // one day, one key (a user id is not sliced by hour)
+    // 30 s inclusive, as DayTally.accepts and the day index.
+    expect(secretDaysOf(at(`${NEXT}T00:00:30.000Z`))).toEqual([NEXT, DAY]);
+    expect(secretDaysOf(at(`${NEXT}T00:00:30.001Z`))).toEqual([NEXT]);
+  });
+
+  it('a cross-midnight double click by one user id is still filtered: 23:59:50 + 00:00:05 is one action, counted on the second day', () => {
+    const clicks: Click[] = [
+      { id: 'a', timestamp: at(`${DAY}T23:59:50Z`), who: { userId: 'u1' } },
+      { id: 'b', timestamp: at(`${NEXT}T00:00:05Z`), who: { userId: 'u1' } },
+    ];
+    const events = clicks.map((c) => ev(c, keyed));
+    const day = figures(DAY, events).find((f) => f.userId === null)!.counters;
+    expect(day).toMatchObject({ views: 0, doubleClicks: 1, uniqueInvestigations: 0 });
+    const next = figures(NEXT, events).find((f) => f.userId === null)!.counters;
+    expect(next).toMatchObject({ views: 1, doubleClicks: 0, uniqueInvestigations: 1 });
+    // Without ckp the two per-day keys never meet: the day would count the click.
+    const stripped = events.map(({ ckp, ...e }) => (void ckp, e));
+    expect(figures(DAY, stripped).find((f) => f.userId === null)!.counters.views).toBe(1);
+  });
+
+  it('events stored before keyed hashing (no ckp, one key for every day) still chain across midnight', () => {
+    const events = [
+      ev({ id: 'a', timestamp: at(`${DAY}T23:59:50Z`), who: { userCookie: 'c1' } }, legacyKeys),
+      ev({ id: 'b', timestamp: at(`${NEXT}T00:00:05Z`), who: { userCookie: 'c1' } }, legacyKeys),
+    ];
+    expect(figures(DAY, events)[0].counters).toMatchObject({ views: 0, doubleClicks: 1 });
+  });
+
+  /** The click mix of the order property (counting.unit.test.ts), both sides of midnight. */
+  const clickArb = fc.record({
+    who: fc.integer({ min: 0, max: 5 }),
+    item: fc.integer({ min: 0, max: 3 }),
+    action: fc.constantFrom(AccessAction.VIEW, AccessAction.DOWNLOAD, AccessAction.API_CALL),
+    second: fc.oneof(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 86_300, max: 86_430 }), fc.integer({ min: 172_700, max: 172_830 })),
+    kind: fc.constantFrom('regular', 'regular', 'regular', 'machine', 'robot') as fc.Arbitrary<'regular' | 'machine' | 'robot'>,
+    status: fc.constantFrom(null, 200, 304, 404),
+  });
+  const people: Partial<EventKeyInput>[] = [{ userId: 'u1' }, { sessionId: 's1', ...visitor }, { ...visitor }, { userCookie: 'c9' }, { userId: 'u2', sessionId: 's2' }, {}];
+
+  it('the same events give identical figures, every day, keyed per day as unkeyed (the keys before this change)', () => {
+    fc.assert(
+      fc.property(fc.array(clickArb, { minLength: 1, maxLength: 40 }), (specs) => {
+        const base = Date.parse(`${DAY}T00:00:00Z`);
+        const clicks: Click[] = specs.map((c, i) => {
+          const file = c.item > 0;
+          return {
+            id: `p${i}`,
+            who: people[c.who],
+            timestamp: new Date(base + c.second * 1000),
+            resourceType: file ? ResourceType.FILE : ResourceType.DATASET,
+            resourceId: file ? `f-${c.item}` : 'ds-1',
+            datasetIds: file ? (c.item === 3 ? ['ds-1', 'ds-2'] : ['ds-1']) : [],
+            action: c.action,
+            trafficClass: c.kind,
+            httpStatus: c.status,
+            country: c.who % 2 ? 'FR' : null,
+          };
+        });
+        const withSecrets = clicks.map((c) => ev(c, keyed));
+        const before = clicks.map((c) => ev(c, legacyKeys));
+        for (const day of ['2026-04-30', DAY, NEXT, '2026-05-03']) expect(figures(day, withSecrets)).toEqual(figures(day, before));
+      }),
+      { seed: 20261202, numRuns: 300 },
+    );
+  });
+});
+
+describe('the key window', () => {
+  it('keeps the secret of every day an accepted event can need, the day before the oldest instant\'s when it opens its day', () => {
+    // Events up to 7 days old: the oldest accepted instant is 2026-05-01T12:00Z.
+    expect(firstKeptSecretDay(at('2026-05-08T12:00:00Z'), 7)).toBe('2026-05-01');
+    // 2026-05-01T00:00:10Z is accepted and its ckp needs 2026-04-30's secret.
+    expect(firstKeptSecretDay(at('2026-05-08T00:00:10Z'), 7)).toBe('2026-04-30');
+    expect(firstKeptSecretDay(at('2026-05-08T00:00:40Z'), 7)).toBe('2026-05-01');
+    expect(utcDay(at('2026-05-08T00:00:40Z'))).toBe('2026-05-08');
+  });
+});
