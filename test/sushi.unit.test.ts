@@ -1,4 +1,5 @@
-import { buildDsr, dsrToTsv, emptyFigures, monthHeading, publisherIdOf, reportingPeriod, type DsrDatasetInput, type MethodFigures } from '../src/sushi/dsr-report';
+import { buildDsr, emptyFigures, publisherIdOf, reportingPeriod, type DsrDatasetInput, type MethodFigures } from '../src/sushi/dsr-report';
+import { dsrToTsv, monthHeading } from '../src/sushi/dsr-tsv';
 import { validateDsr } from './support/sushi-schema';
 
 function figures(p: Partial<MethodFigures>): MethodFigures {
@@ -123,7 +124,10 @@ describe('COUNTER DSR (rd1)', () => {
       yop: '2019',
       uri: 'https://data.example.org/ds-1',
     });
-    expect(dsrToTsv(r).split('\r\n')[12].split('\t').slice(2, 7)).toEqual(['grid.466587.e', 'usage-gateway', '10.5061/dryad.x1', 'p1:ds-1', 'https://data.example.org/ds-1']);
+    // Publisher_ID, Creators, Publication_Date, Dataset_Version (none kept), DOI, Other_ID, URI, YOP.
+    expect(dsrToTsv(r).split('\r\n')[12].split('\t').slice(2, 10)).toEqual([
+      'grid.466587.e', 'Ada Lovelace; Alan Turing', '2019-04-02', '', '10.5061/dryad.x1', 'p1:ds-1', 'https://data.example.org/ds-1', '2019',
+    ]);
     expect(publisherIdOf('0000 0001 2146 438X')).toEqual({ type: 'isni', value: '000000012146438X' });
     expect(publisherIdOf('https://ror.org/00x6h5n95')).toEqual({ type: 'urn', value: 'https://ror.org/00x6h5n95' });
     // Without them: the portal as client-id, and none of the optional elements.
@@ -163,20 +167,82 @@ describe('COUNTER DSR (rd1)', () => {
     expect(validateDsr(r).length).toBeGreaterThanOrEqual(2);
   });
 
-  it('writes the CoP-RD tabular form', () => {
-    const tsv = dsrToTsv(buildDsr(datasets, params));
-    const lines = tsv.split('\r\n');
-    expect(lines[0]).toBe('Report_Name\tDataset Master Report');
-    expect(lines[1]).toBe('Report_ID\tDSR');
-    expect(lines[7]).toBe('Reporting_Period\tbegin_date=2026-01-01; end_date=2026-02-28');
-    expect(lines[10]).toBe('');
-    expect(lines[11].split('\t')).toEqual([
-      'Dataset_Title', 'Publisher', 'Publisher_ID', 'Platform', 'DOI', 'Other_ID', 'URI', 'Access_Method', 'Metric_Type', 'Reporting_Period_Total', 'Jan-2026', 'Feb-2026',
+  it('writes the CoP-RD tabular form: Table 7.2 header rows, a blank row, Table 7.3 columns in order', () => {
+    const lines = dsrToTsv(buildDsr(datasets, { ...params, filters: [...params.filters, { name: 'portal', value: 'p1' }] })).split('\r\n');
+    // Table 7.2, column A and the fixed values of column B; no Institution_Name/Institution_ID rows (CoP-RD 6.2: "not used").
+    expect(lines.slice(0, 11).map((l) => l.split('\t'))).toEqual([
+      ['Report_Name', 'Dataset Master Report'],
+      ['Report_ID', 'DSR'],
+      ['Release', 'RD1'],
+      ['Metric_Types', 'Total_Dataset_Investigations; Unique_Dataset_Investigations; Total_Dataset_Requests; Unique_Dataset_Requests'],
+      // The dates are the Reporting_Period row, not filters.
+      ['Report_Filters', 'portal=p1'],
+      ['Report_Attributes', ''],
+      ['Exceptions', ''],
+      ['Reporting_Period', 'begin_date=2026-01-01; end_date=2026-02-28'],
+      ['Created', '2026-05-10'],
+      ['Created_By', 'usage-gateway'],
+      [''],
     ]);
-    expect(lines[12].split('\t')).toEqual([
-      'Lake Erie fish', 'Portal One', 'p1', 'usage-gateway', '10.5061/dryad.x1', 'p1:ds-1', '', 'Regular', 'Total_Dataset_Investigations', '6', '5', '1',
+    // Table 7.3, column by column (there is no Platform column), then mmm-yyyy per month.
+    const table73 = [
+      'Dataset_Title', 'Publisher', 'Publisher_ID', 'Creators', 'Publication_Date', 'Dataset_Version', 'DOI', 'Other_ID', 'URI', 'YOP',
+      'Access_Method', 'Metric_Type', 'Reporting_Period_Total',
+    ];
+    const heading = lines[11].split('\t');
+    table73.forEach((column, i) => expect([i, heading[i]]).toEqual([i, column]));
+    expect(heading.slice(table73.length)).toEqual(['Jan-2026', 'Feb-2026']);
+    const row = Object.fromEntries(heading.map((h, i) => [h, lines[12].split('\t')[i]]));
+    expect(row).toEqual({
+      Dataset_Title: 'Lake Erie fish',
+      Publisher: 'Portal One',
+      Publisher_ID: 'p1',
+      Creators: '',
+      Publication_Date: '',
+      Dataset_Version: '',
+      DOI: '10.5061/dryad.x1',
+      Other_ID: 'p1:ds-1',
+      URI: '',
+      // Unknown year of publication: 0001 (CoP-RD Table 6.7).
+      YOP: '0001',
+      Access_Method: 'Regular',
+      Metric_Type: 'Total_Dataset_Investigations',
+      Reporting_Period_Total: '6',
+      'Jan-2026': '5',
+      'Feb-2026': '1',
+    });
+    // Every row has the heading's cell count; regular rows first, then machine.
+    const body = lines.slice(12, -1).map((l) => l.split('\t'));
+    expect(body.every((r) => r.length === heading.length)).toBe(true);
+    expect(body.map((r) => `${r[10]} ${r[11]}`)).toEqual([
+      'Regular Total_Dataset_Investigations', 'Regular Unique_Dataset_Investigations', 'Regular Total_Dataset_Requests', 'Regular Unique_Dataset_Requests',
+      'Machine Total_Dataset_Investigations', 'Machine Unique_Dataset_Investigations',
     ]);
+    expect(lines.at(-1)).toBe('');
     expect(monthHeading('2026-12')).toBe('Dec-2026');
+  });
+
+  it('exceptions: the CoP texts; a closed month sent to the hub carries none; 3030 is an error when nothing is returned', () => {
+    const messages = { 3030: 'No Usage Available for Requested Dates', 3031: 'Usage Not Ready for Requested Dates', 3040: 'Partial Data Returned' };
+    // Stored data starts on 2025-06-10: June is partial in the full report, but the hub profile (counter-processor's
+    // convention) keeps 3040 for a month that is not over.
+    const june = { ...params, beginMonth: '2025-06', endMonth: '2025-06', dataFrom: '2025-06-10' };
+    const ds = [{ ...datasets[0], months: new Map([['2025-06', datasets[0].months.get('2026-01')!]]) }];
+    const full = buildDsr(ds, june)['report-header'] as { exceptions: { code: 3040; message: string }[] };
+    expect(full.exceptions.map((e) => [e.code, e.message])).toEqual([[3040, messages[3040]]]);
+    const hub = buildDsr(ds, { ...june, profile: 'hub' });
+    expect((hub['report-header'] as { exceptions: unknown[] }).exceptions).toEqual([]);
+    // The current month is still partial for the hub.
+    const current = buildDsr(ds, { ...params, beginMonth: '2026-05', endMonth: '2026-05', profile: 'hub', dataFrom: '2025-06-10' });
+    expect((current['report-header'] as { exceptions: { code: number }[] }).exceptions.map((e) => e.code)).toEqual([3040, 3030]);
+    // 3031 names the months not processed.
+    const later = reportingPeriod({ ...params, beginMonth: '2026-04', endMonth: '2026-08' });
+    expect(later.exceptions[0]).toMatchObject({ code: 3031, message: messages[3031], data: expect.stringContaining('2026-06 to 2026-08 not processed') });
+    // Nothing returned: 3030 with Table B.1's severity, Error; with data returned it stays a warning.
+    const none = buildDsr([], { ...params, beginMonth: '2026-03', endMonth: '2026-03' })['report-header'] as { exceptions: { code: number; severity: string; message: string }[] };
+    expect(none.exceptions).toEqual([{ code: 3030, severity: 'error', message: messages[3030] }]);
+    const early = buildDsr(datasets, { ...params, beginMonth: '2025-01', dataFrom: '2025-06-01' })['report-header'] as { exceptions: { code: number; severity: string }[] };
+    expect(early.exceptions).toEqual([expect.objectContaining({ code: 3030, severity: 'warning', message: messages[3030] })]);
   });
 
   it('clamps 0001-01..9999-12 to the stored months: no month-by-month walk from year 1', () => {
@@ -187,9 +253,9 @@ describe('COUNTER DSR (rd1)', () => {
     const r = buildDsr(datasets, p);
     expect(validateDsr(r)).toEqual([]);
     const tsv = dsrToTsv(r).split('\r\n');
-    // The 10 fixed columns, then Jun-2025..May-2026: 12 month columns.
-    expect(tsv[11].split('\t')).toHaveLength(10 + 12);
-    expect(tsv[11].split('\t')[10]).toBe('Jun-2025');
+    // The 13 columns of Table 7.3, then Jun-2025..May-2026: 12 month columns.
+    expect(tsv[11].split('\t')).toHaveLength(13 + 12);
+    expect(tsv[11].split('\t')[13]).toBe('Jun-2025');
   });
 
   it('answers a request wholly outside the stored months with its exception and no month columns', () => {
@@ -203,7 +269,7 @@ describe('COUNTER DSR (rd1)', () => {
     expect((after['report-header'] as { exceptions: { code: number }[] }).exceptions.map((e) => e.code)).toEqual([3031, 3030]);
     const tsv = dsrToTsv(after);
     expect(tsv.length).toBeLessThan(2000);
-    expect(tsv.split('\r\n')[11].split('\t')).toHaveLength(10);
+    expect(tsv.split('\r\n')[11].split('\t')).toHaveLength(13);
     const none = reportingPeriod({ ...params, dataFrom: null });
     expect(none.months).toBeNull();
     expect(none.exceptions.map((e) => e.data)).toEqual([expect.stringMatching(/no usage is stored yet/)]);
@@ -215,7 +281,7 @@ describe('COUNTER DSR (rd1)', () => {
       ...params,
       filters: [...params.filters, { name: 'dataset-id', value: hostile }],
     });
-    const lines = dsrToTsv(r).split('\r\n');
+    const lines: string[] = dsrToTsv(r).split('\r\n');
     expect(lines[4].startsWith('Report_Filters\t')).toBe(true);
     expect(lines[4].split('\t')).toHaveLength(2);
     expect(lines[5]).toBe('Report_Attributes\t');

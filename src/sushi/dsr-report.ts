@@ -1,15 +1,15 @@
 /**
  * COUNTER Code of Practice for Research Data: the Dataset Report (`DSR`,
- * release `rd1`) as SUSHI JSON and as TSV, from per-dataset monthly
- * metrics. Pure: the figures are read by src/store/sushi.repository.ts.
+ * release `rd1`) as SUSHI JSON, from per-dataset monthly metrics. Pure: the
+ * figures are read by src/store/sushi.repository.ts; dsr-tsv.ts writes the
+ * same report as the CoP-RD tabular report.
  *
  * The JSON follows the published schema DataCite validates reports with
  * (data/counter/sushi_usage_schema.json, lower case with hyphens, as
- * counter-processor sends them); the TSV follows the CoP-RD tables
- * (`Report_Name`, `Metric_Type`, `Total_Dataset_Investigations`, …).
+ * counter-processor sends them); exception codes and messages are those of
+ * CoP-RD Appendix B, Table B.1.
  */
-import { lastDayOfMonth, monthsBetween } from '../dates/date-input';
-import { neutralizeFormula } from '../reports/csv-format';
+import { lastDayOfMonth } from '../dates/date-input';
 import { HUB_COUNTRY_CODES } from './hub-country-codes';
 
 export const DSR_REPORT_ID = 'DSR';
@@ -117,24 +117,33 @@ export interface ReportingPeriod {
   exceptions: DsrException[];
 }
 
+/** CoP-RD Appendix B, Table B.1: the messages of the codes the DSR uses ("must exactly match"). */
+export const EXCEPTION_MESSAGES = {
+  3030: 'No Usage Available for Requested Dates',
+  3031: 'Usage Not Ready for Requested Dates',
+  3040: 'Partial Data Returned',
+} as const;
+
 /**
- * The reporting period and the exceptions of a request (COUNTER R5 §3.3.9
- * codes). The months asked are clamped to the months that can hold usage,
- * from the month of the first stored day to the current month, so that a
- * request for `0001-01`..`9999-12` reads and lists only those:
+ * The reporting period and the exceptions of a request (CoP-RD Appendix B,
+ * Table B.1). The months asked are clamped to the months that can hold
+ * usage, from the month of the first stored day to the current month, so
+ * that a request for `0001-01`..`9999-12` reads and lists only those:
  *
  * - 3030 "No Usage Available for Requested Dates": months before the first
  *   stored day (or nothing stored at all) are left out;
  * - 3031 "Usage Not Ready for Requested Dates": months after the current
- *   month are left out;
- * - 3040 "Partial Data Returned": the first month kept starts before the
- *   first stored day, or the last is the current (unfinished) month, whose
- *   `end-date` is then today (CoP-RD: an end date inside the month marks a
- *   partial month).
+ *   month are left out, named in `data` as the CoP asks;
+ * - 3040 "Partial Data Returned": the last month kept is the current
+ *   (unfinished) month, whose `end-date` is then today (CoP-RD: an end date
+ *   inside the month marks a partial month); in the full profile also when
+ *   the first month kept starts before the first stored day. The hub
+ *   profile, like counter-processor, uses 3040 only for a month not over:
+ *   a closed month goes to the hub without exceptions.
  *
  * {@link buildDsr} adds 3030 when no dataset has use in what is left.
  */
-export function reportingPeriod(p: Pick<DsrParams, 'beginMonth' | 'endMonth' | 'now' | 'dataFrom'>): ReportingPeriod {
+export function reportingPeriod(p: Pick<DsrParams, 'beginMonth' | 'endMonth' | 'now' | 'dataFrom' | 'profile'>): ReportingPeriod {
   const today = p.now.toISOString().slice(0, 10);
   const currentMonth = today.slice(0, 7);
   const asked = `request was for ${p.beginMonth}-01 to ${lastDayOfMonth(p.endMonth)}`;
@@ -143,22 +152,23 @@ export function reportingPeriod(p: Pick<DsrParams, 'beginMonth' | 'endMonth' | '
   let begin = p.beginMonth;
   let end = p.endMonth;
   if (end > currentMonth) {
+    const notReady = begin > currentMonth ? begin : nextMonth(currentMonth);
     end = currentMonth;
     exceptions.push({
       code: 3031,
       severity: 'warning',
-      message: 'Usage Not Ready for Requested Dates',
-      data: `${asked}; usage is only available to ${today}: months after ${currentMonth} are left out`,
+      message: EXCEPTION_MESSAGES[3031],
+      data: `${asked}; usage is only available to ${today}: months after ${currentMonth} are left out (${notReady} to ${p.endMonth} not processed)`,
     });
   }
   if (firstMonth === null) {
-    exceptions.push({ code: 3030, severity: 'warning', message: 'No Usage Available for Requested Dates', data: `${asked}; no usage is stored yet` });
+    exceptions.push({ code: 3030, severity: 'warning', message: EXCEPTION_MESSAGES[3030], data: `${asked}; no usage is stored yet` });
   } else if (begin < firstMonth) {
     begin = firstMonth;
     exceptions.push({
       code: 3030,
       severity: 'warning',
-      message: 'No Usage Available for Requested Dates',
+      message: EXCEPTION_MESSAGES[3030],
       data: `${asked}; stored usage starts on ${p.dataFrom}: months before ${firstMonth} are left out`,
     });
   }
@@ -176,11 +186,17 @@ export function reportingPeriod(p: Pick<DsrParams, 'beginMonth' | 'endMonth' | '
     reasons.push(`usage is only available to ${today} (the current month is not complete)`);
     endDate = today;
   }
-  if (p.dataFrom! > beginDate) reasons.push(`stored usage starts on ${p.dataFrom}`);
+  if (p.profile !== 'hub' && p.dataFrom! > beginDate) reasons.push(`stored usage starts on ${p.dataFrom}`);
   if (reasons.length) {
-    exceptions.push({ code: 3040, severity: 'warning', message: 'Partial Data Returned', data: `${asked}; ${reasons.join('; ')}` });
+    exceptions.push({ code: 3040, severity: 'warning', message: EXCEPTION_MESSAGES[3040], data: `${asked}; ${reasons.join('; ')}` });
   }
   return { beginDate, endDate, months: { begin, end }, exceptions };
+}
+
+function nextMonth(month: string): string {
+  const y = +month.slice(0, 4);
+  const m = +month.slice(5, 7);
+  return m === 12 ? `${String(y + 1).padStart(4, '0')}-01` : `${month.slice(0, 5)}${String(m + 1).padStart(2, '0')}`;
 }
 
 /**
@@ -254,9 +270,11 @@ export function buildDsr(datasets: readonly DsrDatasetInput[], p: DsrParams): Re
       performance,
     });
   }
-  const exceptions = [...period.exceptions];
-  if (!reportDatasets.length && !exceptions.some((e) => e.code === 3030)) {
-    exceptions.push({ code: 3030, severity: 'warning', message: 'No Usage Available for Requested Dates' });
+  let exceptions = [...period.exceptions];
+  if (!reportDatasets.length) {
+    if (!exceptions.some((e) => e.code === 3030)) exceptions.push({ code: 3030, severity: 'error', message: EXCEPTION_MESSAGES[3030] });
+    // Table B.1 gives 3030 the severity Error: nothing of the request is returned.
+    exceptions = exceptions.map((e) => (e.code === 3030 ? { ...e, severity: 'error' } : e));
   }
   return {
     'report-header': {
@@ -272,106 +290,4 @@ export function buildDsr(datasets: readonly DsrDatasetInput[], p: DsrParams): Re
     },
     'report-datasets': reportDatasets,
   };
-}
-
-const MONTH_ABBR = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** `2026-03` → `Mar-2026` (the CoP's `mmm-yyyy` column heading). */
-export function monthHeading(month: string): string {
-  return `${MONTH_ABBR[+month.slice(5, 7) - 1]}-${month.slice(0, 4)}`;
-}
-
-/**
- * Control characters (C0 with tab, CR and LF, DEL, C1) and the Unicode
- * line and paragraph separators: any of them in a TSV value could start a
- * new cell or a new line (a `dataset_id` holding CRLF wrote its own header
- * line, `=HYPERLINK(…)`).
- */
-const CONTROL_RUN = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
-
-/** A TSV cell, header value or row: control characters become one space; text that could start a formula gets the CSV reports' `'` (neutralizeFormula). */
-export function tsvCell(v: string | number): string {
-  if (typeof v === 'number') return String(v);
-  return neutralizeFormula(v.replace(CONTROL_RUN, ' '));
-}
-
-/**
- * The same report as a CoP-RD tabular report (Table 7.2 header rows, a
- * blank row, Table 7.3 columns, one row per dataset × access method ×
- * metric type with use), from the JSON {@link buildDsr} made. Lines end
- * with CRLF; UTF-8.
- */
-export function dsrToTsv(report: Record<string, unknown>): string {
-  const h = report['report-header'] as Record<string, unknown>;
-  const period = h['reporting-period'] as { 'begin-date': string; 'end-date': string };
-  const filters = (h['report-filters'] as { name: string; value: string }[]).map((f) => `${f.name}=${f.value}`).join('; ');
-  const exceptions = (h.exceptions as DsrException[]).map((e) => `${e.code}: ${e.message}${e.data ? ` (${e.data})` : ''}`).join('; ');
-  const datasets = report['report-datasets'] as Record<string, unknown>[];
-  // With rows, the period is clamped to the stored months (reportingPeriod);
-  // without, it may echo a request of any length, and no month has a cell.
-  const months = datasets.length ? monthsBetween(period['begin-date'].slice(0, 7), period['end-date'].slice(0, 7)) : [];
-  // Every header value goes through tsvCell: filters echo the request's portal and dataset_id.
-  const lines: string[][] = [
-    ['Report_Name', 'Dataset Master Report'],
-    ['Report_ID', DSR_REPORT_ID],
-    ['Release', 'RD1'],
-    ['Metric_Types', METRIC_TYPES.map(metricLabel).join('; ')],
-    ['Report_Filters', tsvCell(filters)],
-    ['Report_Attributes', ''],
-    ['Exceptions', tsvCell(exceptions)],
-    ['Reporting_Period', tsvCell(`begin_date=${period['begin-date']}; end_date=${period['end-date']}`)],
-    ['Created', tsvCell(String(h.created).slice(0, 10))],
-    ['Created_By', tsvCell(String(h['created-by']))],
-    [],
-    [
-      'Dataset_Title',
-      'Publisher',
-      'Publisher_ID',
-      'Platform',
-      'DOI',
-      'Other_ID',
-      'URI',
-      'Access_Method',
-      'Metric_Type',
-      'Reporting_Period_Total',
-      ...months.map(monthHeading),
-    ],
-  ];
-  for (const d of datasets) {
-    const ids = d['dataset-id'] as { type: string; value: string }[];
-    const doi = ids.find((i) => i.type === 'doi')?.value ?? '';
-    const other = ids.find((i) => i.type === 'proprietary')?.value ?? '';
-    const publisherId = (d['publisher-id'] as { value: string }[])[0]?.value ?? '';
-    const cells = new Map<string, Map<string, number>>();
-    for (const perf of d.performance as { period: { 'begin-date': string }; instance: { 'access-method': string; 'metric-type': MetricType; count: number }[] }[]) {
-      const month = perf.period['begin-date'].slice(0, 7);
-      for (const i of perf.instance) {
-        const key = `${i['access-method']}|${i['metric-type']}`;
-        if (!cells.has(key)) cells.set(key, new Map());
-        cells.get(key)!.set(month, i.count);
-      }
-    }
-    for (const method of ['regular', 'machine']) {
-      for (const metric of METRIC_TYPES) {
-        const byMonth = cells.get(`${method}|${metric}`);
-        if (!byMonth) continue;
-        let total = 0;
-        for (const c of byMonth.values()) total += c;
-        lines.push([
-          tsvCell(String(d['dataset-title'])),
-          tsvCell(String(d.publisher)),
-          tsvCell(publisherId),
-          tsvCell(String(d.platform)),
-          tsvCell(doi),
-          tsvCell(other),
-          tsvCell(typeof d.uri === 'string' ? d.uri : ''),
-          method === 'regular' ? 'Regular' : 'Machine',
-          metricLabel(metric),
-          String(total),
-          ...months.map((m) => String(byMonth.get(m) ?? 0)),
-        ]);
-      }
-    }
-  }
-  return lines.map((l) => l.join('\t')).join('\r\n') + '\r\n';
 }

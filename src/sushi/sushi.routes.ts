@@ -8,7 +8,8 @@ import { callerOf, queryParam, sendKnownError, wants, type ResolveCaller } from 
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
 import { assertCanReport } from '../reports/report.service';
-import { DSR_RELEASE, DSR_REPORT_ID, dsrToTsv } from './dsr-report';
+import { dsrToTsv } from './dsr-tsv';
+import { reportList } from './report-list';
 import type { SushiService } from './sushi.service';
 
 export function mountSushi(app: express.Express, deps: { sushi: SushiService; resolveCaller: ResolveCaller; platform: string }): void {
@@ -36,15 +37,7 @@ export function mountSushi(app: express.Express, deps: { sushi: SushiService; re
   router.get('/reports', async (req, res, next) => {
     try {
       assertCanReport(await callerOf(req, deps.resolveCaller));
-      res.json([
-        {
-          'report-name': 'dataset report',
-          'report-id': DSR_REPORT_ID,
-          release: DSR_RELEASE,
-          'report-description': 'Usage by month and dataset (COUNTER Code of Practice for Research Data)',
-          path: '/api/sushi/reports/dsr',
-        },
-      ]);
+      res.json(reportList());
     } catch (err) {
       if (!sendKnownError(res, err)) next(err);
     }

@@ -20,7 +20,7 @@ export interface DsrRequest {
   endDate: unknown;
   portal?: string | null;
   datasetId?: string | null;
-  /** `full` (default) or `hub` (DataCite's usage hub: one month, published datasets only; dsr-report.ts). */
+  /** `full` (default) or `hub` (DataCite's usage hub: one month, no volume, lower-case countries; dsr-report.ts). Both leave drafts out. */
   profile?: DsrProfile;
 }
 
@@ -117,8 +117,8 @@ export class SushiService {
       if (!d) return false; // usage of a dataset no longer in the catalog: it has no title or publisher to report
       if (req.portal && d.portalId !== req.portal) return false;
       if (req.datasetId && id !== req.datasetId) return false;
-      // Drafts are not reported to the hub (nor shown on the dashboard).
-      if (hub && !d.published) return false;
+      // Drafts are in no DSR, whoever asks (admins and owners included): like the dashboard, usage reports count published datasets only.
+      if (!d.published) return false;
       return canSeeDataset(d, caller);
     };
     const byDataset = new Map<string, Map<string, Record<AccessMethod, MethodFigures>>>();

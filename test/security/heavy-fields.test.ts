@@ -116,9 +116,9 @@ describe('SUSHI ranges bounded, years as written, clean TSV header (issue 16, fi
     expect(tsv.status).toBe(200);
     const lines = tsv.text.split('\r\n');
     const months = (+thisMonth.slice(0, 4) - 2025) * 12 + +thisMonth.slice(5, 7);
-    // 10 fixed columns, then Jan-2025..this month; 8 rows at most per dataset.
-    expect(lines[11].split('\t')).toHaveLength(10 + months);
-    expect(lines[11].split('\t')[10]).toBe('Jan-2025');
+    // The 13 columns of CoP-RD Table 7.3, then Jan-2025..this month; 8 rows at most per dataset.
+    expect(lines[11].split('\t')).toHaveLength(13 + months);
+    expect(lines[11].split('\t')[13]).toBe('Jan-2025');
     expect(lines.length).toBeLessThan(12 + 8 * 4 + 2);
     expect(tsv.text.length).toBeLessThan(20_000);
     expect(tsv.headers.get('content-disposition')).toBe(`attachment; filename="DSR-2025-01-01-${today}.tsv"`);
@@ -142,7 +142,7 @@ describe('SUSHI ranges bounded, years as written, clean TSV header (issue 16, fi
     expect(r.status).toBe(200);
     expect(header(r.text).exceptions.map((e) => e.code)).toEqual([3031, 3030]);
     const tsv = await dsr('begin_date=9000-01&end_date=9999-12', true);
-    expect(tsv.text.split('\r\n')[11].split('\t')).toHaveLength(10);
+    expect(tsv.text.split('\r\n')[11].split('\t')).toHaveLength(13);
   });
 
   it('CR/LF and tabs in dataset_id write no header line or cell of their own', async () => {
