@@ -183,6 +183,21 @@ export interface GatewayConfig {
    */
   eventLogRetentionDays: number;
   /**
+   * Keep stored user agents after the identity-key window. By default
+   * (`false`) an event's user agent is removed once its day has left the
+   * window (`IDENTITY_KEY_DAYS`, else `MAX_EVENT_AGE_DAYS`) and only its
+   * traffic class is kept, which recounts then use (docs/counting.md).
+   * Env `KEEP_USER_AGENT`, default `false`.
+   */
+  keepUserAgent: boolean;
+  /**
+   * Store event URLs whole. By default (`false`) the query string and
+   * fragment are cut before storing (the double-click key is made from the
+   * full URL first, so counting is unchanged). Env `KEEP_URL_QUERY`,
+   * default `false`.
+   */
+  keepUrlQuery: boolean;
+  /**
    * How long API keys, users and catalog facts are cached per process, ms;
    * changes made through another instance show within this time. 0 turns
    * the caches off. Env `CACHE_TTL_MS`, default 10000.
@@ -319,6 +334,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     aggregatePollMs: int(env, 'AGGREGATE_POLL_MS', 200, 10),
     recentFlushEvents: int(env, 'RECENT_FLUSH_EVENTS', 50_000, 0),
     eventLogRetentionDays: int(env, 'EVENT_LOG_RETENTION_DAYS', 396, 1),
+    keepUserAgent: bool(env, 'KEEP_USER_AGENT', false),
+    keepUrlQuery: bool(env, 'KEEP_URL_QUERY', false),
     cacheTtlMs: int(env, 'CACHE_TTL_MS', 10_000, 0),
     robotPatterns: env.ROBOT_PATTERNS,
     machinePatterns: env.MACHINE_PATTERNS,

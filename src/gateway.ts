@@ -7,7 +7,7 @@ import { connectStore, ensureIndexes, type Store } from './store/store';
 import { createServices, type Services } from './services';
 import { buildGatewaySchema } from './graphql/schema';
 import { createApp, type GatewayApp } from './http/app';
-import { startMaintenance } from './maintenance';
+import { maintenanceOptions, startMaintenance } from './maintenance';
 import { startSecretExpiry } from './ingest/secret-expiry';
 import { loadDemoData } from './demo/load-demo';
 import { apiRoutes } from './http/api-routes';
@@ -72,7 +72,7 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions): P
     const app = await createApp({ schema, services, config, logger, routes: apiRoutes(config), databaseUp: embedded ? () => embedded!.up : undefined, storageDir: embedded ? config.dataDir : undefined });
     const port = await app.listen(config.port, config.host);
     services.aggregator.start();
-    const stopMaintenance = startMaintenance(services, logger, { retentionDays: config.eventLogRetentionDays });
+    const stopMaintenance = startMaintenance(services, logger, maintenanceOptions(config, app.metrics));
     const stopSecretExpiry = startSecretExpiry(services.daySecrets, logger, { keyDays: identityKeyWindowDays(config) });
     const url = `http://localhost:${port}/graphql`;
     logger.info({ url }, 'usage-gateway ready');

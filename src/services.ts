@@ -103,6 +103,7 @@ export function createServices(store: Store, config: GatewayConfig, logger: Logg
       {
         maxBatch: config.ingestMaxBatch,
         maxEventsPerRequest: config.maxEventsPerRequest,
+        keepUrlQuery: config.keepUrlQuery,
         maxFutureSkewMs: config.maxFutureSkewMs,
         // Older events are refused: their day's secret is (about to be) destroyed.
         maxEventAgeDays: identityKeyWindowDays(config),

@@ -38,8 +38,16 @@ export interface LoggedEvent {
   bytes: number | null;
   /** ISO 3166-1 alpha-2 country, sent or derived from the IP; null when unknown. */
   country: string | null;
+  /** Removed (null) after the identity-key window unless KEEP_USER_AGENT; see `uaRules`. */
   userAgent: string | null;
+  /** Without query string and fragment unless KEEP_URL_QUERY (src/privacy/stored-form.ts). */
   url: string | null;
+  /**
+   * Set when the user agent was reduced away (src/privacy/agent-reducer.ts):
+   * the version of the counting rules `trafficClass` was decided with while
+   * the agent was known; recounts keep that class. Absent otherwise.
+   */
+  uaRules?: number;
   /** Double-click key: identity + item, hashed with the secret of the event's day (src/counting/identity.ts). */
   ck: string;
   /** Unique-count session key: hashed session (src/counting/identity.ts). */

@@ -19,6 +19,7 @@ import { MAX_USER_AGENT, truncateText, type EventLimits } from '../ingest/valida
 import { checkImportedEvent } from '../ingest/stored-event-check';
 import { MAX_LINE_BYTES, readTextLines } from '../util/text-lines';
 import { eventFromJson } from './event-rows';
+import { storedUrl } from '../privacy/stored-form';
 
 /** REJECTED: the event fails the stored-event rules (stored-event-check.ts) and was not stored. */
 export type RestoreStatus = 'RECORDED' | 'DUPLICATE' | 'CONFLICT' | 'REJECTED';
@@ -47,6 +48,8 @@ export interface EventImportOptions {
   maxLineBytes?: number;
   /** Refused lines listed in `examples`. Default 20. */
   maxExamples?: number;
+  /** Store URLs with their query string and fragment (`KEEP_URL_QUERY`); the stored click keys already hold the full URL. Default false. */
+  keepUrlQuery?: boolean;
 }
 
 const BATCH = 500;
@@ -87,7 +90,7 @@ export async function importEventFiles(files: readonly string[], restorer: Event
         }
         if (l.text.trim() === '') continue;
         r.lines++;
-        const parsed = parseLine(l.text, now(), opts.limits);
+        const parsed = parseLine(l.text, now(), opts.limits, opts.keepUrlQuery === true);
         if ('code' in parsed) refuse(where, parsed.code, parsed.message);
         else batch.push({ event: parsed, where });
         if (batch.length >= BATCH) await flush();
@@ -99,7 +102,7 @@ export async function importEventFiles(files: readonly string[], restorer: Event
 }
 
 /** One JSON Lines record to the event to store, or why not. */
-function parseLine(text: string, now: Date, limits: EventLimits): LoggedEvent | { code: string; message: string } {
+function parseLine(text: string, now: Date, limits: EventLimits, keepUrlQuery: boolean): LoggedEvent | { code: string; message: string } {
   let e: LoggedEvent;
   try {
     const rec: unknown = JSON.parse(text);
@@ -112,6 +115,7 @@ function parseLine(text: string, now: Date, limits: EventLimits): LoggedEvent | 
       _id: `${f.scope}|${f.eventId}`,
       h: f.h ?? 'import',
       userAgent: f.userAgent === null ? null : truncateText(f.userAgent, MAX_USER_AGENT),
+      url: storedUrl(f.url, keepUrlQuery),
       receivedAt: now,
     };
   } catch (err) {

@@ -5,7 +5,7 @@
  * gateway has them (timestamp, user, dataset, action, user agent, bot
  * flag, …), with snake_case names shared by both formats. The last columns
  * (`event_id`, `scope`, `automated`, `click_key`, `session_key`,
- * `content_hash`) make a JSON Lines export importable again with identical
+ * `content_hash`, `ua_rules`) make a JSON Lines export importable again with identical
  * figures (`import-events`), and let a sender's later retry of an event be
  * recognised as a duplicate; the keys are hashes of the COUNTER identity,
  * never an IP.
@@ -33,7 +33,9 @@ export const EVENT_EXPORT_COLUMNS = Object.freeze([
   'automated',
   'click_key',
   'session_key',
+  'click_key_previous_day',
   'content_hash',
+  'ua_rules',
 ] as const);
 
 export type EventExportColumn = (typeof EVENT_EXPORT_COLUMNS)[number];
@@ -60,7 +62,9 @@ export function eventJson(e: LoggedEvent): Record<EventExportColumn, unknown> {
     automated: e.automated,
     click_key: e.ck,
     session_key: e.sk,
+    click_key_previous_day: e.ckp ?? null,
     content_hash: e.h,
+    ua_rules: e.uaRules ?? null,
   };
 }
 
@@ -93,6 +97,8 @@ export function eventFromJson(rec: Record<string, unknown>): Omit<LoggedEvent, '
   if (Number.isNaN(t.getTime())) throw new Error('timestamp is not a date');
   const trafficClass = str('traffic_class', true) as LoggedEvent['trafficClass'];
   if (!['regular', 'machine', 'robot'].includes(trafficClass)) throw new Error('traffic_class must be regular, machine or robot');
+  const uaRules = num('ua_rules');
+  if (uaRules !== null && !(Number.isInteger(uaRules) && uaRules >= 0)) throw new Error('ua_rules must be a rule set version (an integer >= 0) or null');
   const ids = rec.dataset_ids;
   if (!Array.isArray(ids) || !ids.every((x) => typeof x === 'string')) throw new Error('dataset_ids must be an array of strings');
   return {
@@ -115,6 +121,10 @@ export function eventFromJson(rec: Record<string, unknown>): Omit<LoggedEvent, '
     url: str('url'),
     ck: str('click_key', true)!,
     sk: str('session_key', true)!,
+    // Only events of a day's first 30 s have one (src/counting/identity.ts); older exports lack the column.
+    ...(str('click_key_previous_day') === null ? {} : { ckp: str('click_key_previous_day')! }),
     h: str('content_hash'),
+    // A reduced event keeps the class decided while its agent was known (src/privacy/stored-form.ts).
+    ...(uaRules === null ? {} : { uaRules }),
   };
 }

@@ -13,6 +13,7 @@ import type { DayFigures, UsageWriteRepository } from '../store/usage-write.repo
 import type { DbLock } from '../store/db-lock';
 import { ensureUsageIndexes } from '../store/store';
 import { withDeadline } from '../util/deadline';
+import { countedClass } from '../privacy/stored-form';
 
 const ALL_TYPES = [ResourceType.DATASET, ResourceType.FILE, ResourceType.COLLECTION];
 
@@ -429,7 +430,7 @@ export class Aggregator {
       // An index may name a key whose stored event is of another day (a
       // conflicting retry listed it): the event's own time decides.
       if (!tally.accepts(e.t.getTime())) return;
-      tally.add({ ...tallyEventOf(e), trafficClass: this.classify(e.userAgent, e.automated) });
+      tally.add({ ...tallyEventOf(e), trafficClass: countedClass(e, this.classify) });
     } catch (err) {
       this.quarantine?.record(e, { code: 'INTERNAL_SERVER_ERROR', message: `counting failed: ${(err as Error).message}` });
     }

@@ -15,6 +15,7 @@ import { planDayIndexes } from './day-index';
 import { validateEvent, type EventLimits, type ValidEvent } from './validate-event';
 import type { IngestCatalog } from './ingest-catalog';
 import { GroupCommitter } from './group-commit';
+import { storedUrl } from '../privacy/stored-form';
 import type { DaySecrets } from './day-secrets';
 
 export type TrackStatus = 'RECORDED' | 'DUPLICATE' | 'REJECTED';
@@ -32,6 +33,8 @@ export interface IngestOptions extends EventLimits {
   maxBatch: number;
   /** Most events in one request. */
   maxEventsPerRequest: number;
+  /** Store URLs with their query string and fragment (`KEEP_URL_QUERY`). Default false. */
+  keepUrlQuery?: boolean;
 }
 
 type FlushResult = { status: 'RECORDED' | 'DUPLICATE' } | { status: 'CONFLICT' };
@@ -214,7 +217,8 @@ export class IngestService {
       bytes: e.bytes ?? null,
       country: e.country ?? (e.ipAddress && this.countries ? this.countries.countryOf(e.ipAddress) : null),
       userAgent: e.userAgent ?? null,
-      url: e.url ?? null,
+      // Cut after the double-click key below is made from the full URL.
+      url: storedUrl(e.url, this.options.keepUrlQuery === true),
       // Per sender; a USER key's URL does not split its clicks (src/counting/identity.ts).
       ...eventKeys({ ...identity, scope: caller.userId, resourceType: e.resourceType, resourceId: e.resourceId, action: e.action, url: e.url, ownAccess: own }, key, secretOf),
       receivedAt: now,

@@ -292,6 +292,7 @@ export async function importEventsCommand(files: string[], io: CliIo, connect: C
     const maxEventAgeDays = o.historical ? Math.max(config.maxEventAgeDays, historicalMaxAgeDays()) : config.maxEventAgeDays;
     const r = await importEventFiles(files, restorerOf(services), {
       limits: { maxFutureSkewMs: config.maxFutureSkewMs, maxEventAgeDays },
+      keepUrlQuery: config.keepUrlQuery,
     });
     io.err(`events: ${r.lines} lines, ${r.imported} imported, ${r.duplicates} already present, ${r.invalid} invalid\n`);
     const hint = (c: string): string => (c === 'INVALID_TIMESTAMP' && !o.historical ? ` (older than MAX_EVENT_AGE_DAYS=${config.maxEventAgeDays} or ahead by MAX_FUTURE_SKEW_MS=${config.maxFutureSkewMs}; use --historical for archived events)` : '');
