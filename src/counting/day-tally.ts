@@ -55,7 +55,7 @@ export interface TargetFigures {
   /** Set for per-user figures. */
   userId: string | null;
   counters: Counters;
-  /** Per-country COUNTER metrics; datasets only. */
+  /** Per-country COUNTER metrics; resources only (not per user). */
   countries: Record<string, CountryCounts> | null;
   lastViewedAt: Date | null;
   lastDownloadedAt: Date | null;
@@ -226,7 +226,7 @@ export class DayTally {
           resourceId: id,
           userId,
           counters: zeroCounters(),
-          countries: type === ResourceType.DATASET && userId === null ? {} : null,
+          countries: userId === null ? {} : null,
           lastViewedAt: null,
           lastDownloadedAt: null,
           lastApiCallAt: null,
@@ -273,6 +273,9 @@ export class DayTally {
         const cc = e.country ?? 'ZZ';
         const k = (f.countries[cc] ??= zeroCountry());
         k[m ? 'mti' : 'ti'] += sign;
+        // API calls and bytes too, so a country's views, API calls and volume can be told apart.
+        if (e.action === AccessAction.API_CALL) k[m ? 'ma' : 'a'] = (k[m ? 'ma' : 'a'] ?? 0) + sign;
+        if (bytes) k[m ? 'mb' : 'b'] = (k[m ? 'mb' : 'b'] ?? 0) + sign * bytes;
         const country = this.countryNumber(cc) * 4;
         k[m ? 'mui' : 'ui'] += this.ref(target, base + country, sign);
         if (request) {

@@ -20,7 +20,8 @@ import {
 } from './dashboard';
 import { distinctReuseLinks, storedReuseKey } from './reuse-url';
 import { DEFAULT_POPULARITY_WEIGHTS, parsePopularityWeights, type PopularityWeights } from './popularity';
-import { checkSeriesRange, usageSeries, utcDayOf, type DayUsage, type SeriesGranularity, type UsagePoint } from './usage-series';
+import { addCountries, type CountryMap } from '../domain/country-usage';
+import { checkSeriesRange, dayCount, usageSeries, utcDayOf, type DayUsage, type SeriesGranularity, type UsagePoint } from './usage-series';
 
 /**
  * A per-request memo (the `memo` of the request's loaders): values computed
@@ -219,31 +220,100 @@ export class DashboardService {
     to: Date,
     granularity: SeriesGranularity,
     memo: RequestMemo = new Map(),
+    type: 'DATASET' | 'FILE' = 'DATASET',
   ): Promise<UsageSeriesResult> {
+    const { firstDay, lastDay } = this.seriesWindow(from, to, granularity);
+    return seriesResult(await this.dailyLoader(type, firstDay, lastDay, memo).load(datasetId), firstDay, lastDay, granularity);
+  }
+
+  /**
+   * The summed series of a set of datasets (a collection's subtree, a
+   * portal, the network; each dataset once). Few (dataset, day) pairs are
+   * looked up by id, through the same per-request loader as dataset series;
+   * many are one read of the window.
+   *
+   * @throws BAD_USER_INPUT when the range is reversed or too long.
+   */
+  async setSeries(
+    datasetIds: readonly string[],
+    from: Date,
+    to: Date,
+    granularity: SeriesGranularity,
+    memo: RequestMemo = new Map(),
+    signal?: AbortSignal,
+  ): Promise<UsageSeriesResult> {
+    const { firstDay, lastDay } = this.seriesWindow(from, to, granularity);
+    const ids = [...new Set(datasetIds)];
+    let rows: DayUsage[];
+    if (ids.length * dayCount(firstDay, lastDay) <= BY_ID_PAIRS) {
+      const found = await this.dailyLoader('DATASET', firstDay, lastDay, memo).loadMany(ids);
+      rows = found.flatMap((r) => {
+        if (r instanceof Error) throw r;
+        return r;
+      });
+    } else {
+      rows = await this.repo.summedDailyUsage(new Set(ids), firstDay, lastDay, signal);
+    }
+    return seriesResult(rows, firstDay, lastDay, granularity);
+  }
+
+  /**
+   * Per-country figures of the datasets the dashboard with these arguments
+   * counts (same visibility, portal and window rules), summed.
+   */
+  async dashboardCountries(
+    caller: Caller,
+    args: { visibility: DashboardVisibility; portalId: string | null } & DayWindow,
+    memo: RequestMemo = new Map(),
+    signal?: AbortSignal,
+  ): Promise<CountryMap> {
+    const w: DayWindow = { firstDay: args.firstDay, lastDay: args.lastDay };
+    const [inputs, countries] = await Promise.all([
+      this.scopeInputs(caller, w, memo, signal),
+      memoize(memo, `dashboard:countries|${w.firstDay ?? ''}|${w.lastDay ?? ''}`, () => this.repo.datasetCountries(w.firstDay, w.lastDay, signal)),
+    ]);
+    const out: CountryMap = {};
+    for (const d of selectDatasets(inputs.datasets, args.visibility, args.portalId)) {
+      const c = countries.get(d.id);
+      if (c) addCountries(out, c);
+    }
+    return out;
+  }
+
+  private seriesWindow(from: Date, to: Date, granularity: SeriesGranularity): { firstDay: string; lastDay: string } {
     const w = this.window(from, to);
-    const firstDay = w.firstDay!;
-    const lastDay = w.lastDay!;
-    const problem = checkSeriesRange(firstDay, lastDay, granularity);
+    const problem = checkSeriesRange(w.firstDay!, w.lastDay!, granularity);
     if (problem) throw new GatewayError(ErrorCode.BAD_USER_INPUT, problem);
-    const loader = memoize(
+    return { firstDay: w.firstDay!, lastDay: w.lastDay! };
+  }
+
+  /** The request's loader of one type's day documents over one window (one query per batch). */
+  private dailyLoader(type: 'DATASET' | 'FILE', firstDay: string, lastDay: string, memo: RequestMemo): DataLoader<string, DayUsage[]> {
+    return memoize(
       memo,
-      `dashboard:daily|${firstDay}|${lastDay}`,
+      `dashboard:daily|${type}|${firstDay}|${lastDay}`,
       () =>
         new DataLoader<string, DayUsage[]>(
           async (ids) => {
-            const byId = await this.repo.dailyUsage(ids, firstDay, lastDay);
+            const byId = await this.repo.dailyUsage(ids, firstDay, lastDay, type);
             return ids.map((id) => byId.get(id) ?? []);
           },
           { maxBatchSize: 1000 },
         ),
     );
-    const points = usageSeries(await loader.load(datasetId), firstDay, lastDay, granularity);
-    const total = { views: 0, downloads: 0, apiCalls: 0 };
-    for (const p of points) {
-      total.views += p.views;
-      total.downloads += p.downloads;
-      total.apiCalls += p.apiCalls;
-    }
-    return { granularity, firstDay, lastDay, points, total };
   }
+}
+
+/** Above this many (dataset, day) pairs a set's series reads the whole window once instead of by id. */
+const BY_ID_PAIRS = 20_000;
+
+function seriesResult(rows: readonly DayUsage[], firstDay: string, lastDay: string, granularity: SeriesGranularity): UsageSeriesResult {
+  const points = usageSeries(rows, firstDay, lastDay, granularity);
+  const total = { views: 0, downloads: 0, apiCalls: 0 };
+  for (const p of points) {
+    total.views += p.views;
+    total.downloads += p.downloads;
+    total.apiCalls += p.apiCalls;
+  }
+  return { granularity, firstDay, lastDay, points, total };
 }

@@ -58,7 +58,8 @@ export function countersOf(doc: Partial<Record<string, unknown>> | null | undefi
  * COUNTER metrics of one country (ISO 3166-1 alpha-2, or `ZZ` unknown),
  * regular (`ti ui tr ur`) and machine (`mti mui mtr mur`): total and unique
  * investigations and requests. Stored on dataset day documents as
- * `countries: { FR: {...}, ... }`; absent fields are 0.
+ * `countries: { FR: {...}, ... }` (and summed on totals documents);
+ * absent fields are 0.
  */
 export interface CountryCounts {
   ti: number;
@@ -69,6 +70,12 @@ export interface CountryCounts {
   mui: number;
   mtr: number;
   mur: number;
+  /** API calls (part of `ti`/`mti`); absent on days counted before they were kept. */
+  a?: number;
+  ma?: number;
+  /** Bytes of counted requests (COUNTER volume); absent as `a`. */
+  b?: number;
+  mb?: number;
 }
 
 export const COUNTRY_FIELDS = ['ti', 'ui', 'tr', 'ur', 'mti', 'mui', 'mtr', 'mur'] as const;

@@ -9,6 +9,7 @@ import type { GatewayContext } from './context';
 import type { CollectionDoc } from '../store/documents';
 import { resourceKey } from '../domain/resources';
 import { sumUsage } from '../domain/counters';
+import { sumCountries } from '../domain/country-usage';
 import { canSeeDataset } from '../auth/visibility';
 import { present } from './present';
 
@@ -22,7 +23,7 @@ class CollectionsArgs extends PageArgs {
 }
 
 /** A collection and every collection under it (cycles are tolerated). */
-function descendantsOf(root: string, parents: ReadonlyMap<string, string[]>): string[] {
+export function descendantsOf(root: string, parents: ReadonlyMap<string, string[]>): string[] {
   const children = new Map<string, string[]>();
   for (const [id, ps] of parents) for (const p of ps) children.set(p, [...(children.get(p) ?? []), id]);
   const seen = new Set<string>([root]);
@@ -66,7 +67,8 @@ export class CollectionResolver {
       ...under.map((id) => resourceKey(ResourceType.COLLECTION, id)),
       ...visible.map((id) => resourceKey(ResourceType.DATASET, id)),
     ]);
-    return toUsageStats(sumUsage(docs.map((d) => (d instanceof Error ? null : d))) as never);
+    const found = docs.map((d) => (d instanceof Error ? null : d));
+    return toUsageStats({ ...sumUsage(found), countries: sumCountries(found) } as never);
   }
 
   @FieldResolver(() => DatasetConnection, { description: 'Datasets in this collection the caller may see.' })

@@ -38,7 +38,10 @@ import { GatewayError } from '../errors/gateway-error';
  *   once per request and window (memoised), so a distinct window costs
  *   {@link COST.usageWindow} once and each dashboard or popularity scope
  *   adds what its own computation costs; a time series costs one unit per
- *   bucket (day or month).
+ *   bucket (day or month), plus {@link COST.setSeries} when it sums a set of
+ *   datasets (collection, portal, network); a dashboard's `countries`
+ *   costs {@link COST.countryWindow}; a `countries` list counts as
+ *   {@link COST.countries} entries.
  *
  * The weights are sized so that a request under the default MAX_QUERY_COST
  * (100,000) runs at most 2 usage tables, 3 reports or 3 dashboard windows:
@@ -59,11 +62,22 @@ export const COST = {
   popularityScope: 5_000,
   /** `Dataset.popularity`, per dataset once its scope is ranked. */
   popularity: 5,
+  /**
+   * `Collection.usage`, `Portal.usage`, `networkUsage`, each: the series of a set of datasets, up to one read of every
+   * day document of the window (as a usage window), plus one unit per bucket.
+   */
+  setSeries: 25_000,
+  /** Each `DataDashboard.countries`: reads every dataset's countries in its window (shared by equal windows when run, not when priced). */
+  countryWindow: 25_000,
+  /** Countries a `countries` list can hold: ISO 3166-1's 249 codes and unknown. */
+  countries: 250,
 } as const;
 
 /** Lists whose size the schema itself bounds, or which are paid for by their parent. */
 const BOUNDED_LISTS: Readonly<Record<string, number>> = {
-  'UsageSeries.points': 1, // paid by Dataset.usage (one unit per bucket)
+  'UsageSeries.points': 1, // paid by the series field (one unit per bucket)
+  'UsageStats.countries': COST.countries,
+  'DataDashboard.countries': COST.countries,
   'DashboardPopularity.mostPopular': 5,
   'DashboardPopularity.leastPopular': 5,
   'DashboardPopularity.histogram': 100,
@@ -163,6 +177,11 @@ interface CostState {
   popularityScopes: Set<string>;
 }
 
+/** Series of one resource's own day documents: one unit per bucket. */
+const OWN_SERIES: ReadonlySet<string> = new Set(['Dataset.usage', 'File.usage']);
+/** Series of a set of datasets: {@link COST.setSeries} each, plus one unit per bucket. */
+const SET_SERIES: ReadonlySet<string> = new Set(['Collection.usage', 'Portal.usage', 'Query.networkUsage']);
+
 function gatewayEstimator(state: CostState): ComplexityEstimator {
   return (o: ComplexityEstimatorArgs): number => {
     const coordinate = `${o.type.name}.${o.field.name}`;
@@ -172,8 +191,15 @@ function gatewayEstimator(state: CostState): ComplexityEstimator {
     if (heavy !== undefined) {
       return heavy + 1 + (hasFirst ? pageMultiplier(o.args.first) : 1) * child;
     }
-    if (coordinate === 'Dataset.usage') {
+    if (OWN_SERIES.has(coordinate)) {
       return 1 + seriesBuckets(o.args.from, o.args.to, o.args.granularity) + child;
+    }
+    if (SET_SERIES.has(coordinate)) {
+      return COST.setSeries + 1 + seriesBuckets(o.args.from, o.args.to, o.args.granularity) + child;
+    }
+    if (coordinate === 'DataDashboard.countries') {
+      // Its window is the parent dashboard's, whose arguments an estimator does not see: each costs a full read.
+      return COST.countryWindow + 1 + COST.countries * child;
     }
     if (coordinate === 'Query.dataDashboard') {
       state.windows.add(`${dateKey(o.args.from)}|${dateKey(o.args.to)}`);

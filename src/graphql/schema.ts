@@ -16,6 +16,7 @@ import { ReuseResolver } from './reuse.resolver';
 import { UsageTableResolver } from './usage-table.resolver';
 import { UserStatsResolver } from './user-stats.resolver';
 import { UserUpsertResolver } from './user-upsert.resolver';
+import { CollectionUsageResolver, DashboardCountriesResolver, FileUsageResolver, NetworkUsageResolver, PortalUsageResolver } from './usage-levels.resolver';
 
 /** Every resolver class of the API; the SDL in schema/ is generated from these. */
 export const RESOLVERS = [
@@ -36,6 +37,11 @@ export const RESOLVERS = [
   UsageTableResolver,
   UserStatsResolver,
   UserUpsertResolver,
+  FileUsageResolver,
+  CollectionUsageResolver,
+  PortalUsageResolver,
+  NetworkUsageResolver,
+  DashboardCountriesResolver,
 ] as const;
 
 export function buildGatewaySchema(): Promise<GraphQLSchema> {

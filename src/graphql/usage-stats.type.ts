@@ -3,6 +3,7 @@ import { NonNegativeIntResolver, SafeIntResolver } from 'graphql-scalars';
 import { DateTimeResolver } from './date-time.scalar';
 import { countersOf } from '../domain/counters';
 import type { UsageTotalsDoc } from '../store/documents';
+import { addCountries, countryRows, type CountryUsageRow } from '../domain/country-usage';
 
 @ObjectType({ description: 'Use by scripts, harvesters and automated accounts (COUNTER "machine").' })
 export class MachineUsage {
@@ -29,6 +30,44 @@ export class MachineUsage {
 
   @Field(() => SafeIntResolver, { description: 'Bytes delivered by counted machine requests.' })
   volume!: number;
+}
+
+@ObjectType({
+  description:
+    "Use from one country (COUNTER metrics), regular and machine apart. Countries come from the portal or from the " +
+    "visitor's IP (GeoLite2). views + apiCalls + downloads = totalInvestigations; days counted before API calls and bytes " +
+    'were kept per country show their API calls as views and no volume. See docs/counting.md.',
+})
+export class CountryUsage {
+  @Field(() => String, { nullable: true, description: "ISO 3166-1 alpha-2, upper case; null when the visitor's country is unknown." })
+  country!: string | null;
+
+  @Field(() => NonNegativeIntResolver)
+  views!: number;
+
+  @Field(() => NonNegativeIntResolver)
+  downloads!: number;
+
+  @Field(() => NonNegativeIntResolver)
+  apiCalls!: number;
+
+  @Field(() => NonNegativeIntResolver, { description: 'COUNTER total investigations: views + API calls + downloads.' })
+  totalInvestigations!: number;
+
+  @Field(() => NonNegativeIntResolver, { description: 'Sessions from this country that investigated (COUNTER unique; summed per dataset on collections, portals and the network).' })
+  uniqueInvestigations!: number;
+
+  @Field(() => NonNegativeIntResolver, { description: 'COUNTER total requests: downloads.' })
+  totalRequests!: number;
+
+  @Field(() => NonNegativeIntResolver, { description: 'Sessions from this country that downloaded (COUNTER unique; summed as uniqueInvestigations).' })
+  uniqueRequests!: number;
+
+  @Field(() => SafeIntResolver, { description: 'Bytes delivered by counted regular requests.' })
+  volume!: number;
+
+  @Field(() => MachineUsage)
+  machine!: MachineUsage;
 }
 
 @ObjectType({
@@ -82,8 +121,19 @@ export class UsageStats {
 
   @Field(() => NonNegativeIntResolver, { description: 'Events whose HTTP status was neither 200 nor 304: tallied, never counted.' })
   failedEvents!: number;
+
+  @Field(() => [CountryUsage], {
+    description:
+      'The same use by country: by totalInvestigations desc, then country code; unknown (null) last. Countries with no ' +
+      'counted use are left out; robots, double clicks and failed events have no country here.',
+  })
+  countries!: CountryUsageRow[];
 }
 
+/**
+ * GraphQL stats of a stored totals document (or a sum of them: see
+ * `sumUsage`, with `countries` from `sumCountries`).
+ */
 export function toUsageStats(doc: UsageTotalsDoc | null): UsageStats {
   const c = countersOf(doc as Record<string, unknown> | null);
   return {
@@ -111,5 +161,6 @@ export function toUsageStats(doc: UsageTotalsDoc | null): UsageStats {
     doubleClicks: c.doubleClicks,
     volume: c.volume,
     failedEvents: c.failedEvents,
+    countries: countryRows(addCountries({}, (doc as { countries?: unknown } | null)?.countries)),
   };
 }

@@ -4,6 +4,7 @@ import type { ReuseDoc } from './documents-ingest';
 import { findByArrayField, findByIds, findIn } from './find-in';
 import type { DatedReuseLink, UsageFigures } from '../dashboard/dashboard';
 import type { DayUsage } from '../dashboard/usage-series';
+import { addCountries, type CountryMap } from '../domain/country-usage';
 
 /** The fields of a dataset the dashboard and the visibility rule need. */
 export type DashboardDatasetRow = Pick<
@@ -81,7 +82,7 @@ export class DashboardRepository {
    * request tells).
    */
   private catalog: { at: number; rows: DashboardDatasetRow[] } | null = null;
-  private readonly figures = new Map<string, { mark: string | null; usage: Map<string, UsageFigures> }>();
+  private readonly figures = new Map<string, { mark: string | null; usage: unknown }>();
 
   /**
    * @param cacheTtlMs - how long catalog rows are trusted, ms (0: no cache).
@@ -108,11 +109,11 @@ export class DashboardRepository {
   }
 
   /** Usage figures through the mark-keyed cache. */
-  private async cachedFigures(key: string, load: () => Promise<Map<string, UsageFigures>>): Promise<Map<string, UsageFigures>> {
+  private async cachedFigures<T>(key: string, load: () => Promise<T>): Promise<T> {
     const doc = await this.store.db.collection<{ _id: string; mark: string }>('agg_state').findOne({ _id: 'writer' });
     const mark = doc?.mark ?? null;
     const hit = this.figures.get(key);
-    if (hit && mark !== null && hit.mark === mark) return hit.usage;
+    if (hit && mark !== null && hit.mark === mark) return hit.usage as T;
     const usage = await load();
     if (this.figures.size >= 16) this.figures.delete(this.figures.keys().next().value!);
     this.figures.set(key, { mark, usage });
@@ -160,8 +161,8 @@ export class DashboardRepository {
     return out;
   }
 
-  /** The daily buckets of some datasets on `firstDay`..`lastDay`, by dataset id. */
-  async dailyUsage(datasetIds: readonly string[], firstDay: string, lastDay: string): Promise<Map<string, DayUsage[]>> {
+  /** The daily buckets of some resources (datasets unless `type` says) on `firstDay`..`lastDay`, by id. */
+  async dailyUsage(datasetIds: readonly string[], firstDay: string, lastDay: string, type: 'DATASET' | 'FILE' = 'DATASET'): Promise<Map<string, DayUsage[]>> {
     const out = new Map<string, DayUsage[]>(datasetIds.map((id) => [id, []]));
     const projection = { _id: 0, resourceId: 1, day: 1, views: 1, downloads: 1, apiCalls: 1 };
     const days = daysBetween(firstDay, lastDay);
@@ -173,12 +174,12 @@ export class DashboardRepository {
         ? await findIn(
             this.store.usageDaily,
             '_id',
-            datasetIds.flatMap((id) => days.map((d) => `DATASET|${d}|${id}`)),
+            datasetIds.flatMap((id) => days.map((d) => `${type}|${d}|${id}`)),
             { projection },
           )
         : (
             await this.store.usageDaily
-              .find({ _id: { $gte: `DATASET|${firstDay}`, $lt: `DATASET|${lastDay}}` } }, { projection })
+              .find({ _id: { $gte: `${type}|${firstDay}`, $lt: `${type}|${lastDay}}` } }, { projection })
               .batchSize(10_000)
               .toArray()
           ).filter((d) => wanted.has(d.resourceId));
@@ -186,6 +187,59 @@ export class DashboardRepository {
       out.get(doc.resourceId)?.push({ day: doc.day, views: num(doc.views), downloads: num(doc.downloads), apiCalls: num(doc.apiCalls) });
     }
     return out;
+  }
+
+  /**
+   * The regular use of a set of datasets, summed per day, on
+   * `firstDay`..`lastDay`: one read of the window's `_id` range (a portal's
+   * or the network's series; many datasets).
+   */
+  async summedDailyUsage(datasetIds: ReadonlySet<string>, firstDay: string, lastDay: string, signal?: AbortSignal): Promise<DayUsage[]> {
+    const byDay = new Map<string, DayUsage>();
+    const cursor = this.store.usageDaily
+      .find(
+        { _id: { $gte: `DATASET|${firstDay}`, $lt: `DATASET|${lastDay}}` } },
+        { projection: { _id: 0, resourceId: 1, day: 1, views: 1, downloads: 1, apiCalls: 1 }, ...(signal ? { signal } : {}) },
+      )
+      .batchSize(10_000);
+    for await (const doc of cursor) {
+      signal?.throwIfAborted();
+      if (!datasetIds.has(doc.resourceId)) continue;
+      let u = byDay.get(doc.day);
+      if (!u) byDay.set(doc.day, (u = { day: doc.day, views: 0, downloads: 0, apiCalls: 0 }));
+      u.views += num(doc.views);
+      u.downloads += num(doc.downloads);
+      u.apiCalls += num(doc.apiCalls);
+    }
+    return [...byDay.values()];
+  }
+
+  /**
+   * Per-country figures of every dataset: all time (both null) from
+   * `usage_totals`, else summed from the day documents of the window.
+   * Cached like the figures (until the aggregator writes).
+   */
+  datasetCountries(firstDay: string | null, lastDay: string | null, signal?: AbortSignal): Promise<Map<string, CountryMap>> {
+    const key = `countries|${firstDay}|${lastDay}`;
+    return this.cachedFigures(key, async () => {
+      const out = new Map<string, CountryMap>();
+      const allTime = firstDay === null && lastDay === null;
+      const cursor = allTime
+        ? this.store.usageTotals.find({ _id: { $gte: 'DATASET:', $lt: 'DATASET;' } }, { projection: { _id: 0, resourceId: 1, countries: 1 }, ...(signal ? { signal } : {}) })
+        : this.store.usageDaily.find(
+            { _id: { $gte: `DATASET|${firstDay ?? ''}`, $lt: lastDay === null ? 'DATASET}' : `DATASET|${lastDay}}` } },
+            { projection: { _id: 0, resourceId: 1, countries: 1 }, ...(signal ? { signal } : {}) },
+          );
+      for await (const doc of cursor.batchSize(10_000)) {
+        signal?.throwIfAborted();
+        const d = doc as { resourceId?: unknown; countries?: unknown };
+        if (typeof d.resourceId !== 'string' || !d.countries) continue;
+        let m = out.get(d.resourceId);
+        if (!m) out.set(d.resourceId, (m = {}));
+        addCountries(m, d.countries);
+      }
+      return out;
+    });
   }
 
   /** Every reuse: id, datasets, creation time, URL and its key (absent on reuses stored before keys). */

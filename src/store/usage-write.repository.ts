@@ -1,5 +1,6 @@
 import { Long, type AnyBulkWriteOperation, type Collection, type Document } from 'mongodb';
 import { COUNTER_FIELDS, type Counters, type CountryCounts } from '../domain/counters';
+import { countryMoves, wideCountries } from './country-totals';
 import type { ResourceType } from '../domain/resources';
 import type { Store } from './store';
 import { bulkWriteTolerant, insertManyIgnoringDuplicates } from './bulk';
@@ -34,6 +35,8 @@ interface TotalsStep {
   _id: string;
   identity: Record<string, string>;
   inc: Partial<Counters>;
+  /** Per-country moves (`{ FR: { ti: 1 } }`; no dotted keys: the step is stored); resources only. */
+  cinc?: Record<string, Record<string, number>>;
   max: Partial<Record<'lastViewedAt' | 'lastDownloadedAt' | 'lastApiCallAt', Date>>;
 }
 
@@ -84,8 +87,8 @@ export function userTotalsId(type: ResourceType, id: string, userId: string): st
  * int32 + int64 and int64 + int64 give int64 on FerretDB and MongoDB alike,
  * so an `$inc` by a Long also widens an older int32 total. Reads get plain
  * numbers back (the driver's `promoteLongs`, on by default, up to 2^53).
- * Nested country counts stay as they are: they live on day documents only,
- * which are written whole and never summed by the database.
+ * Country counts on totals documents are moved by `$inc` too, so they are
+ * int64 as well ({@link wideCountries}).
  */
 export function wideCounters(doc: Document): Document {
   const out: Document = { ...doc };
@@ -228,6 +231,14 @@ export class UsageWriteRepository {
         t.totals = { col: user ? 'byUser' : 'totals', _id: tid, identity, inc: {}, max: {} };
       }
       for (const [k, v] of Object.entries(inc) as [keyof Counters, number][]) t.totals.inc[k] = (t.totals.inc[k] ?? 0) + v;
+      if (!user && (a.countries || b?.countries)) {
+        const cinc = (t.totals.cinc ??= {});
+        for (const [path, v] of Object.entries(countryMoves(b?.countries ?? null, a.countries))) {
+          const [cc, k] = path.split('.');
+          const c = (cinc[cc] ??= {});
+          c[k] = (c[k] ?? 0) + v;
+        }
+      }
       for (const k of ['lastViewedAt', 'lastDownloadedAt', 'lastApiCallAt'] as const) {
         const v = a[k];
         const cur = t.totals.max[k];
@@ -247,7 +258,14 @@ export class UsageWriteRepository {
       step ??= { _id: `${stepPrefix}.${n++}`, createdAt: new Date(), days: [], totals: [] };
       step.days.push(...t.days);
       const tot = t.totals;
-      if (tot && (Object.values(tot.inc).some((v) => v !== 0) || Object.keys(tot.max).length)) {
+      if (tot?.cinc) {
+        for (const [cc, c] of Object.entries(tot.cinc)) {
+          for (const k of Object.keys(c)) if (c[k] === 0) delete c[k];
+          if (!Object.keys(c).length) delete tot.cinc[cc];
+        }
+        if (!Object.keys(tot.cinc).length) delete tot.cinc;
+      }
+      if (tot && (Object.values(tot.inc).some((v) => v !== 0) || Object.keys(tot.max).length || tot.cinc)) {
         for (const k of Object.keys(tot.inc) as (keyof Counters)[]) if (tot.inc[k] === 0) delete tot.inc[k];
         step.totals.push(tot);
       }
@@ -306,7 +324,16 @@ export class UsageWriteRepository {
       if (fresh.length) {
         await insertManyIgnoringDuplicates(
           this.col(name),
-          fresh.map((u) => wideCounters({ _id: u._id, ...u.identity, ...u.inc, ...u.max, batches: [step._id] })),
+          fresh.map((u) =>
+            wideCounters({
+              _id: u._id,
+              ...u.identity,
+              ...u.inc,
+              ...(u.cinc ? { countries: wideCountries(u.cinc) } : {}),
+              ...u.max,
+              batches: [step._id],
+            }),
+          ),
         ).then((dups) => {
           if (dups.size && !replay) throw new Error(`${dups.size} totals documents appeared during an aggregation step`);
         });
@@ -316,7 +343,11 @@ export class UsageWriteRepository {
           $setOnInsert: u.identity,
           $push: { batches: { $each: [step._id], $slice: -STEP_MARKS } },
         };
-        if (Object.keys(u.inc).length) update.$inc = wideCounters(u.inc);
+        if (Object.keys(u.inc).length || u.cinc) {
+          const inc: Document = wideCounters(u.inc);
+          for (const [cc, c] of Object.entries(u.cinc ?? {})) for (const [k, v] of Object.entries(c)) inc[`countries.${cc}.${k}`] = Long.fromNumber(v);
+          update.$inc = inc;
+        }
         if (Object.keys(u.max).length) update.$max = u.max;
         return { updateOne: { filter: { _id: u._id } as Document, update, upsert: true } };
       });
@@ -392,6 +423,14 @@ export class UsageRebuild {
         this.totals.set(id, t);
       }
       for (const k of COUNTER_FIELDS) if (f.counters[k]) t.doc[k] = ((t.doc[k] as number | undefined) ?? 0) + f.counters[k];
+      if (!user && f.countries) {
+        const into = (t.doc.countries ??= {}) as Record<string, Record<string, number>>;
+        for (const [path, v] of Object.entries(countryMoves(null, f.countries))) {
+          const [cc, k] = path.split('.');
+          const c = (into[cc] ??= {});
+          c[k] = (c[k] ?? 0) + v;
+        }
+      }
       for (const k of ['lastViewedAt', 'lastDownloadedAt', 'lastApiCallAt'] as const) {
         const v = f[k];
         if (v && (!t.doc[k] || (t.doc[k] as Date) < v)) t.doc[k] = v;
@@ -401,7 +440,8 @@ export class UsageRebuild {
   }
 
   private async flush(n: 'daily' | 'userDaily' | 'totals' | 'byUser', docs: Document[] = this.pending[n as 'daily']): Promise<void> {
-    for (let i = 0; i < docs.length; i += 2000) await this.next(n).insertMany(docs.slice(i, i + 2000).map(wideCounters), { ordered: false });
+    const wide = (d: Document): Document => (n === 'totals' && d.countries ? { ...wideCounters(d), countries: wideCountries(d.countries as Record<string, Record<string, number>>) } : wideCounters(d));
+    for (let i = 0; i < docs.length; i += 2000) await this.next(n).insertMany(docs.slice(i, i + 2000).map(wide), { ordered: false });
     if (n === 'daily' || n === 'userDaily') this.pending[n] = [];
   }
 
