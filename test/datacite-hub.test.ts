@@ -3,8 +3,11 @@
  * DataCite's checks (test/support/datacite-hub.ts), on a real gateway and
  * the embedded database: the hub accepts one month of it, plain or gzip,
  * and refuses the full CoP-RD report (volume, upper-case countries,
- * several months) with its message.
+ * several months) with its message. Drafts are in neither profile; a
+ * closed month's hub report carries no exception; `/reports` lists the
+ * supported filters and attributes.
  */
+import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 import { startLocalHub, type LocalHub } from './support/datacite-hub';
@@ -113,10 +116,50 @@ describe('DSR hub profile and the local DataCite hub', () => {
     expect(keys.filter((k) => /^[A-Z]{2}$/.test(k))).toEqual([]);
     expect(keys).not.toContain('zz');
 
-    // The full report of the same month still has volume, upper-case countries and the draft.
+    // The full report of the same month still has volume and upper-case countries; neither has the draft, even for an admin.
     const full = await (await dsr(`begin_date=${month}&end_date=${month}`)).json();
     expect(deepKeys(full)).toEqual(expect.arrayContaining(['volume', 'FR']));
-    expect(JSON.stringify(full)).toContain('p1:ds-draft');
+    expect(JSON.stringify(full)).not.toContain('ds-draft');
+    expect(JSON.stringify(r)).not.toContain('ds-draft');
+    const tsv = await (await dsr(`begin_date=${month}&end_date=${month}&format=tsv`)).text();
+    expect(tsv).toContain('p1:ds-a');
+    expect(tsv).not.toContain('ds-draft');
+    const draftOnly = (await (await dsr(`begin_date=${month}&end_date=${month}&dataset_id=ds-draft`)).json()) as { 'report-datasets': unknown[] };
+    expect(draftOnly['report-datasets']).toEqual([]);
+  });
+
+  it('a closed month: the hub profile carries no exception; the full report says its data starts mid-month (3040)', async () => {
+    // The stored usage starts on the 10th of that month.
+    const hubReport = (await (await dsr(`begin_date=${month}&end_date=${month}&profile=hub`)).json()) as { 'report-header': { exceptions: unknown[] } };
+    expect(hubReport['report-header'].exceptions).toEqual([]);
+    const full = (await (await dsr(`begin_date=${month}&end_date=${month}`)).json()) as { 'report-header': { exceptions: { code: number; message: string; data: string }[] } };
+    expect(full['report-header'].exceptions).toEqual([
+      { code: 3040, severity: 'warning', message: 'Partial Data Returned', data: expect.stringMatching(new RegExp(`stored usage starts on ${month}-10$`)) },
+    ]);
+  });
+
+  it('/reports lists the DSR with its supported filters and attributes (CoP-RD §11)', async () => {
+    const res = await fetch(`${t.baseUrl}/api/sushi/reports`, { headers: { authorization: `Bearer ${admin}` } });
+    expect(res.status).toBe(200);
+    const list = (await res.json()) as { 'report-id': string; 'supported-filters': { name: string; required: boolean }[]; 'supported-attributes': { name: string; values: string }[] }[];
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ 'report-name': 'dataset report', 'report-id': 'DSR', release: 'rd1', path: '/api/sushi/reports/dsr' });
+    expect(list[0]['supported-filters'].map((f) => [f.name, f.required])).toEqual([
+      ['begin_date', true],
+      ['end_date', true],
+      ['portal', false],
+      ['dataset_id', false],
+    ]);
+    expect(list[0]['supported-attributes'].map((a) => [a.name, a.values])).toEqual([
+      ['profile', 'full|hub'],
+      ['format', 'json|tsv'],
+    ]);
+    // Each listed filter and attribute is one the report takes: a request using all of them is answered.
+    const portal = await dsr(`begin_date=${month}&end_date=${month}&portal=p1&dataset_id=ds-a&profile=hub&format=tsv`);
+    expect(portal.status).toBe(200);
+    expect((await portal.text()).split('\r\n')[4]).toBe('Report_Filters\tportal=p1; dataset-id=ds-a; profile=hub');
+    const anon = await fetch(`${t.baseUrl}/api/sushi/reports`);
+    expect(anon.status).toBe(401);
   });
 
   it('is accepted by the hub, plain and gzip; the full report is refused with the hub message', async () => {
@@ -125,6 +168,8 @@ describe('DSR hub profile and the local DataCite hub', () => {
     expect(created.status).toBe(201);
     const id = ((await created.json()) as { report: { id: string } }).report.id;
     expect(hub.reports.get(id)!.body).toEqual(JSON.parse(body));
+    // HUB_STORED_REPORT_FILE=path: keep the report as the hub stored it (for the issue's closing note).
+    if (process.env.HUB_STORED_REPORT_FILE) fs.writeFileSync(process.env.HUB_STORED_REPORT_FILE, JSON.stringify({ report: { id, ...hub.reports.get(id)!.body } }, null, 2) + '\n');
 
     const gz = await fetch(`${hub.url}/${id}`, {
       method: 'PUT',
