@@ -369,9 +369,11 @@ describe('dashboard page (browser)', () => {
     };
     await page.waitForFunction(() => window.usageGatewayCharts.size >= 6);
     for (const text of PRIVATE_TEXT) expect(await html()).not.toContain(text);
+    // Without a key nothing private is visible: the page says a key is needed instead of showing empty cards.
     await page.locator('[data-filter="visibility"] label', { hasText: 'Private' }).click();
     await ready(page);
-    expect((await figures(page)).datasets.value).toBe(0);
+    expect(await page.textContent('[data-need-key]')).toContain('API key');
+    expect(await figures(page)).toEqual({});
     for (const text of PRIVATE_TEXT) expect(await html()).not.toContain(text);
 
     await page.goto(`${t.baseUrl}/#/tree`);

@@ -148,12 +148,15 @@ export function treemapOption(items: { name: string; value: number; sub: string;
       // Long names wrap instead of being cut; cells too small for 12 px text show none (the list under the chart has them all).
       label: {
         show: true,
-        formatter: (p: { name: string; data?: { sub?: string } }) => `{n|${p.name}}\n{s|${p.data?.sub ?? ''}}`,
+        position: 'insideTopLeft',
+        formatter: (p: { name: string; data?: { sub?: string } }) => `${p.name}\n${p.data?.sub ?? ''}`,
         overflow: 'break',
+        fontSize: 13,
+        lineHeight: 17,
+        fontWeight: 'bold',
         color: '#000',
         textBorderColor: '#fff',
         textBorderWidth: 3,
-        rich: { n: { fontSize: 14, fontWeight: 'bold', lineHeight: 18, color: '#000', textBorderColor: '#fff', textBorderWidth: 3 }, s: { fontSize: 12, lineHeight: 16, color: '#000', textBorderColor: '#fff', textBorderWidth: 3 } },
       },
       levels: [{ itemStyle: { borderColor: '#fff', borderWidth: 2, gapWidth: 2 }, colorMappingBy: 'index' }],
     }],

@@ -147,10 +147,15 @@ function start(): void {
     script.before(host);
     void mount(host, optionsOf(script, id, script), base);
   }
-  for (const host of document.querySelectorAll<HTMLElement>('[data-usage-gateway-dataset]:not([data-usage-gateway-mounted])')) {
-    const hid = host.dataset.usageGatewayDataset;
-    if (hid) void mount(host, optionsOf(host, hid, host), base);
-  }
+  const scan = () => {
+    for (const host of document.querySelectorAll<HTMLElement>('[data-usage-gateway-dataset]:not([data-usage-gateway-mounted])')) {
+      const hid = host.dataset.usageGatewayDataset;
+      if (hid) void mount(host, optionsOf(host, hid, host), base);
+    }
+  };
+  scan();
+  // An async script may run before the parser reaches the page's placeholders.
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', scan, { once: true });
 }
 
 start();
