@@ -1,4 +1,4 @@
-import { badgeContent, badgeSvg, strongEtag } from '../src/embed/badge';
+import { badgeContent, badgeSvg, ifNoneMatchHits, strongEtag } from '../src/embed/badge';
 import { badgeLabel, compactNumber, embedLang, fullNumber, periodWords, sparklinePoints, widgetSummary } from '../src/embed/embed-format';
 
 /* The pure parts of the usage badge and widget (docs/embed.md). */
@@ -75,6 +75,19 @@ describe('badge', () => {
     expect(a).toMatch(/^"[A-Za-z0-9_-]{32}"$/);
     expect(strongEtag('<svg>1</svg>')).toBe(a);
     expect(strongEtag('<svg>2</svg>')).not.toBe(a);
+  });
+});
+
+describe('ifNoneMatchHits', () => {
+  it('matches a listed tag, weak or strong, and *', () => {
+    expect(ifNoneMatchHits('"a"', '"a"')).toBe(true);
+    expect(ifNoneMatchHits('W/"a"', '"a"')).toBe(true);
+    expect(ifNoneMatchHits('"x", "a"', '"a"')).toBe(true);
+    expect(ifNoneMatchHits('*', '"a"')).toBe(true);
+    expect(ifNoneMatchHits('"b"', '"a"')).toBe(false);
+    expect(ifNoneMatchHits('a', '"a"')).toBe(false);
+    expect(ifNoneMatchHits(undefined, '"a"')).toBe(false);
+    expect(ifNoneMatchHits('', '"a"')).toBe(false);
   });
 });
 

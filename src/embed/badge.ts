@@ -41,3 +41,17 @@ export function badgeSvg(figure: number | null, req: BadgeRequest): string {
 export function strongEtag(body: string | Buffer): string {
   return `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
 }
+
+/**
+ * Whether an `If-None-Match` header names `etag` (RFC 9110 §13.1.2: a list,
+ * or `*`, compared weakly, so `W/"x"` matches `"x"`). Why not Express's
+ * `req.fresh`: it ignores validators whenever the request says
+ * `Cache-Control: no-cache`, which fetch() adds to every conditional
+ * request; an origin server may still answer those with 304.
+ */
+export function ifNoneMatchHits(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.split(',').some((tag) => opaque(tag) === opaque(etag));
+}

@@ -19,7 +19,7 @@ import { GatewayError } from '../errors/gateway-error';
 import { isValidId, ID_RULE } from '../domain/ids';
 import { queryParam, sendKnownError } from '../http/route-helpers';
 import { defaultWebDir } from '../http/web.routes';
-import { badgeSvg, strongEtag } from './badge';
+import { badgeSvg, ifNoneMatchHits, strongEtag } from './badge';
 import { BADGE_METRICS, BADGE_PERIODS, WIDGET_RANGES, embedLang, type BadgeMetric, type BadgePeriod, type WidgetRange } from './embed-format';
 import type { EmbedService } from './embed.service';
 
@@ -40,6 +40,17 @@ export interface EmbedRouteDeps {
   before?: RequestHandler[];
   /** Directory of the built widget (default dist/web). */
   webDir?: string;
+}
+
+/** Sends `body` with its strong ETag, or 304 without a body when the client holds it. */
+function sendValidated(req: express.Request, res: express.Response, body: string, type: string): void {
+  const etag = strongEtag(body);
+  res.set({ 'Content-Type': type, ETag: etag });
+  if (ifNoneMatchHits(req.get('if-none-match'), etag)) {
+    res.status(304).end();
+    return;
+  }
+  res.send(body);
 }
 
 /** Headers that let any origin embed, fetch and cache a public answer. */
@@ -93,9 +104,8 @@ export function mountEmbed(app: express.Express, deps: EmbedRouteDeps): void {
       const svg = badgeSvg(figure, { metric, period, lang });
       publicHeaders(res);
       // The badge is an image: no script, style or fetch when opened alone.
-      res.set({ 'Content-Type': 'image/svg+xml; charset=utf-8', 'Content-Security-Policy': "default-src 'none'", ETag: strongEtag(svg) });
-      // res.send answers 304 itself when If-None-Match holds this ETag.
-      res.send(svg);
+      res.set('Content-Security-Policy', "default-src 'none'");
+      sendValidated(req, res, svg, 'image/svg+xml; charset=utf-8');
     } catch (err) {
       fail(res, next, err);
     }
@@ -111,9 +121,7 @@ export function mountEmbed(app: express.Express, deps: EmbedRouteDeps): void {
         res.status(404).json({ error: { code: ErrorCode.NOT_FOUND, message: 'no public, published dataset with this id' } });
         return;
       }
-      const body = JSON.stringify(data);
-      res.set({ 'Content-Type': 'application/json; charset=utf-8', ETag: strongEtag(body) });
-      res.send(body);
+      sendValidated(req, res, JSON.stringify(data), 'application/json; charset=utf-8');
     } catch (err) {
       fail(res, next, err);
     }
