@@ -94,6 +94,7 @@ export function checkStoredEvent(e: Partial<Record<keyof LoggedEvent, unknown>>)
     return problem(ErrorCode.VALUE_OUT_OF_RANGE, `url must be text of at most ${MAX_URL} characters`);
   }
   if (!isKey(e.ck) || !isKey(e.sk)) return problem(ErrorCode.BAD_USER_INPUT, 'click_key and session_key must be non-empty text');
+  if (!nullOr(e.ckp, isKey)) return problem(ErrorCode.BAD_USER_INPUT, 'click_key_previous_day must be non-empty text or null');
   if (!nullOr(e.h, isKey)) return problem(ErrorCode.BAD_USER_INPUT, 'content_hash must be text');
   return null;
 }
