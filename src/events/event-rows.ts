@@ -63,7 +63,6 @@ export function eventJson(e: LoggedEvent): Record<EventExportColumn, unknown> {
     click_key: e.ck,
     session_key: e.sk,
     click_key_previous_day: e.ckp ?? null,
-    click_key_previous_day: e.ckp ?? null,
     content_hash: e.h,
     ua_rules: e.uaRules ?? null,
   };
@@ -122,8 +121,6 @@ export function eventFromJson(rec: Record<string, unknown>): Omit<LoggedEvent, '
     url: str('url'),
     ck: str('click_key', true)!,
     sk: str('session_key', true)!,
-    // Only events of a day's first 30 s have one (src/counting/identity.ts); older exports lack the column.
-    ...(str('click_key_previous_day') === null ? {} : { ckp: str('click_key_previous_day')! }),
     // Only events of a day's first 30 s have one (src/counting/identity.ts); older exports lack the column.
     ...(str('click_key_previous_day') === null ? {} : { ckp: str('click_key_previous_day')! }),
     h: str('content_hash'),
