@@ -12,6 +12,7 @@
  *   usage-gateway refresh-rules [--download] [--since YYYY-MM-DD] [--rebuild]
  *   usage-gateway quarantine list [--limit n] [--after key] [--json]   (src/events/quarantine-cli.ts)
  *   usage-gateway stored-data [--json] [--sample n]   (src/privacy/stored-data-cli.ts)
+ *   usage-gateway forget|export (--user id | --cookie v) (--sender id | --all-senders)   (src/privacy/privacy-cli.ts)
  *
  * They connect like the gateway does (src/config.ts): to MONGODB_URI /
  * MONGODB_DB, or, without MONGODB_URI, to the embedded FerretDB in DATA_DIR:
@@ -36,6 +37,7 @@ import { registerFormatCommands } from './logs/log-cli';
 import { registerQuarantineCommands } from './events/quarantine-cli';
 import { registerRulesCommands } from './cli-rules';
 import { registerSushiCommands } from './sushi/sushi-cli';
+import { registerPrivacyCommands } from './privacy/privacy-cli';
 import { registerStoredDataCommand } from './privacy/stored-data-cli';
 import { onDatabase, sinceIsValid } from './cli-run';
 
@@ -286,6 +288,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     code = c;
   });
   registerSushiCommands(program, io, connect, (c) => {
+    code = c;
+  });
+  registerPrivacyCommands(program, io, connect, (c) => {
     code = c;
   });
   registerStoredDataCommand(program, io, connect, (c) => {

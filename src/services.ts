@@ -30,6 +30,9 @@ import { UserAdminService } from './auth/user-admin.service';
 import { DashboardRepository } from './store/dashboard.repository';
 import { DashboardService, popularityWeightsFrom } from './dashboard/dashboard.service';
 import { ReuseService } from './dashboard/reuse.service';
+import { ErasureService } from './privacy/erasure.service';
+import { ErasureRepository } from './store/erasure.repository';
+import { PrivacyAuditRepository } from './store/privacy-audit.repository';
 
 /** The domain services, built once per process around one store. */
 export interface Services {
@@ -57,6 +60,8 @@ export interface Services {
   usageTable: UsageTableService;
   /** Users and API keys (admin mutations, CLI). */
   userAdmin: UserAdminService;
+  /** End users' erasure and access requests (`forget`/`export`, admin mutations). */
+  erasure: ErasureService;
 }
 
 export function createServices(store: Store, config: GatewayConfig, logger: Logger = pino({ level: 'silent' })): Services {
@@ -123,6 +128,7 @@ export function createServices(store: Store, config: GatewayConfig, logger: Logg
     reports: new ReportService(new ReportRepository(store)),
     usageTable: new UsageTableService(new ReportRepository(store), new UsageTableRepository(store)),
     userAdmin: new UserAdminService(store, auth),
+    erasure: new ErasureService(new ErasureRepository(store), new PrivacyAuditRepository(store), eventLog, aggregator, logger),
   };
 }
 

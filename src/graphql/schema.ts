@@ -17,6 +17,7 @@ import { UsageTableResolver } from './usage-table.resolver';
 import { UserStatsResolver } from './user-stats.resolver';
 import { UserUpsertResolver } from './user-upsert.resolver';
 import { CollectionUsageResolver, DashboardCountriesResolver, FileUsageResolver, NetworkUsageResolver, PortalUsageResolver } from './usage-levels.resolver';
+import { PrivacyResolver } from './privacy.resolver';
 
 /** Every resolver class of the API; the SDL in schema/ is generated from these. */
 export const RESOLVERS = [
@@ -37,6 +38,7 @@ export const RESOLVERS = [
   UsageTableResolver,
   UserStatsResolver,
   UserUpsertResolver,
+  PrivacyResolver,
   FileUsageResolver,
   CollectionUsageResolver,
   PortalUsageResolver,

@@ -249,11 +249,17 @@ export class Aggregator {
     }
   }
 
-  /** Recomputes every day that has events (from `sinceDay`), from the log. */
-  async recount(opts: { sinceDay?: string; onDay?: (day: string, events: number) => void } = {}): Promise<{ days: number; events: number }> {
+  /**
+   * Recomputes every day that has events (from `sinceDay`), or the `days`
+   * given, from the log. `finish` runs after them, still holding the lock
+   * (erasure resets totals there: src/privacy/erasure.service.ts).
+   */
+  async recount(
+    opts: { sinceDay?: string; days?: readonly string[]; onDay?: (day: string, events: number) => void; finish?: () => Promise<void> } = {},
+  ): Promise<{ days: number; events: number }> {
     return this.exclusively(async (held) => {
       let events = 0;
-      const days = await this.log.days(opts.sinceDay);
+      const days = opts.days ? [...opts.days] : await this.log.days(opts.sinceDay);
       await this.usage.replayJournal();
       for (const day of days) {
         held.check();
@@ -262,6 +268,8 @@ export class Aggregator {
         events += n;
         opts.onDay?.(day, n);
       }
+      held.check();
+      await opts.finish?.();
       await this.leaveMark();
       return { days: days.length, events };
     });

@@ -1,0 +1,203 @@
+/**
+ * Erasure and access requests of one end user (GDPR art. 17 and 15): the
+ * `forget` and `export` operator commands (privacy-cli.ts) and the ADMIN
+ * mutations (src/graphql/privacy.resolver.ts) share this service.
+ *
+ * An end user is a user id or a user cookie **of one sender**: ids and
+ * cookies are opaque values of the portal that sends them, so one portal's
+ * "reader-1" is not another's. A request names the sender, or says
+ * explicitly that it covers every sender.
+ *
+ * `forget` removes the events from the event log with every trace the log
+ * keeps, recounts the days they were in, resets the all-time totals they
+ * counted in to what a rebuild would give, and says what changed. Every
+ * request leaves an audit record (privacy-audit.repository.ts) and a log
+ * line, neither naming the person.
+ */
+import type { Logger } from 'pino';
+import { COUNTER_FIELDS } from '../domain/counters';
+import type { LoggedEvent } from '../domain/logged-event';
+import { isValidId, ID_RULE } from '../domain/ids';
+import { ErrorCode } from '../errors/error-codes';
+import { GatewayError } from '../errors/gateway-error';
+import type { Aggregator } from '../ingest/aggregator';
+import type { EventLogRepository } from '../store/event-log.repository';
+import type { ErasureRepository, EventTrace } from '../store/erasure.repository';
+import { newReceipt, type PrivacyAuditDoc, type PrivacyAuditRepository } from '../store/privacy-audit.repository';
+import { changedCounters, eventsPerDay, eventsPerSender, madeFromCookie, targetsOf, type CounterChange } from './end-user-match';
+
+/** Longest user cookie accepted, characters (the tracking API's own limit is far below). */
+export const MAX_COOKIE_LENGTH = 4096;
+
+/** Whose events a request is about. */
+export interface EndUserSelector {
+  /** The portal's user id (`LoggedEvent.userId`). */
+  userId?: string | null;
+  /** The user cookie the portal sent (`userCookie`); matched through the keys. */
+  cookie?: string | null;
+  /** The sender (the user behind the API key that sent the events). */
+  sender?: string | null;
+  /** Every sender instead of one; exclusive with `sender`. Default false. */
+  allSenders?: boolean;
+}
+
+/** Who asks: an admin's user id through GraphQL, or an operator at the command line. */
+export interface PrivacyActor {
+  by: string;
+  via: 'graphql' | 'cli';
+}
+
+export interface ForgetSummary {
+  /** The audit record's id, to give to the person or file with the request. */
+  receipt: string;
+  /** Nothing was removed: what would be. */
+  dryRun: boolean;
+  /** The sender; null: every sender. */
+  sender: string | null;
+  events: number;
+  perDay: { day: string; events: number }[];
+  perSender: { sender: string; events: number }[];
+  /** Days recounted (their own, and the day before for events of a day's first 30 s). */
+  daysRecounted: string[];
+  /** All-time figures of the resources the events counted for, before → after (changed counters only; a dry run: none). */
+  resources: { resourceType: string; resourceId: string; changes: CounterChange[] }[];
+  /** Per-user all-time figures left with nothing, hence deleted. */
+  userFiguresRemoved: number;
+  /** For a cookie: the first day whose events can still be linked to it (null: no day secret exists). */
+  cookieLinkableFrom: string | null;
+}
+
+export interface EndUserExport {
+  receipt: string;
+  /** Every stored field of each event, oldest first. */
+  events: LoggedEvent[];
+  cookieLinkableFrom: string | null;
+}
+
+interface Resolved {
+  userId: string | null;
+  cookie: string | null;
+  sender: string | null;
+}
+
+export class ErasureService {
+  constructor(
+    private readonly repo: ErasureRepository,
+    private readonly audit: PrivacyAuditRepository,
+    private readonly eventLog: EventLogRepository,
+    private readonly aggregator: Aggregator,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Removes one end user's events and recounts (`dryRun`: only says what it would remove). */
+  async forget(sel: EndUserSelector, actor: PrivacyActor, opts: { dryRun?: boolean } = {}): Promise<ForgetSummary> {
+    const who = await this.resolve(sel);
+    // Events still queued may sit in the memory of the instance that stored
+    // them (src/ingest/recent-flushes.ts) and be counted from there after
+    // they are deleted: aggregate them first.
+    await this.aggregator.settle();
+    let found = await this.find(who);
+    if (!opts.dryRun && found.events.length && (await this.repo.queuedAmong(new Set(found.events.map((e) => e._id))))) {
+      await this.aggregator.settle();
+      found = await this.find(who);
+      if (await this.repo.queuedAmong(new Set(found.events.map((e) => e._id)))) {
+        throw new GatewayError(ErrorCode.DATABASE_UNAVAILABLE, 'some of these events are still waiting to be aggregated; nothing was removed, try again in a few minutes');
+      }
+    }
+    const { events } = found;
+    const targets = targetsOf(events);
+    const before = await this.repo.totals(targets);
+    let daysRecounted: string[] = [];
+    let after = before;
+    if (!opts.dryRun && events.length) {
+      const removed = await this.repo.removeEvents(events);
+      daysRecounted = removed.days;
+      await this.aggregator.recount({ days: removed.days, finish: () => this.repo.resetTotals(targets) });
+      after = await this.repo.totals(targets);
+    }
+    const summary: ForgetSummary = {
+      receipt: newReceipt(),
+      dryRun: opts.dryRun ?? false,
+      sender: who.sender,
+      events: events.length,
+      perDay: eventsPerDay(events),
+      perSender: eventsPerSender(events),
+      daysRecounted,
+      resources: before
+        .map((b, i) => ({ b, a: after[i] }))
+        .filter(({ b }) => b.userId === null)
+        .map(({ b, a }) => ({ resourceType: b.resourceType, resourceId: b.resourceId, changes: changedCounters(b.counters, a.counters, COUNTER_FIELDS) })),
+      userFiguresRemoved: opts.dryRun ? 0 : after.filter((a, i) => a.userId !== null && COUNTER_FIELDS.every((f) => a.counters[f] === 0) && COUNTER_FIELDS.some((f) => before[i].counters[f] !== 0)).length,
+      cookieLinkableFrom: found.cookieLinkableFrom,
+    };
+    await this.record(summary.receipt, opts.dryRun ? 'forget-dry-run' : 'forget', actor, who, events.length, daysRecounted.length);
+    return summary;
+  }
+
+  /** Every stored field of one end user's events. */
+  async export(sel: EndUserSelector, actor: PrivacyActor): Promise<EndUserExport> {
+    const who = await this.resolve(sel);
+    const found = await this.find(who);
+    const events = (await this.eventLog.events(found.events.map((e) => e._id))).sort((a, b) => a.t.getTime() - b.t.getTime() || a._id.localeCompare(b._id));
+    const receipt = newReceipt();
+    await this.record(receipt, 'export', actor, who, events.length, 0);
+    return { receipt, events, cookieLinkableFrom: found.cookieLinkableFrom };
+  }
+
+  /** The request checked: ids well formed, the sender known, one identifier at least. */
+  private async resolve(sel: EndUserSelector): Promise<Resolved> {
+    const userId = sel.userId ?? null;
+    const cookie = sel.cookie ?? null;
+    if (userId === null && cookie === null) throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'name the end user: a user id, a user cookie, or both');
+    if (userId !== null && !isValidId(userId)) throw new GatewayError(ErrorCode.INVALID_ID, `user id ${JSON.stringify(userId)} cannot be stored: ${ID_RULE}`);
+    if (cookie !== null && cookie.trim() === '') throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'the user cookie is empty');
+    if (cookie !== null && cookie.length > MAX_COOKIE_LENGTH) throw new GatewayError(ErrorCode.VALUE_OUT_OF_RANGE, `the user cookie is longer than ${MAX_COOKIE_LENGTH} characters`);
+    const sender = sel.sender ?? null;
+    if (sender === null && !sel.allSenders) {
+      throw new GatewayError(
+        ErrorCode.BAD_USER_INPUT,
+        'name the sender whose end user this is (user ids and cookies are per sender: one portal\'s "reader-1" is not another\'s), or ask for every sender explicitly',
+      );
+    }
+    if (sender !== null && sel.allSenders) throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'name one sender or every sender, not both');
+    if (sender !== null) {
+      if (!isValidId(sender)) throw new GatewayError(ErrorCode.INVALID_ID, `sender ${JSON.stringify(sender)} is no user id: ${ID_RULE}`);
+      if (!(await this.repo.userExists(sender)) && !(await this.repo.hasEventsOf(sender))) {
+        throw new GatewayError(ErrorCode.UNKNOWN_USER, `unknown sender "${sender}": no such user, and no events sent by one`);
+      }
+    }
+    return { userId, cookie: cookie === null ? null : cookie.trim(), sender };
+  }
+
+  /** The end user's events: by user id, by cookie, or both (each event once). */
+  private async find(who: Resolved): Promise<{ events: EventTrace[]; cookieLinkableFrom: string | null }> {
+    const byKey = new Map<string, EventTrace>();
+    if (who.userId !== null) for (const e of await this.repo.eventsOfUser(who.userId, who.sender)) byKey.set(e._id, e);
+    let cookieLinkableFrom: string | null = null;
+    if (who.cookie !== null) {
+      const secrets = await this.repo.daySecrets();
+      cookieLinkableFrom = [...secrets.keys()].sort()[0] ?? null;
+      const secretOf = (day: string) => secrets.get(day) ?? null;
+      for await (const e of this.repo.eventsWithoutUser(who.sender)) {
+        if (madeFromCookie(e, who.cookie, secretOf)) byKey.set(e._id, e);
+      }
+    }
+    return { events: [...byKey.values()].sort((a, b) => a.t.getTime() - b.t.getTime() || a._id.localeCompare(b._id)), cookieLinkableFrom };
+  }
+
+  private async record(receipt: string, action: PrivacyAuditDoc['action'], actor: PrivacyActor, who: Resolved, events: number, days: number): Promise<void> {
+    const doc: PrivacyAuditDoc = {
+      _id: receipt,
+      at: new Date(),
+      action,
+      by: actor.by,
+      via: actor.via,
+      sender: who.sender,
+      identifiers: [...(who.userId !== null ? ['userId' as const] : []), ...(who.cookie !== null ? ['cookie' as const] : [])],
+      events,
+      daysRecounted: days,
+    };
+    await this.audit.record(doc);
+    this.logger.info({ privacyAudit: doc }, 'privacy request %s: %s of %d events by %s (%s)', receipt, action, events, actor.by, actor.via);
+  }
+}
