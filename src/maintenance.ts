@@ -42,6 +42,34 @@ export function maintenanceOptions(config: GatewayConfig, metrics?: GatewayMetri
   };
 }
 
+/** The user-agent reducer of a process (also run by the import commands after an import). */
+export function createAgentReducer(
+  services: Services,
+  opts: Pick<MaintenanceOptions, 'keyWindowDays' | 'keepUserAgent' | 'aggregationLeaseMs' | 'rules'>,
+  repo = new AgentReductionRepository(services.store),
+): AgentReducer {
+  // Rules of its own: syncing the aggregator's would hide a rules change from it.
+  return new AgentReducer(
+    repo,
+    services.eventLog,
+    new CountingRules(new RulesRepository(services.store), opts.rules),
+    // The aggregation lock, under an owner of its own (src/privacy/agent-reducer.ts).
+    new DbLock(services.store.locks, 'aggregator', randomUUID(), opts.aggregationLeaseMs),
+    { windowDays: opts.keyWindowDays, keepUserAgent: opts.keepUserAgent },
+  );
+}
+
+/**
+ * After an import (`import-events`, `import-logs --historical`), which may
+ * store events in days the reducer has passed: reduces the agents of the
+ * imported days that are past the window, leaving those retention is about
+ * to drop. Returns the events reduced.
+ */
+export async function reduceImportedDays(services: Services, config: GatewayConfig, days: Iterable<string>, now: Date = new Date()): Promise<number> {
+  const keptFrom = utcDay(new Date(now.getTime() - config.eventLogRetentionDays * 86_400_000));
+  return createAgentReducer(services, maintenanceOptions(config)).reduceDays([...days].filter((d) => d >= keptFrom), now);
+}
+
 /**
  * Background upkeep of one gateway instance, at start and then hourly,
  * one pass at a time:
@@ -58,14 +86,7 @@ export function startMaintenance(services: Services, logger: Logger, opts: Maint
   const metrics: RetentionMetrics | null = opts.metrics
     ? registerRetentionMetrics(opts.metrics, { oldestDay: () => repo.oldestDay(), lastReducedDay: () => repo.lastReducedDay() })
     : null;
-  // Rules of its own: syncing the aggregator's would hide a rules change from it.
-  const reducer = new AgentReducer(
-    repo,
-    services.eventLog,
-    new CountingRules(new RulesRepository(services.store), opts.rules),
-    new DbLock(services.store.locks, 'aggregator', randomUUID(), opts.aggregationLeaseMs),
-    { windowDays: opts.keyWindowDays, keepUserAgent: opts.keepUserAgent },
-  );
+  const reducer = createAgentReducer(services, opts, repo);
 
   const retention = async (): Promise<void> => {
     const beforeDay = utcDay(new Date(now().getTime() - opts.retentionDays * 86_400_000));

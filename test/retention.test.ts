@@ -11,8 +11,16 @@
  *   recounts and by `refresh-rules` under new patterns.
  * - URLs are stored without their query string; double clicks are judged
  *   on the full URL as before.
+ * - An import into a day already past the window is reduced at once.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { connect, type CliIo } from '../src/cli';
+import { importEventsCommand } from '../src/logs/log-cli';
+import { eventJson } from '../src/events/event-rows';
+import type { LoggedEvent } from '../src/domain/logged-event';
+import { AccessAction, ResourceType } from '../src/domain/resources';
 import { refreshRulesCommand } from '../src/cli-rules';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 import { loadSmallCatalog, BROWSER_UA } from './support/fixtures';
@@ -210,6 +218,39 @@ describe('user agents after the identity-key window, and URLs', () => {
     expect(views[RECENT_DAY]).toBe(0);
     await b.gw.services.aggregator.rebuildAll();
     expect(await figures(b, admin)).toEqual(after);
+  });
+});
+
+describe('an import into a day past the identity-key window', () => {
+  it('import-events stores its events with their class only, and URLs without query', async () => {
+    const env = { MAX_EVENT_AGE_DAYS: '40', IDENTITY_KEY_DAYS: '5' };
+    const t = await startTestGateway({ env });
+    const dir = mkdtempSync(path.join(tmpdir(), 'ua-import-'));
+    try {
+      await loadSmallCatalog(t);
+      const admin = await t.keyFor('imp-admin', 'ADMIN');
+      const event = (eventId: string, userAgent: string, trafficClass: LoggedEvent['trafficClass'], minute: string): LoggedEvent => ({
+        _id: `archive|${eventId}`, scope: 'archive', eventId, t: new Date(`${OLD_DAY}T08:${minute}:00.000Z`), day: OLD_DAY, h: `h-${eventId}`,
+        portalId: 'p1', resourceType: ResourceType.DATASET, resourceId: 'd-pub', action: AccessAction.VIEW, datasetIds: [], userId: null,
+        automated: false, trafficClass, httpStatus: null, bytes: null, country: null, userAgent, url: 'https://portal.example.org/d/d-pub?from=newsletter',
+        ck: `k:${eventId}`, sk: `s:${eventId}`, receivedAt: new Date(),
+      });
+      const file = path.join(dir, 'events.jsonl');
+      writeFileSync(file, [event('imp-browser', BROWSER_UA, 'regular', '00'), event('imp-robot', ROBOT, 'robot', '05')].map((e) => JSON.stringify(eventJson(e))).join('\n'));
+      const io = cliIo(t.dbName, env);
+      expect(await importEventsCommand([file], io, connect)).toBe(0);
+      expect(io.stderr).toMatch(/user agents: 2 events of days past the identity-key window kept their class only/);
+      for (const [id, trafficClass] of [['imp-browser', 'regular'], ['imp-robot', 'robot']]) {
+        const e = await t.gw.store.eventLog.findOne({ _id: `archive|${id}` });
+        expect(e).toMatchObject({ trafficClass, uaRules: 1, url: 'https://portal.example.org/d/d-pub' });
+        expect(e).not.toHaveProperty('userAgent');
+      }
+      const f = (await figures(t, admin)) as { dataset: { stats: Record<string, unknown> } };
+      expect(f.dataset.stats).toMatchObject({ views: 1, robotEvents: 1 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await t.stop();
+    }
   });
 });
 

@@ -17,6 +17,8 @@ import type { Store } from '../store/store';
 import type { Caller } from '../auth/caller';
 import { identityKeyWindowDays, loadConfig } from '../config';
 import { destroyExpiredSecrets } from '../ingest/secret-expiry';
+import { reduceImportedDays } from '../maintenance';
+import { utcDay } from '../counting/identity';
 import { createServices, type Services } from '../services';
 import { SushiRepository } from '../store/sushi.repository';
 import { EventExportRepository } from '../store/event-export.repository';
@@ -187,9 +189,15 @@ export async function importLogsCommand(files: string[], o: ImportLogsOptions, i
       const total = files.reduce((n, f) => n + fs.statSync(f).size, 0);
       const progress = progressReporter(io, total, o.progress !== false);
       const started = Date.now();
+      const recordedDays = new Set<string>();
+      const track: typeof services.ingest.track = async (inputs, caller) => {
+        const outcomes = await services.ingest.track(inputs, caller);
+        outcomes.forEach((o, i) => o.status === 'RECORDED' && inputs[i].timestamp && recordedDays.add(utcDay(inputs[i].timestamp!)));
+        return outcomes;
+      };
       const summary = await importLogFiles(
         files,
-        { track: (inputs, caller) => services.ingest.track(inputs, caller), datasetDois: () => new SushiRepository(services.store).datasetDois() },
+        { track, datasetDois: () => new SushiRepository(services.store).datasetDois() },
         {
           rules,
           caller: importCaller(portal),
@@ -203,6 +211,7 @@ export async function importLogsCommand(files: string[], o: ImportLogsOptions, i
       // Secrets of closed days were created for this import alone: destroyed
       // now rather than at the gateway's next pass (docs/counting.md).
       await destroyExpiredSecrets(services.daySecrets, identityKeyWindowDays(config));
+      reportReduced(io, await reduceImportedDays(services, config, recordedDays));
       const secs = (Date.now() - started) / 1000;
       io.err(formatImportSummary(summary));
       io.err(`time: ${secs.toFixed(1)} s (${Math.round(summary.lines / Math.max(secs, 0.001))} lines/s), peak RSS ${Math.round(summary.peakRssBytes / 1e6)} MB\n`);
@@ -275,6 +284,11 @@ function textSink(io: CliIo): NodeJS.WritableStream {
 }
 
 /** How restored events reach the event log. */
+/** The days an import wrote into may be past the identity-key window: their user agents go now (docs/counting.md, "Reduced user agents"). */
+function reportReduced(io: CliIo, events: number): void {
+  if (events) io.err(`user agents: ${events} events of days past the identity-key window kept their class only (KEEP_USER_AGENT=false)\n`);
+}
+
 function restorerOf(services: Services): EventRestorer {
   return new EventLogRestorer(services.eventLog, () => services.aggregator.notify());
 }
@@ -290,10 +304,20 @@ export async function importEventsCommand(files: string[], io: CliIo, connect: C
   return withServices(io, connect, async (services) => {
     const config = loadConfig(io.env);
     const maxEventAgeDays = o.historical ? Math.max(config.maxEventAgeDays, historicalMaxAgeDays()) : config.maxEventAgeDays;
-    const r = await importEventFiles(files, restorerOf(services), {
-      limits: { maxFutureSkewMs: config.maxFutureSkewMs, maxEventAgeDays },
-      keepUrlQuery: config.keepUrlQuery,
-    });
+    const restorer = restorerOf(services);
+    const recordedDays = new Set<string>();
+    const r = await importEventFiles(
+      files,
+      {
+        async restore(events) {
+          const statuses = await restorer.restore(events);
+          statuses.forEach((s, i) => s === 'RECORDED' && recordedDays.add(events[i].day));
+          return statuses;
+        },
+      },
+      { limits: { maxFutureSkewMs: config.maxFutureSkewMs, maxEventAgeDays }, keepUrlQuery: config.keepUrlQuery },
+    );
+    reportReduced(io, await reduceImportedDays(services, config, recordedDays));
     io.err(`events: ${r.lines} lines, ${r.imported} imported, ${r.duplicates} already present, ${r.invalid} invalid\n`);
     const hint = (c: string): string => (c === 'INVALID_TIMESTAMP' && !o.historical ? ` (older than MAX_EVENT_AGE_DAYS=${config.maxEventAgeDays} or ahead by MAX_FUTURE_SKEW_MS=${config.maxFutureSkewMs}; use --historical for archived events)` : '');
     const codes = Object.entries(r.rejectedByCode).map(([c, n]) => `${c}: ${n}${hint(c)}`);

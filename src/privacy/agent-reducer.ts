@@ -103,6 +103,24 @@ export class AgentReducer {
     return out;
   }
 
+  /**
+   * Reduces the given days that are past the window now, whatever the
+   * bookmark: an import (`import-events`, `import-logs --historical`) can
+   * store events in days the reducer has already passed. Returns the
+   * events reduced.
+   */
+  async reduceDays(days: Iterable<string>, now: Date = new Date()): Promise<number> {
+    if (this.opts.keepUserAgent) return 0;
+    const before = firstKeptSecretDay(now, this.opts.windowDays);
+    let events = 0;
+    for (const day of [...new Set(days)].filter((d) => d < before).sort()) {
+      await this.reduceDay(day, Infinity, (n) => {
+        events += n;
+      });
+    }
+    return events;
+  }
+
   /** True when the whole day was reduced before the deadline. */
   private async reduceDay(day: string, deadline: number, onEvents: (n: number) => void): Promise<boolean> {
     let keys: string[] = [];
