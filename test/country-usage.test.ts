@@ -176,6 +176,42 @@ describe('use by country and in time at every level', () => {
     }
   });
 
+  it('the usage table has a country dimension (CSV and GraphQL), unknown as "unknown"; months are dates in CSV', async () => {
+    const csv = async (q: string) => {
+      const res = await fetch(`${t.baseUrl}/api/reports/usage-table?bom=false&${q}`, { headers: { authorization: `Bearer ${admin}` } });
+      const text = await res.text();
+      expect([res.status, text.slice(0, 200)]).toEqual([200, expect.any(String)]);
+      const [head, ...rows] = text.trim().split('\r\n').map((l) => l.split(','));
+      return { head, rows: rows.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i]]))) };
+    };
+    const { head, rows } = await csv('by_country=true&resource_type=DATASET&granularity=month');
+    expect(head).toContain('country');
+    const pub = rows.filter((r) => r.resource_id === 'd-pub');
+    const cell = (country: string, metric: string, method = 'regular') =>
+      pub.filter((r) => r.country === country && r.metric === metric && r.access_method === method).reduce((s, r) => s + Number(r.count), 0);
+    expect([cell('FR', 'views'), cell('FR', 'api_calls'), cell('DE', 'downloads'), cell('DE', 'views'), cell('unknown', 'views'), cell('FR', 'downloads', 'machine')]).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(cell('DE', 'volume_bytes')).toBe(500);
+    expect(pub.every((r) => /^\d{4}-\d{2}-01$/.test(r.date))).toBe(true);
+    // The countries add up to the table without them.
+    const plain = (await csv('resource_type=DATASET&granularity=month')).rows;
+    const sum = (rs: Record<string, string>[], metric: string) => rs.filter((r) => r.resource_id === 'd-pub' && r.metric === metric).reduce((s, r) => s + Number(r.count), 0);
+    for (const m of ['views', 'downloads', 'api_calls', 'volume_bytes']) expect([m, sum(pub, m)]).toEqual([m, sum(plain, m)]);
+    expect(plain.every((r) => r.country === '')).toBe(true);
+
+    const g = await t.gql<{ usageTable: { nodes: { country: string | null; metric: string; count: number; resourceId: string }[] } }>(
+      `{ usageTable(first: 500, filter: { byCountry: true, resourceType: DATASET, metrics: [VIEWS] }) { nodes { resourceId country metric count } } }`,
+      {},
+      admin,
+    );
+    expect(g.errors).toBeUndefined();
+    expect(g.data!.usageTable.nodes.filter((n) => n.resourceId === 'd-pub').map((n) => n.country)).toEqual(['FR', 'unknown', 'DE']);
+    // Per-user figures have no country.
+    const bad = await t.gql(`{ usageTable(filter: { byCountry: true, userId: "root" }) { totalCount } }`, {}, admin);
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const badCsv = await fetch(`${t.baseUrl}/api/reports/usage-table?by_country=maybe`, { headers: { authorization: `Bearer ${admin}` } });
+    expect(badCsv.status).toBe(400);
+  });
+
   it('a full rebuild gives the same country figures as live ingestion', async () => {
     const q = `{ dataset(id: "d-pub") { stats { countries { ${COUNTRY} } } } file(id: "f1") { stats { countries { country totalInvestigations } } }
       dataDashboard { countries { country totalInvestigations } } }`;

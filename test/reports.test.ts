@@ -149,11 +149,12 @@ const monthly = (id: string, title: string, month: string, v: string, d: string,
   dataset_title: title, dataset_id: id, month, monthly_visit: v, monthly_download_resource: d, monthly_api_calls: a,
 });
 // monthly_download_resource counts the downloads of the dataset's files too (data.gouv.fr's meaning).
+// `month` is the month's first day, so spreadsheets open it as a date.
 const MONTHLY_P1: Rec[] = [
-  monthly('d-priv', NAMES.dPriv, '2025-01', '1', '1', '0'),
-  monthly('d-priv', NAMES.dPriv, '2025-02', '1', '2', '0'),
-  monthly('d-pub', `'${NAMES.dPub}`, '2025-01', '3', '3', '0'),
-  monthly('d-pub', `'${NAMES.dPub}`, '2025-02', '0', '1', '1'),
+  monthly('d-priv', NAMES.dPriv, '2025-01-01', '1', '1', '0'),
+  monthly('d-priv', NAMES.dPriv, '2025-02-01', '1', '2', '0'),
+  monthly('d-pub', `'${NAMES.dPub}`, '2025-01-01', '3', '3', '0'),
+  monthly('d-pub', `'${NAMES.dPub}`, '2025-02-01', '0', '1', '1'),
 ];
 
 describe('usage reports', () => {
@@ -433,12 +434,12 @@ describe('usage reports', () => {
     it('all portals for an admin, and a month range', async () => {
       const all = await fetchCsv(t, '/api/reports/monthly', k.admin);
       expect(all.records).toEqual([
-        monthly('d-draft', NAMES.dDraft, '2025-02', '1', '0', '0'),
-        monthly('d-draft', NAMES.dDraft, '2025-03', '1', '0', '0'),
+        monthly('d-draft', NAMES.dDraft, '2025-02-01', '1', '0', '0'),
+        monthly('d-draft', NAMES.dDraft, '2025-03-01', '1', '0', '0'),
         ...MONTHLY_P1,
       ]);
       const feb = await fetchCsv(t, '/api/reports/monthly?portal=p1&from=2025-02&to=2025-02', k.admin);
-      expect(feb.records).toEqual(MONTHLY_P1.filter((x) => x.month === '2025-02'));
+      expect(feb.records).toEqual(MONTHLY_P1.filter((x) => x.month === '2025-02-01'));
       const bad = await fetchCsv(t, '/api/reports/monthly?portal=p1&from=2025-2', k.admin);
       expect(bad.status).toBe(400);
       const unknown = await fetchCsv(t, '/api/reports/monthly?portal=nope', k.admin);

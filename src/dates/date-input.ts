@@ -167,6 +167,16 @@ export function spreadsheetDateTime(d: Date | null | undefined): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
 }
 
+/**
+ * A month cell: the month's first day, `YYYY-MM-01`. Why: Calc and Excel
+ * open `YYYY-MM` as text; a day opens as a date (a pivot then groups by
+ * month). A `YYYY-MM-DD` day is kept as it is; anything else → ''.
+ */
+export function spreadsheetMonth(month: string): string {
+  if (/^\d{4}-\d{2}$/.test(month)) return `${month}-01`;
+  return /^\d{4}-\d{2}-\d{2}$/.test(month) ? month : '';
+}
+
 /** A day cell: `YYYY-MM-DD` (read as a date by both). Null or invalid → ''. */
 export function spreadsheetDay(d: Date | null | undefined): string {
   if (!d || Number.isNaN(d.getTime())) return '';

@@ -57,6 +57,12 @@ export class UsageTableRow {
   @Field(() => ID, { nullable: true, description: 'Per-user tables only. CSV: user_id.' })
   userId!: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'By-country tables (filter byCountry) only: ISO 3166-1 alpha-2, or "unknown" for visitors without a country. CSV: country.',
+  })
+  country!: string | null;
+
   @Field(() => UsageMetric, { description: 'CSV: metric.' })
   metric!: UsageMetric;
 
@@ -95,6 +101,13 @@ export class UsageTableFilter {
 
   @Field(() => [UsageMetric], { nullable: true, description: 'Only these metrics.' })
   metrics?: UsageMetric[] | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: false,
+    description: 'One row per country as well (CSV: by_country=true); the rows of all countries add up to the rows without it. Not with userId.',
+  })
+  byCountry?: boolean | null;
 }
 
 @Resolver()
@@ -117,6 +130,7 @@ export class UsageTableResolver {
       window: parseInstantWindow(f.since, f.until),
       granularity: f.granularity ?? 'DAY',
       metrics: f.metrics ?? null,
+      byCountry: f.byCountry ?? false,
     }, ctx.signal);
     return pageRows(rows, usageTableKey, first, after);
   }

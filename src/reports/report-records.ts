@@ -4,7 +4,7 @@
  */
 import { ResourceType } from '../domain/resources';
 import { idList, nameList, type CellValue } from './csv-format';
-import { spreadsheetDateTime } from '../dates/date-input';
+import { spreadsheetDateTime, spreadsheetMonth } from '../dates/date-input';
 import {
   REPORT_TYPE_LABELS,
   toMergedRecord,
@@ -156,7 +156,8 @@ export function monthlyRecord(r: MonthlyUsageRow): Rec<MonthlyExportColumn> {
   return {
     dataset_title: r.datasetTitle,
     dataset_id: r.datasetId,
-    month: r.month,
+    // The month's first day: a date in spreadsheets (`YYYY-MM` is text).
+    month: spreadsheetMonth(r.month),
     monthly_visit: r.views,
     monthly_download_resource: r.downloads,
     monthly_api_calls: r.apiCalls,

@@ -1,7 +1,7 @@
 /**
  * `GET /api/reports/usage-table`: the long usage table as CSV (docs/bi.md).
  * Parameters: `since`, `until`, `granularity=day|month`, `portal`,
- * `resource_type`, `resource_id`, `user`, `metrics` (comma-separated), `bom`,
+ * `resource_type`, `resource_id`, `user`, `metrics` (comma-separated), `by_country`, `bom`,
  * `format=csv|json` (JSON: one array of the same records).
  */
 import { Readable } from 'node:stream';
@@ -60,6 +60,11 @@ export function mountUsageTable(app: express.Express, deps: { usageTable: UsageT
             return found.metric as UsageMetric;
           })
         : null;
+      const byCountryRaw = queryParam(req, 'by_country');
+      if (byCountryRaw !== undefined && !/^(|0|1|true|false|yes|no)$/i.test(byCountryRaw)) {
+        throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'by_country must be true or false');
+      }
+      const byCountry = byCountryRaw !== undefined && /^(1|true|yes)$/i.test(byCountryRaw);
       const b = queryParam(req, 'bom');
       if (b !== undefined && /^(0|false|no)$/i.test(b)) bom = false;
       const source = await deps.usageTable.open(
@@ -72,6 +77,7 @@ export function mountUsageTable(app: express.Express, deps: { usageTable: UsageT
           window: parseInstantWindow(queryParam(req, 'since'), queryParam(req, 'until')),
           granularity: enumParam(req, 'granularity', ['DAY', 'MONTH'] as const) ?? 'DAY',
           metrics,
+          byCountry,
         },
         gone.signal,
       );

@@ -16,7 +16,8 @@ import type { ReportRepository } from '../store/report.repository';
 import type { UsageTableRepository } from '../store/usage-table.repository';
 import { assertCanReport } from './report.service';
 import { compareKeys, reportAccess, type DatasetInfo } from './report-rows';
-import { addFields, rowsOf, usageTableKey, type FieldSums, type Granularity, type UsageMetric, type UsageTableRow } from './usage-table';
+import type { CountryCounts } from '../domain/counters';
+import { addFields, countryFieldsOf, countryLabel, rowsOf, usageTableKey, type FieldSums, type Granularity, type UsageMetric, type UsageTableRow } from './usage-table';
 
 export interface UsageTableFilter {
   portalId?: string | null;
@@ -27,6 +28,8 @@ export interface UsageTableFilter {
   window: InstantWindow;
   granularity: Granularity;
   metrics?: readonly UsageMetric[] | null;
+  /** One row per country too (resources only: per-user figures have no country). */
+  byCountry?: boolean;
 }
 
 /** Day documents read between two yields of the event loop. */
@@ -46,6 +49,9 @@ export class UsageTableService {
     if (f.userId && caller.role !== 'ADMIN' && f.userId !== caller.userId) {
       throw new GatewayError(ErrorCode.FORBIDDEN, 'a USER key may only ask for its own per-user rows');
     }
+    if (f.userId && f.byCountry) {
+      throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'per-user rows have no country: ask for by-country rows without a user');
+    }
     if (f.portalId && !(await this.reports.portalExists(f.portalId))) {
       throw new GatewayError(ErrorCode.NOT_FOUND, `no portal with id "${f.portalId}"`);
     }
@@ -58,12 +64,13 @@ export class UsageTableService {
     const { fromDay, toDay } = windowDays(f.window);
     const metrics = f.metrics?.length ? new Set(f.metrics) : null;
     const byUser = !!f.userId;
+    const byCountry = !!f.byCountry;
     const fileCache = new Map<string, { title: string; datasetIds: string[] }>();
     for (const type of f.resourceType ? [f.resourceType] : TYPES) {
       // Collections belong to no portal.
       if (f.portalId && type === ResourceType.COLLECTION) continue;
       let bucket: string | null = null;
-      let sums = new Map<string, { userId: string | null; resourceId: string; sums: FieldSums }>();
+      let sums = new Map<string, { userId: string | null; resourceId: string; country: string | null; sums: FieldSums }>();
       const emit = async (): Promise<UsageTableRow[]> => {
         if (bucket === null || !sums.size) return [];
         if (type === ResourceType.FILE) {
@@ -74,13 +81,13 @@ export class UsageTableService {
         for (const e of sums.values()) {
           const base = this.describe(type, e.resourceId, f, datasets, collections, fileCache, access);
           if (!base) continue;
-          out.push(...rowsOf({ ...base, date: bucket, userId: e.userId }, e.sums, metrics));
+          out.push(...rowsOf({ ...base, date: bucket, userId: e.userId, country: e.country }, e.sums, metrics));
         }
         out.sort((a, b) => compareKeys(usageTableKey(a), usageTableKey(b)));
         return out;
       };
       let sinceYield = 0;
-      for await (const d of this.repo.days(type, fromDay, toDay, byUser, signal)) {
+      for await (const d of this.repo.days(type, fromDay, toDay, byUser, signal, byCountry)) {
         // Other requests get the event loop between slices of a long read.
         if (++sinceYield >= YIELD_EVERY) {
           sinceYield = 0;
@@ -94,9 +101,18 @@ export class UsageTableService {
           bucket = date;
           sums = new Map();
         }
+        if (byCountry) {
+          for (const [code, counts] of Object.entries((d.countries ?? {}) as Record<string, CountryCounts>)) {
+            const key = `${d.resourceId}\u0000${code}`;
+            let e = sums.get(key);
+            if (!e) sums.set(key, (e = { userId: null, resourceId: d.resourceId, country: countryLabel(code), sums: {} }));
+            addFields(e.sums, countryFieldsOf(code, counts));
+          }
+          continue;
+        }
         const key = `${d.userId ?? ''}\u0000${d.resourceId}`;
         let e = sums.get(key);
-        if (!e) sums.set(key, (e = { userId: d.userId ?? null, resourceId: d.resourceId, sums: {} }));
+        if (!e) sums.set(key, (e = { userId: d.userId ?? null, resourceId: d.resourceId, country: null, sums: {} }));
         addFields(e.sums, d);
       }
       yield* await emit();

@@ -6,6 +6,9 @@
  * (camelCase) field for field (docs/reports.md, "Names").
  */
 import { ResourceType } from '../domain/resources';
+import { UNKNOWN_COUNTRY, countryRows } from '../domain/country-usage';
+import type { CountryCounts } from '../domain/counters';
+import { spreadsheetMonth } from '../dates/date-input';
 import type { SortKey } from './report-rows';
 
 export type Granularity = 'DAY' | 'MONTH';
@@ -31,6 +34,7 @@ export const USAGE_TABLE_COLUMNS = Object.freeze([
   'title',
   'parent_datasets',
   'user_id',
+  'country',
   'metric',
   'access_method',
   'count',
@@ -47,6 +51,8 @@ export interface UsageTableRow {
   parentDatasetIds: string[];
   /** Set when the table is per user (regular human use of signed-in users). */
   userId: string | null;
+  /** By-country tables: ISO 3166-1 alpha-2 or {@link UNKNOWN_LABEL}; null otherwise (all countries). */
+  country: string | null;
   metric: UsageMetric;
   accessMethod: AccessMethodName;
   count: number;
@@ -61,6 +67,8 @@ export function usageTableKey(r: UsageTableRow): SortKey {
     r.date,
     r.userId ?? '',
     r.resourceId,
+    // Unknown after every country.
+    r.country === null ? '' : r.country === UNKNOWN_LABEL ? '~' : r.country,
     USAGE_METRICS.findIndex((m) => m.metric === r.metric),
     r.accessMethod === 'regular' ? 0 : 1,
   ];
@@ -76,6 +84,37 @@ export function addFields(into: FieldSums, doc: Record<string, unknown>): void {
       if (typeof v === 'number' && v !== 0) into[f] = (into[f] ?? 0) + v;
     }
   }
+}
+
+/** What a by-country row says for visitors without a country (CSV and GraphQL alike). */
+export const UNKNOWN_LABEL = 'unknown';
+
+/** The label of a stored country code (`ZZ` → {@link UNKNOWN_LABEL}). */
+export function countryLabel(code: string): string {
+  return code === UNKNOWN_COUNTRY ? UNKNOWN_LABEL : code;
+}
+
+/**
+ * The counter fields of one stored country entry, under the names of the
+ * day documents' counters, so {@link addFields} sums them like a day's.
+ */
+export function countryFieldsOf(code: string, counts: CountryCounts): Record<string, number> {
+  const [r] = countryRows({ [code]: counts });
+  if (!r) return {};
+  return {
+    views: r.views,
+    downloads: r.downloads,
+    apiCalls: r.apiCalls,
+    uniqueInvestigations: r.uniqueInvestigations,
+    uniqueRequests: r.uniqueRequests,
+    volume: r.volume,
+    machineViews: r.machine.views,
+    machineDownloads: r.machine.downloads,
+    machineApiCalls: r.machine.apiCalls,
+    machineUniqueInvestigations: r.machine.uniqueInvestigations,
+    machineUniqueRequests: r.machine.uniqueRequests,
+    machineVolume: r.machine.volume,
+  };
 }
 
 /** The rows of one (date, resource, user) with non-zero counts. */
@@ -95,16 +134,21 @@ export function rowsOf(
   return out;
 }
 
-/** The CSV record of a row (dates `YYYY-MM-DD` / `YYYY-MM`, which spreadsheets read as dates). */
+/**
+ * The CSV (and JSON export) record of a row: days `YYYY-MM-DD`, months as
+ * their first day `YYYY-MM-01` — both open as dates in spreadsheets,
+ * `YYYY-MM` would be text.
+ */
 export function usageTableRecord(r: UsageTableRow): Record<string, unknown> {
   return {
-    date: r.date,
+    date: spreadsheetMonth(r.date),
     portal: r.portalId,
     resource_type: r.resourceType,
     resource_id: r.resourceId,
     title: r.title,
     parent_datasets: r.parentDatasetIds.join(','),
     user_id: r.userId,
+    country: r.country,
     metric: USAGE_METRICS.find((m) => m.metric === r.metric)!.csv,
     access_method: r.accessMethod,
     count: r.count,

@@ -13,17 +13,22 @@ export interface DayDocRead extends Record<string, unknown> {
   resourceId: string;
   day: string;
   userId?: string;
+  countries?: unknown;
 }
 
 export class UsageTableRepository {
   constructor(private readonly store: Store) {}
 
-  /** Day documents of `type` with fromDay <= day <= toDay (null: open), of resources or, with `byUser`, of (user, resource) pairs. */
-  async *days(type: ResourceType, fromDay: string | null, toDay: string | null, byUser: boolean, signal?: AbortSignal): AsyncGenerator<DayDocRead> {
+  /**
+   * Day documents of `type` with fromDay <= day <= toDay (null: open), of
+   * resources or, with `byUser`, of (user, resource) pairs; their
+   * `countries` only `withCountries`.
+   */
+  async *days(type: ResourceType, fromDay: string | null, toDay: string | null, byUser: boolean, signal?: AbortSignal, withCountries = false): AsyncGenerator<DayDocRead> {
     const range = { $gte: `${type}|${fromDay ?? ''}`, $lt: toDay ? `${type}|${toDay}|\uffff` : `${type}}` };
     const col = byUser ? this.store.usageByUserDaily : this.store.usageDaily;
     // The signal also reaches the driver: a batch the database is still preparing must not outlive the request's budget.
-    const cursor = col.find({ _id: range } as Document, { batchSize: BATCH, projection: { batches: 0, countries: 0 }, ...(signal ? { signal } : {}) }).sort({ _id: 1 }) as unknown as FindCursor<DayDocRead>;
+    const cursor = col.find({ _id: range } as Document, { batchSize: BATCH, projection: withCountries ? { batches: 0 } : { batches: 0, countries: 0 }, ...(signal ? { signal } : {}) }).sort({ _id: 1 }) as unknown as FindCursor<DayDocRead>;
     try {
       for await (const d of cursor) {
         signal?.throwIfAborted();
