@@ -93,9 +93,27 @@ describe('BI recipes (docs/bi.md)', () => {
     expect(out.graphql.rows).toBe(out.pandas.rows);
     expect(out.graphql.pages).toBeGreaterThan(1);
     expect(out.shillelagh.totals).toEqual(expected);
+
+    // The pivot keeps regular and machine use apart: each dataset's views are
+    // what GraphQL (and the dashboard) say, not regular + machine.
+    const res = await t.gql<{ datasets: { nodes: { id: string; stats: { views: number; machine: { views: number } } }[] } }>(
+      `{ datasets(first: 500) { nodes { id stats { views machine { views } } } } }`,
+      {},
+      admin,
+    );
+    expect(res.errors).toBeUndefined();
+    const stats = new Map(res.data!.datasets.nodes.map((n) => [n.id, n.stats]));
+    const views = out.pandas.dataset_views as Record<string, number>;
+    const machineViews = out.pandas.dataset_machine_views as Record<string, number>;
+    expect(Object.keys(views).length).toBeGreaterThan(0);
+    for (const [id, v] of Object.entries(views)) expect([id, v]).toEqual([id, stats.get(id)?.views]);
+    for (const [id, v] of Object.entries(machineViews)) expect([id, v]).toEqual([id, stats.get(id)?.machine.views]);
+    // By country, the regular views add up to the same.
+    const byCountry = Object.values(out.pandas.country_views as Record<string, number>).reduce((a, b) => a + b, 0);
+    expect(byCountry).toBe(Object.values(views).reduce((a, b) => a + b, 0));
   }, 900_000);
 
-  it('LibreOffice opens the CSV dates as dates', async () => {
+  it('LibreOffice opens the CSV dates as dates, months included', async () => {
     try {
       execFileSync('sh', ['-c', 'command -v soffice || command -v libreoffice'], { stdio: 'pipe' });
     } catch {
@@ -103,6 +121,8 @@ describe('BI recipes (docs/bi.md)', () => {
     }
     const out = await runRecipes(t, admin, ['sheets']);
     const columns = out.sheets.columns as Record<string, { cells: number; dates: number }>;
+    // Month values (usage table by month, monthly export) are written as their first day.
+    expect(Object.keys(columns)).toEqual(expect.arrayContaining(['usage_month.date', 'monthly.month']));
     for (const [name, c] of Object.entries(columns)) {
       expect([name, c.cells > 0, c.dates]).toEqual([name, true, c.cells]);
     }

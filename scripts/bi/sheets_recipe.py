@@ -1,6 +1,7 @@
 """Spreadsheet recipe (docs/bi.md): do the CSV dates open as dates?
 
-Downloads the dataset report and the daily usage table, lets LibreOffice
+Downloads the dataset report, the daily and monthly usage tables and the
+monthly export (months are written as their first day), lets LibreOffice
 Calc (headless) open each CSV as a user would — comma-separated UTF-8, no
 column types given, so Calc detects them itself — saves it as .xlsx, and
 reads the cell types back with openpyxl: a date column must hold dates,
@@ -24,6 +25,8 @@ if not soffice:
 REPORTS = {
     "datasets": (f"{base}/api/reports/metrics/datasets", ["created", "last_viewed"]),
     "usage_day": (f"{base}/api/reports/usage-table?granularity=day", ["date"]),
+    "usage_month": (f"{base}/api/reports/usage-table?granularity=month", ["date"]),
+    "monthly": (f"{base}/api/reports/monthly", ["month"]),
 }
 out = {"recipe": "sheets", "soffice": soffice, "columns": {}}
 with tempfile.TemporaryDirectory() as tmp:
