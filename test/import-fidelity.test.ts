@@ -59,7 +59,7 @@ async function loadCatalog(t: TestGateway): Promise<void> {
  */
 async function secretsForImport(t: TestGateway, lines: readonly string[]): Promise<(day: string) => DaySecret> {
   const repo = new IdentitySecretRepository(t.gw.store);
-  const days = new Set(lines.flatMap((l) => secretDaysOf((parseMdcLine(l) as { ok: true; line: { time: Date } }).line.time)));
+  const days = new Set(secretDaysOf(lines.map((l) => (parseMdcLine(l) as { ok: true; line: { time: Date } }).line.time)));
   const kept = new Map(await Promise.all([...days].map(async (d) => [d, await repo.getOrCreate(d)] as const)));
   return (day) => kept.get(day)!;
 }

@@ -104,8 +104,9 @@ describe('keyed hashing', () => {
     expect(early.ckp).toBe(late.ck); // the day before's key of the same click identity
     expect(early.ck).toBe(noon.ck); // one day, one key (a user id is not sliced by hour)
     // 30 s inclusive, as DayTally.accepts and the day index.
-    expect(secretDaysOf(at(`${NEXT}T00:00:30.000Z`))).toEqual([NEXT, DAY]);
-    expect(secretDaysOf(at(`${NEXT}T00:00:30.001Z`))).toEqual([NEXT]);
+    expect(secretDaysOf([at(`${NEXT}T00:00:30.000Z`)])).toEqual([NEXT, DAY]);
+    expect(secretDaysOf([at(`${NEXT}T00:00:30.001Z`)])).toEqual([NEXT]);
+    expect(secretDaysOf([at(`${NEXT}T10:00:00Z`), at(`${NEXT}T00:00:01Z`), at(`${NEXT}T23:00:00Z`)])).toEqual([NEXT, DAY]);
   });
 
   it('a cross-midnight double click by one user id is still filtered: 23:59:50 + 00:00:05 is one action, counted on the second day', () => {

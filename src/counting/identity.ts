@@ -164,6 +164,8 @@ export function clickItem(e: ItemInput): KeyPart[] {
   return [e.resourceType, e.resourceId, e.action, present(e.url)];
 }
 
+const DAY_MS = 86_400_000;
+
 /** `YYYY-MM-DD` of the UTC day before `day`. */
 export function previousDay(day: string): string {
   return utcDay(new Date(Date.parse(`${day}T00:00:00.000Z`) - 1));
@@ -175,13 +177,25 @@ export function previousDay(day: string): string {
  * double clicks (src/ingest/day-index.ts, DayTally.accepts).
  */
 export function inDayOpening(t: Date): boolean {
-  return t.getTime() - Date.parse(`${utcDay(t)}T00:00:00.000Z`) <= DOUBLE_CLICK_WINDOW_MS;
+  const ms = t.getTime();
+  // UTC days are exactly DAY_MS long in ECMAScript time (no leap seconds).
+  return ms - Math.floor(ms / DAY_MS) * DAY_MS <= DOUBLE_CLICK_WINDOW_MS;
 }
 
-/** The days whose secrets the keys of an event at `t` need: its own, and the day before in the day's first 30 s. */
-export function secretDaysOf(t: Date): string[] {
-  const day = utcDay(t);
-  return inDayOpening(t) ? [day, previousDay(day)] : [day];
+/**
+ * The days whose secrets the keys of events at `times` need: each one's
+ * own, and the day before for one in its day's first 30 s. Each distinct
+ * day once (a request's events are mostly of one day: day numbers first,
+ * text only for the distinct ones).
+ */
+export function secretDaysOf(times: Iterable<Date>): string[] {
+  const days = new Set<number>();
+  for (const t of times) {
+    const n = Math.floor(t.getTime() / DAY_MS);
+    days.add(n);
+    if (inDayOpening(t)) days.add(n - 1);
+  }
+  return [...days].map((n) => utcDay(new Date(n * DAY_MS)));
 }
 
 /** The stored keys of an event (src/domain/logged-event.ts). */

@@ -15,6 +15,7 @@ import { planDayIndexes } from './day-index';
 import { validateEvent, type EventLimits, type ValidEvent } from './validate-event';
 import type { IngestCatalog } from './ingest-catalog';
 import { GroupCommitter } from './group-commit';
+import type { DaySecrets } from './day-secrets';
 import { storedUrl } from '../privacy/stored-form';
 import type { DaySecrets } from './day-secrets';
 
@@ -168,7 +169,7 @@ export class IngestService {
   /** The secrets of the days events at `times` are keyed with (cached after each day's first read). */
   private async secretsOf(times: readonly Date[]): Promise<SecretOfDay> {
     try {
-      return await this.secrets.forDays(times.flatMap(secretDaysOf));
+      return await this.secrets.forDays(secretDaysOf(times));
     } catch {
       throw new GatewayError(ErrorCode.DATABASE_UNAVAILABLE, 'the identity-key secrets could not be read; nothing was recorded, retry with the same eventIds');
     }
