@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 import { BROWSER_UA, loadSmallCatalog } from './support/fixtures';
 import { launchBrowser, type TestBrowser } from './support/browser';
-import { WIDGET_TEXTS, compactNumber, type EmbedLang } from '../src/embed/embed-format';
+import { WIDGET_TEXTS, compactNumber, fullNumber, type EmbedLang } from '../src/embed/embed-format';
 
 /*
  * The usage badge and widget (docs/embed.md) embedded in a "portal" page
@@ -142,25 +142,27 @@ describe('usage badge and widget embedded cross-origin (browser)', () => {
         for (const k of ['views', 'downloads'] as const) {
           const li = host.locator(`li[data-metric="${k}"]`);
           expect(Number(await li.getAttribute('data-value'))).toBe(data.total[k]);
-          expect((await li.textContent())!.trim()).toBe(`${compactNumber(data.total[k], wlang)} ${texts[k]}`);
-          const pts = (await host.locator(`polyline[data-metric="${k}"]`).getAttribute('points'))!.split(' ');
+          expect((await li.locator('[data-figure]').textContent())!.trim()).toBe(`${compactNumber(data.total[k], wlang)} ${texts[k]}`);
+          const pts = (await li.locator('polyline').getAttribute('points'))!.split(' ');
           expect(pts).toHaveLength(points);
+          // Heights follow the series: the largest value on the top line (y = 3), zeros on the bottom (y = 21).
+          const ys = pts.map((p) => Number(p.split(',')[1]));
+          const max = Math.max(...data.points.map((p) => p[k]));
+          data.points.forEach((p, i) => expect(ys[i]).toBeCloseTo(21 - (max ? (p[k] / max) * 18 : 0), 1));
+          const box = await li.locator('svg[data-sparkline]').boundingBox();
+          expect(box!.width).toBeGreaterThan(50);
+          expect(box!.height).toBeGreaterThan(10);
+          expect(await li.locator('svg[data-sparkline]').getAttribute('aria-hidden')).toBe('true');
         }
-        const box = await host.locator('svg[data-sparkline]').boundingBox();
-        expect(box!.width).toBeGreaterThan(50);
-        expect(box!.height).toBeGreaterThan(10);
         const summary = (await host.locator('[data-summary]').textContent())!;
         expect(summary.startsWith(`${texts.heading}, ${texts.range[points === 30 ? '30d' : '12m']}`)).toBe(true);
-        expect(summary).toContain(texts.views);
-        // The sparkline's accessible name is that summary.
-        const labelledBy = await host.locator('svg[data-sparkline]').getAttribute('aria-labelledby');
-        expect(await host.locator(`[id="${labelledBy}"]`).textContent()).toBe(summary);
+        for (const k of ['views', 'downloads'] as const) expect(summary).toContain(`${fullNumber(data.total[k], wlang)} ${texts[k]}`);
       }
       expect(days.total).toEqual({ views: 24, downloads: 7 });
       expect(months.total).toEqual({ views: 33, downloads: 10 });
 
       // A private dataset: the same "not available" text, no figure.
-      expect((await page.locator('#w-private').textContent())!.trim()).toBe(WIDGET_TEXTS[lang].unavailable);
+      expect((await page.locator('#w-private [data-unavailable]').textContent())!.trim()).toBe(WIDGET_TEXTS[lang].unavailable);
       // Nothing wider than the screen on a phone.
       expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
 

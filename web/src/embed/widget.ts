@@ -31,8 +31,9 @@ import {
 } from '../../../src/embed/embed-format';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
-const W = 200;
-const H = 40;
+/** Sparkline box, in CSS px too (8rem × 1.5rem at 16 px): no stretching, so the end dot stays round. */
+const W = 128;
+const H = 24;
 const COLORS = { views: '#1f6fb2', downloads: '#c0501a' } as const;
 
 const STYLE = `
@@ -40,14 +41,14 @@ const STYLE = `
 .w { border: 1px solid rgba(128,128,128,.45); border-radius: 6px; padding: .6rem .75rem; line-height: 1.35; }
 .head { margin: 0 0 .35rem; font-size: .85em; opacity: .85; }
 .head strong { font-weight: 600; }
-.figs { display: flex; flex-wrap: wrap; gap: .25rem 1rem; margin: 0 0 .35rem; padding: 0; list-style: none; }
-.figs li { white-space: nowrap; }
+.figs { margin: 0; padding: 0; list-style: none; }
+.figs li { display: flex; align-items: center; justify-content: space-between; gap: .75rem; padding: .15rem 0; }
 .figs b { font-size: 1.25em; }
 .sw { display: inline-block; width: .7em; height: .2em; vertical-align: middle; margin-right: .3em; border-radius: 1px; }
-svg { display: block; width: 100%; height: 2.5rem; overflow: visible; }
-polyline { fill: none; stroke-width: 2; stroke-linejoin: round; stroke-linecap: round; vector-effect: non-scaling-stroke; }
+svg { flex: none; width: 8rem; height: 1.5rem; overflow: visible; }
+polyline { fill: none; stroke-width: 1.75; stroke-linejoin: round; stroke-linecap: round; }
+circle { stroke-width: 1.5; fill: #fff; }
 .foot { margin: .35rem 0 0; font-size: .75em; opacity: .8; }
-.foot a { color: inherit; }
 .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; }
 `;
 
@@ -70,12 +71,13 @@ function svgEl(tag: string, attrs: Record<string, string>): SVGElement {
   return e;
 }
 
-function sparkline(data: WidgetData, summaryId: string): SVGElement {
-  const svg = svgEl('svg', { viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: 'none', role: 'img', 'aria-labelledby': summaryId, 'data-sparkline': '' });
-  for (const k of ['views', 'downloads'] as const) {
-    const values = data.points.map((p) => p[k]);
-    svg.appendChild(svgEl('polyline', { points: sparklinePoints(values, W, H, 2), stroke: COLORS[k], 'data-metric': k }));
-  }
+/** One metric's sparkline; the hollow dot marks the last point, whose day or month is still running. */
+function sparkline(values: number[], metric: 'views' | 'downloads'): SVGElement {
+  const svg = svgEl('svg', { viewBox: `0 0 ${W} ${H}`, 'aria-hidden': 'true', focusable: 'false', 'data-sparkline': metric });
+  const points = sparklinePoints(values, W, H, 3);
+  svg.appendChild(svgEl('polyline', { points, stroke: COLORS[metric], 'data-metric': metric }));
+  const last = points.split(' ').pop()?.split(',');
+  if (last?.length === 2) svg.appendChild(svgEl('circle', { cx: last[0]!, cy: last[1]!, r: '2.25', stroke: COLORS[metric] }));
   return svg;
 }
 
@@ -89,18 +91,17 @@ function render(root: ShadowRoot, data: WidgetData, o: Options): void {
     const li = el('li', { 'data-metric': k, 'data-value': String(data.total[k]) });
     const sw = el('span', { class: 'sw', 'aria-hidden': 'true' });
     sw.style.background = COLORS[k];
-    li.append(sw, el('b', { title: fullNumber(data.total[k], o.lang) }, compactNumber(data.total[k], o.lang)), ` ${t[k]}`);
+    const figure = el('span', { 'data-figure': '' });
+    figure.append(sw, el('b', { title: fullNumber(data.total[k], o.lang) }, compactNumber(data.total[k], o.lang)), ` ${t[k]}`);
+    li.append(figure, sparkline(data.points.map((p) => p[k]), k));
     figs.appendChild(li);
   }
-  const summaryId = `ug-sum-${Math.random().toString(36).slice(2)}`;
+  // The curves' text alternative: what a sighted reader takes from them.
   const last = data.points[data.points.length - 1];
-  const summary = el('p', { class: 'sr', id: summaryId, 'data-summary': '' }, widgetSummary(data.points, o.range, o.lang) + (last ? ` ${periodWords(last.period, o.lang)}: ${t.partial}.` : ''));
+  const summary = el('p', { class: 'sr', 'data-summary': '' }, widgetSummary(data.points, o.range, o.lang) + (last ? ` ${periodWords(last.period, o.lang)}: ${t.partial}.` : ''));
   const foot = el('p', { class: 'foot' });
-  foot.append(
-    `${t.allTime} ${compactNumber(data.allTime.views, o.lang)} ${t.views}, ${compactNumber(data.allTime.downloads, o.lang)} ${t.downloads} · `,
-    el('span', {}, t.source),
-  );
-  box.append(head, figs, sparkline(data, summaryId), summary, foot);
+  foot.append(`${t.allTime} ${compactNumber(data.allTime.views, o.lang)} ${t.views}, ${compactNumber(data.allTime.downloads, o.lang)} ${t.downloads} · ${t.source}`);
+  box.append(head, figs, summary, foot);
   root.replaceChildren(styleEl(), box);
 }
 
