@@ -3,11 +3,11 @@ import type { TrafficClass } from '../domain/logged-event';
 import type { Store } from './store';
 import { INDEX_PREFIX, READ_CHUNK } from './event-log.repository';
 
-/** The reducer's bookmark in `meta`: every day up to `lastDay` has its agents reduced. */
+/** The reducer's bookmark in `meta`: every day up to `day` has its agents reduced (as of `updatedAt`). */
 interface ReductionBookmark {
   _id: typeof BOOKMARK_ID;
-  lastDay: string;
-  at: Date;
+  day: string;
+  updatedAt: Date;
 }
 
 const BOOKMARK_ID = 'user-agent-reduction';
@@ -30,11 +30,11 @@ export class AgentReductionRepository {
 
   /** The last day whose agents are all reduced, or null before the first. */
   async lastReducedDay(): Promise<string | null> {
-    return (await this.meta.findOne({ _id: BOOKMARK_ID }))?.lastDay ?? null;
+    return (await this.meta.findOne({ _id: BOOKMARK_ID }))?.day ?? null;
   }
 
   async setLastReducedDay(day: string, at: Date): Promise<void> {
-    await this.meta.updateOne({ _id: BOOKMARK_ID }, { $set: { lastDay: day, at } }, { upsert: true });
+    await this.meta.updateOne({ _id: BOOKMARK_ID }, { $set: { day, updatedAt: at } }, { upsert: true });
   }
 
   /** The first day after `afterDay` (or the first of all) that has day indexes, i.e. events. One `_id` range read. */
