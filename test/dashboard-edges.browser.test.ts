@@ -216,6 +216,10 @@ describe('dashboard page: map, series and rough edges (browser)', () => {
           expect(x.text).not.toMatch(/(\.\.\.|…)$/);
         }
         expect(themeTexts.some((x) => /(avg\. score|score moyen)/.test(x.text))).toBe(true);
+        // Bar labels: two titles with the same start stay apart ("Population by municipality 2019 / 2020").
+        const bars = (await page.evaluate(chartTexts, 'most-popular')).map((x) => x.text).filter((x) => /^\p{L}/u.test(x));
+        expect(bars.map((x) => x.replace(/\s*\n\s*/g, ' ')).filter((x) => x.startsWith('Population by')).sort()).toEqual(['Population by municipality 2019', 'Population by municipality 2020']);
+        expect(new Set(bars).size).toBe(bars.length);
         await shot(page, `dashboard-${lang}-${width}`);
         await expectFits(page);
 

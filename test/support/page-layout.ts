@@ -59,7 +59,7 @@ export interface DrawnText {
   fontSize: number;
 }
 
-/** The text ECharts drew in a chart (labels, axis labels, legend), left out what it hid for overlap. */
+/** The text ECharts drew in a chart (labels, axis labels, legend) line by line as drawn, left out what it hid for overlap. */
 export function chartTexts(id: string): DrawnText[] {
   const chart = window.usageGatewayCharts.get(id);
   const out: { text: string; fontSize: number }[] = [];
@@ -70,10 +70,15 @@ export function chartTexts(id: string): DrawnText[] {
     if (label) visit(label);
     if (el.isGroup) for (const c of el.children()) visit(c);
     if (el.type === 'text' && el.style && typeof el.style.text === 'string' && el.style.text.trim() !== '') {
+      // The lines as drawn (zrender's TSpans, after wrapping and truncation), not the label's source text.
+      const spans = (el.childrenRef?.() ?? []).filter((c: any) => c.style && typeof c.style.text === 'string');
       const sizes = [px(el.style.fontSize), ...Object.values(el.style.rich ?? {}).map((r: any) => px(r.fontSize))].filter((n): n is number => n !== null);
-      const font = /(\d+(?:\.\d+)?)px/.exec(el.style.font ?? '');
-      if (font) sizes.push(parseFloat(font[1]));
-      out.push({ text: el.style.text, fontSize: sizes.length ? Math.min(...sizes) : 12 });
+      for (const f of [el.style.font, ...spans.map((c: any) => c.style.font)]) {
+        const m = /(\d+(?:\.\d+)?)px/.exec(f ?? '');
+        if (m) sizes.push(parseFloat(m[1]));
+      }
+      const text = spans.length ? spans.map((c: any) => c.style.text).join('\n') : el.style.text;
+      out.push({ text, fontSize: sizes.length ? Math.min(...sizes) : 12 });
     }
   };
   for (const root of chart.getZr().storage.getRoots()) visit(root);

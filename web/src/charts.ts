@@ -60,7 +60,8 @@ export function hbarOption(labels: string[], values: number[], colour: string, f
     grid,
     tooltip: { trigger: 'item', valueFormatter: (v: unknown) => fmt(Number(v)) },
     xAxis: { type: 'value', minInterval: integers ? 1 : 0, axisLabel: { formatter: (v: number) => fmt(v), hideOverlap: true } },
-    yAxis: { type: 'category', inverse: true, data: labels, axisLabel: { width: 140, overflow: 'truncate' } },
+    // Two lines before an ellipsis: titles sharing their start ("Population by municipality 2019/2020") stay apart.
+    yAxis: { type: 'category', inverse: true, data: labels, axisLabel: { width: 140, overflow: 'break', lineOverflow: 'truncate', height: 30, lineHeight: 15 } },
     series: [{ type: 'bar', data: values, barMaxWidth: 28, itemStyle: { color: colour }, cursor: 'pointer', label: { show: true, position: 'right', formatter: (p: { value: number }) => fmt(p.value) }, emphasis: { itemStyle: { color: '#003E66' } } }],
   };
 }
