@@ -21,6 +21,7 @@ import {
   type KeyPart,
 } from '../src/counting/identity';
 import { firstKeptSecretDay } from '../src/ingest/day-secrets';
+import { importHint } from '../src/logs/log-cli';
 import { AccessAction, ResourceType } from '../src/domain/resources';
 
 const DAY = '2026-05-01';
@@ -179,5 +180,15 @@ describe('the key window', () => {
     expect(firstKeptSecretDay(at('2026-05-08T00:00:10Z'), 7)).toBe('2026-04-30');
     expect(firstKeptSecretDay(at('2026-05-08T00:00:40Z'), 7)).toBe('2026-05-01');
     expect(utcDay(at('2026-05-08T00:00:40Z'))).toBe('2026-05-08');
+  });
+});
+
+describe('import-logs names the setting that refused a line', () => {
+  const c = { maxEventAgeDays: 400, maxFutureSkewMs: 300_000, historical: false, portal: null, maxLineBytes: 65_536 };
+  const old = 'timestamp 2026-01-01T00:00:00.000Z is older than 7 days';
+  it('IDENTITY_KEY_DAYS when it is the shorter window, else MAX_EVENT_AGE_DAYS', () => {
+    expect(importHint('INVALID_TIMESTAMP', old, { ...c, identityKeyDays: 7 })).toBe('older than IDENTITY_KEY_DAYS=7 (use --historical to import archived logs)');
+    expect(importHint('INVALID_TIMESTAMP', old, { ...c, identityKeyDays: null })).toBe('older than MAX_EVENT_AGE_DAYS=400 (use --historical to import archived logs)');
+    expect(importHint('INVALID_TIMESTAMP', old, { ...c, identityKeyDays: 500 })).toBe('older than MAX_EVENT_AGE_DAYS=400 (use --historical to import archived logs)');
   });
 });

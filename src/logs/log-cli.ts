@@ -111,13 +111,13 @@ export function historicalMaxAgeDays(now = Date.now()): number {
 }
 
 /** What an operator can change about a rejected line: the setting or flag (docs/formats.md). */
-export function importHint(code: string, message: string, c: { maxEventAgeDays: number; maxFutureSkewMs: number; historical: boolean; portal: string | null; maxLineBytes: number }): string | null {
+export function importHint(code: string, message: string, c: { maxEventAgeDays: number; identityKeyDays?: number | null; maxFutureSkewMs: number; historical: boolean; portal: string | null; maxLineBytes: number }): string | null {
   switch (code) {
     case 'INVALID_TIMESTAMP':
       if (/older than/.test(message)) {
         return c.historical
           ? 'before 2000-01-01, the earliest day the gateway counts'
-          : `older than MAX_EVENT_AGE_DAYS=${c.maxEventAgeDays} (use --historical to import archived logs)`;
+          : `older than ${c.identityKeyDays != null && c.identityKeyDays < c.maxEventAgeDays ? `IDENTITY_KEY_DAYS=${c.identityKeyDays}` : `MAX_EVENT_AGE_DAYS=${c.maxEventAgeDays}`} (use --historical to import archived logs)`;
       }
       if (/future/.test(message)) return `more than MAX_FUTURE_SKEW_MS=${c.maxFutureSkewMs} ms ahead: check the log's time zone or this machine's clock`;
       return null;
@@ -185,7 +185,7 @@ export async function importLogsCommand(files: string[], o: ImportLogsOptions, i
         }
       }
       const config = loadConfig(io.env);
-      const hintContext = { maxEventAgeDays: config.maxEventAgeDays, maxFutureSkewMs: config.maxFutureSkewMs, historical, portal, maxLineBytes };
+      const hintContext = { maxEventAgeDays: config.maxEventAgeDays, identityKeyDays: config.identityKeyDays, maxFutureSkewMs: config.maxFutureSkewMs, historical, portal, maxLineBytes };
       const total = files.reduce((n, f) => n + fs.statSync(f).size, 0);
       const progress = progressReporter(io, total, o.progress !== false);
       const started = Date.now();
