@@ -15,7 +15,6 @@ import { planDayIndexes } from './day-index';
 import { validateEvent, type EventLimits, type ValidEvent } from './validate-event';
 import type { IngestCatalog } from './ingest-catalog';
 import { GroupCommitter } from './group-commit';
-import type { DaySecrets } from './day-secrets';
 import { storedUrl } from '../privacy/stored-form';
 import type { DaySecrets } from './day-secrets';
 
