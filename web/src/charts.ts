@@ -8,6 +8,7 @@ import { AriaComponent, GridComponent, LegendComponent, MarkAreaComponent, Toolt
 import { CanvasRenderer } from 'echarts/renderers';
 import type { EChartsCoreOption, ECharts } from 'echarts/core';
 import { PALETTE } from './palette';
+import { t } from './i18n';
 import { worldGeoJson } from './world';
 
 echarts.use([BarChart, LineChart, MapChart, PieChart, TreemapChart, AriaComponent, GridComponent, LegendComponent, MarkAreaComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
@@ -116,7 +117,7 @@ export function lineOption(periods: string[], series: { name: string; values: nu
 
 export function pieOption(items: { name: string; value: number }[], fmt: (n: number) => string): ChartOption {
   return {
-    tooltip: { trigger: 'item', formatter: (p: { name: string; value: number; percent: number }) => `${escapeHtml(p.name)}: ${fmt(p.value)} (${p.percent}%)` },
+    tooltip: { trigger: 'item', formatter: (p: { name: string; value: number; percent: number }) => escapeHtml(t('kv', { k: p.name, v: `${fmt(p.value)} (${p.percent} %)` })) },
     series: [{
       type: 'pie',
       radius: ['30%', '58%'],
@@ -179,16 +180,19 @@ export function mapOption(items: { code: string; value: number }[], names: (code
   return {
     tooltip: {
       trigger: 'item',
-      formatter: (p: { name: string; value: number }) => (p.name.startsWith('~') ? '' : `${escapeHtml(names(p.name))}: ${Number.isFinite(p.value) ? fmt(p.value) : fmt(0)}`),
+      formatter: (p: { name: string; value: number }) => (p.name.startsWith('~') ? '' : escapeHtml(t('kv', { k: names(p.name), v: fmt(Number.isFinite(p.value) ? p.value : 0) }))),
     },
-    visualMap: { min: 0, max, left: 8, bottom: 8, itemHeight: 90, itemWidth: 12, calculable: false, inRange: { color: ['#dcebf6', colour] }, text: [fmt(max), fmt(0)], textStyle: { fontSize: 12 } },
+    // The scale under the map, horizontal: it never covers a continent.
+    visualMap: { min: 0, max, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 140, itemWidth: 12, calculable: false, inRange: { color: ['#dcebf6', colour] }, text: [fmt(max), fmt(0)], textStyle: { fontSize: 12 } },
     series: [{
       type: 'map',
       map: 'world',
       roam: false,
-      layoutCenter: ['50%', '55%'],
-      layoutSize: '100%',
-      aspectScale: 1,
+      // The whole box above the scale; ECharts keeps the map's proportions inside it.
+      left: 0,
+      right: 0,
+      top: 0,
+      bottom: 36,
       data: items.map((i) => ({ name: i.code, value: i.value })),
       itemStyle: { areaColor: '#f0f1f2', borderColor: '#8a9096', borderWidth: 0.5 },
       emphasis: { label: { show: false }, itemStyle: { areaColor: '#E69F00' } },

@@ -181,6 +181,7 @@ const en = {
   avgScoreShort: 'avg. score {s}',
   themeList: 'Themes, datasets and average score',
   useShort: 'Use',
+  kv: '{k}: {v}',
   chartOf: 'Chart: {title}',
 };
 
@@ -365,6 +366,7 @@ const fr: Record<MessageKey, string> = {
   avgScoreShort: 'score moyen {s}',
   themeList: 'Thèmes, jeux de données et score moyen',
   useShort: 'Usage',
+  kv: '{k} : {v}',
   chartOf: 'Graphique : {title}',
 };
 

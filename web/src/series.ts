@@ -82,7 +82,7 @@ export function seriesCard(id: string, title: string, u: UsageSeries, g: Granula
   const partialLabel = t(u.granularity === 'MONTH' ? 'partialMonth' : 'partialDay');
   const empty = u.points.every((p) => p.views + p.downloads + p.apiCalls === 0);
   const notes = [
-    `${u.firstDay} → ${u.lastDay} · ${t('views')}: ${fmtInt(u.total.views)} · ${t('downloads')}: ${fmtInt(u.total.downloads)} · ${t('apiCalls')}: ${fmtInt(u.total.apiCalls)}`,
+    `${u.firstDay} → ${u.lastDay} · ${t('kv', { k: t('views'), v: fmtInt(u.total.views) })} · ${t('kv', { k: t('downloads'), v: fmtInt(u.total.downloads) })} · ${t('kv', { k: t('apiCalls'), v: fmtInt(u.total.apiCalls) })}`,
     note,
     partial >= 0 && !empty ? t('partialNote', { period: u.points[partial].period }) : null,
   ].filter(Boolean);

@@ -5,7 +5,8 @@
  * their ISO 3166-1 alpha-2 code, the code the API gives, so the map matches
  * data by code and the page shows names in its own language
  * (Intl.DisplayNames). Countries too small for 1:110m (Singapore, Malta…)
- * have no shape; the table beside the map lists them anyway.
+ * have no shape, and Antarctica is left out; the table beside the map lists
+ * every country anyway.
  */
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
@@ -22,6 +23,8 @@ export function worldGeoJson(): FeatureCollection {
   if (cached) return cached;
   const topo = atlas as unknown as Topology<{ countries: GeometryCollection<{ name: string }> }>;
   const fc = feature(topo, topo.objects.countries) as FeatureCollection;
+  // Antarctica: a fifth of the map's height for no visitor.
+  fc.features = fc.features.filter((f) => (f.properties as { name?: string } | null)?.name !== 'Antarctica');
   for (const f of fc.features) {
     const props = (f.properties ?? {}) as { name: string };
     const code = (f.id !== undefined ? countries.numericToAlpha2(String(f.id)) : undefined) ?? NO_NUMERIC_ID[props.name];

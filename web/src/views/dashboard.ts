@@ -205,7 +205,7 @@ function themesSection(d: Dashboard): HTMLElement {
     name: th.name,
     value: th.datasetCount,
     sub: t('avgScoreShort', { s: fmtScore(th.averageScore) }),
-    tooltip: `<strong>${escapeHtml(th.name)}</strong><br>${t('datasets')}: ${fmtInt(th.datasetCount)}<br>${t('averageScore')}: ${fmtScore(th.averageScore)}<br>${t('downloads')}: ${fmtInt(th.downloads)}<br>${t('apiCalls')}: ${fmtInt(th.apiCalls)}`,
+    tooltip: `<strong>${escapeHtml(th.name)}</strong><br>${[['datasets', fmtInt(th.datasetCount)], ['averageScore', fmtScore(th.averageScore)], ['downloads', fmtInt(th.downloads)], ['apiCalls', fmtInt(th.apiCalls)]].map(([k, v]) => escapeHtml(t('kv', { k: t(k as MessageKey), v }))).join('<br>')}`,
   }));
   return h(
     'section',

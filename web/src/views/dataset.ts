@@ -110,7 +110,7 @@ function popularityCard(d: DatasetDetail, w: Metrics3, rerender: () => void): HT
   card.insertBefore(
     h('div', { class: 'score-head' },
       h('p', { class: 'big', 'data-score': String(p.score) }, fmtScore(p.score), h('small', {}, ' / 100')),
-      h('p', {}, `${t('rank')}: ${t('rankOf', { rank: fmtInt(p.rank), size: fmtInt(p.scopeSize) })} · ${t('percentile')}: ${fmtScore(p.percentile)}`),
+      h('p', {}, `${t('kv', { k: t('rank'), v: t('rankOf', { rank: fmtInt(p.rank), size: fmtInt(p.scopeSize) }) })} · ${t('kv', { k: t('percentile'), v: fmtScore(p.percentile) })}`),
       scopePick),
     card.children[1] ?? null,
   );
@@ -148,7 +148,7 @@ function machineCard(d: DatasetDetail): HTMLElement {
     title: t('regularVsMachine'),
     rows,
     emptyText: rows.every((r) => r.regular === 0 && r.machine === 0) ? t('emptyValues') : null,
-    note: `${t('robotEvents')}: ${fmtInt(s.robotEvents)}`,
+    note: t('kv', { k: t('robotEvents'), v: fmtInt(s.robotEvents) }),
     option: vbarOption(rows.map((r) => r.metric), [
       { name: t('regular'), values: rows.map((r) => r.regular), colour: METRIC_COLOURS.downloads },
       { name: t('machine'), values: rows.map((r) => r.machine), colour: METRIC_COLOURS.machine },

@@ -88,7 +88,7 @@ async function showCollection(el: HTMLElement, nav: HTMLElement, id: string, ope
   const s = c.subtreeStats;
   fill(
     el,
-    h('h3', { 'data-collection-title': c.id }, `${t('collection')}: ${c.name}`),
+    h('h3', { 'data-collection-title': c.id }, t('kv', { k: t('collection'), v: c.name })),
     c.description ? h('p', {}, c.description) : null,
     h('dl', { class: 'figures small', 'data-collection-figures': '' },
       [['views', s.views], ['downloads', s.downloads], ['apiCalls', s.apiCalls], ['datasets', c.datasets.totalCount]].map(([k, v]) =>
@@ -118,9 +118,9 @@ async function showCollection(el: HTMLElement, nav: HTMLElement, id: string, ope
     h('ul', { class: 'tree files-tree' }, datasets.map((d) =>
       h('li', { 'data-tree-dataset': d.id },
         h('a', { href: `#/datasets/${encodeURIComponent(d.id)}` }, d.title),
-        ` — ${t('downloads')}: ${fmtInt(d.stats.downloads)}`,
+        ` — ${t('kv', { k: t('downloads'), v: fmtInt(d.stats.downloads) })}`,
         d.files.nodes.length
-          ? h('ul', {}, d.files.nodes.map((f) => h('li', { 'data-tree-file': f.id }, `${f.title} — ${t('downloads')}: ${fmtInt(f.stats.downloads)}`)))
+          ? h('ul', {}, d.files.nodes.map((f) => h('li', { 'data-tree-file': f.id }, `${f.title} — ${t('kv', { k: t('downloads'), v: fmtInt(f.stats.downloads) })}`)))
           : null))),
   );
 }
