@@ -8,15 +8,30 @@
  * - one `updateMany` per distinct agent per chunk of 1,000 keys
  *   (`{ _id: { $in }, userAgent }`);
  * - one `updateMany` per traffic class per chunk of 1,000 keys;
- * - delete + re-insert of the reduced documents per chunk of 1,000 keys.
+ * - delete + re-insert of the reduced documents per chunk of 1,000 keys;
+ * - the gateway's own `AgentReducer` (src/privacy/agent-reducer.ts) on a
+ *   day stored through the event log as ingestion stores it: reads, the
+ *   real counting rules, `updateMany` per class, under the aggregation lock.
  *
  *   node_modules/.bin/ts-node --transpile-only scripts/measure-ua-reduce.ts [events=6000] [agents=40]
  */
+import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MongoClient, type AnyBulkWriteOperation, type Collection, type Document } from 'mongodb';
 import { startEmbeddedDatabase } from '../src/db/embedded-database';
+import type { LoggedEvent } from '../src/domain/logged-event';
+import { AccessAction, ResourceType } from '../src/domain/resources';
+import { planDayIndexes } from '../src/ingest/day-index';
+import { CountingRules } from '../src/counting/rule-set';
+import { localRuleSet } from '../src/services';
+import { AgentReducer } from '../src/privacy/agent-reducer';
+import { AgentReductionRepository } from '../src/store/agent-reduction.repository';
+import { DbLock } from '../src/store/db-lock';
+import { EventLogRepository } from '../src/store/event-log.repository';
+import { RulesRepository } from '../src/store/rules.repository';
+import { storeFor } from '../src/store/store';
 
 const N = Number(process.argv[2] ?? 6000);
 const AGENTS = Number(process.argv[3] ?? 40);
@@ -82,6 +97,35 @@ async function reinsert(c: Collection<Document>, docs: Document[]): Promise<void
   }
 }
 
+async function measureReducer(client: MongoClient): Promise<void> {
+  const store = storeFor(client, 'measure_reducer', true);
+  const log = new EventLogRepository(store);
+  const day = '2026-01-15';
+  const agents = ['Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0', 'curl/8.4.0', 'Googlebot/2.1 (+http://www.google.com/bot.html)'];
+  const events: LoggedEvent[] = Array.from({ length: N }, (_, i) => ({
+    _id: `tracker|r-${String(i).padStart(7, '0')}`, scope: 'tracker', eventId: `r-${i}`, t: new Date(Date.parse(`${day}T01:00:00Z`) + i * 1000), day, h: 'h',
+    portalId: 'p1', resourceType: ResourceType.DATASET, resourceId: `ds-${i % 300}`, action: AccessAction.VIEW, datasetIds: [], userId: null,
+    automated: false, trafficClass: 'regular', httpStatus: null, bytes: null, country: null, userAgent: `${agents[i % 3]} #${i % AGENTS}`, url: null,
+    ck: `k:${i}`, sk: `s:${i}`, receivedAt: new Date(),
+  }));
+  // Flushes of 500, as ingestion stores them.
+  for (let i = 0; i < N; i += 500) {
+    const flush = events.slice(i, i + 500);
+    const { indexes, queue } = planDayIndexes(flush, `f${i}`);
+    await log.append(flush, indexes, queue);
+  }
+  const rules = new CountingRules(new RulesRepository(store), localRuleSet({ robotPatterns: undefined, machinePatterns: undefined }));
+  const reducer = new AgentReducer(new AgentReductionRepository(store), log, rules, new DbLock(store.locks, 'aggregator', 'measure', 15_000), {
+    windowDays: 30,
+    keepUserAgent: false,
+  });
+  let reduced = 0;
+  await timed('AgentReducer (reads, rules, lock, per class)', async () => {
+    reduced = (await reducer.run(new Date('2026-03-01T00:00:00Z'))).events;
+  });
+  if (reduced !== N) throw new Error(`AgentReducer reduced ${reduced} of ${N}`);
+}
+
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ua-reduce-'));
   const db = await startEmbeddedDatabase({ dataDir, supervise: false });
@@ -102,6 +146,7 @@ async function main(): Promise<void> {
       const left = await c.countDocuments({ _id: { $gte: `tracker|${prefix}-`, $lt: `tracker|${prefix}.` }, userAgent: { $exists: true } } as Document);
       if (left) throw new Error(`${label}: ${left} agents left`);
     }
+    await measureReducer(client);
   } finally {
     await client.close();
     await db.stop();

@@ -53,7 +53,7 @@ export class AgentReductionRepository {
   /**
    * Removes the user agent of the events `ids`, stores the class they are
    * counted with and the rules version that decided it. One `updateMany`
-   * per 1,000 keys: FerretDB still rewrites each document (~1.4 ms each,
+   * per 1,000 keys: FerretDB still rewrites each document (1.4–3 ms each,
    * scripts/measure-ua-reduce.ts), but in one command, not one per event.
    */
   async reduce(ids: readonly string[], trafficClass: TrafficClass, rulesVersion: number): Promise<number> {
