@@ -118,6 +118,11 @@ describe('sushi submit', () => {
     expect(hub.requests.map((r) => `${r.method} ${r.status}`)).toEqual(Array(12).fill('POST 201'));
     for (const m of months) expect(requestsFor(m)).toBe(1);
     expect(storedCount(months[3])).toBe(8); // the 8 views of published datasets (4 of 12 events are the draft's)
+    // Closed months carry no exception, the first one too although its stored usage starts on the 10th.
+    for (const m of months) {
+      const stored = [...hub.reports.values()].find((x) => (x.body['report-header'] as { 'reporting-period': { 'begin-date': string } })['reporting-period']['begin-date'] === `${m}-01`)!;
+      expect([m, (stored.body['report-header'] as { exceptions: unknown[] }).exceptions]).toEqual([m, []]);
+    }
     const again = io();
     expect(await submit({ allPending: true }, again)).toBe(0);
     expect(again.stderr).toContain('0 pending months');
