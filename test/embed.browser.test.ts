@@ -39,6 +39,8 @@ function portalPage(gateway: string, lang: EmbedLang): string {
 <div id="w-months" data-usage-gateway-dataset="d-pub" data-range="12m"></div>
 <h2>${other}</h2>
 <div id="w-other" data-usage-gateway-dataset="d-pub" data-lang="${other}"></div>
+<h2>iframe</h2>
+<iframe id="f-widget" src="${gateway}/embed/dataset/d-pub?lang=${lang}&amp;range=12m" title="${lang === 'fr' ? 'Utilisation' : 'Usage'}" width="360" height="170" style="border: 0"></iframe>
 <h2>private</h2>
 <div id="w-private" data-usage-gateway-dataset="d-priv"></div>
 </body></html>`;
@@ -160,6 +162,16 @@ describe('usage badge and widget embedded cross-origin (browser)', () => {
       }
       expect(days.total).toEqual({ views: 24, downloads: 7 });
       expect(months.total).toEqual({ views: 33, downloads: 10 });
+
+      // The iframe form: the widget alone on the gateway's origin, in the language given by ?lang.
+      const frame = page.frameLocator('#f-widget');
+      await frame.locator('[data-usage-gateway-dataset][data-ready]').waitFor({ timeout: 60_000 });
+      for (const k of ['views', 'downloads'] as const) {
+        const li = frame.locator(`li[data-metric="${k}"]`);
+        expect(Number(await li.getAttribute('data-value'))).toBe(months.total[k]);
+        expect((await li.locator('[data-figure]').textContent())!.trim()).toBe(`${compactNumber(months.total[k], lang)} ${WIDGET_TEXTS[lang][k]}`);
+        expect((await li.locator('polyline').getAttribute('points'))!.split(' ')).toHaveLength(12);
+      }
 
       // A private dataset: the same "not available" text, no figure.
       expect((await page.locator('#w-private [data-unavailable]').textContent())!.trim()).toBe(WIDGET_TEXTS[lang].unavailable);

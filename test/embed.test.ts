@@ -223,6 +223,26 @@ describe('usage badge and widget data (HTTP)', () => {
     expect(JSON.parse(answers[0]!)).toMatchObject({ status: 404, body: JSON.stringify({ error: { code: 'NOT_FOUND', message: 'no public, published dataset with this id' } }) });
   });
 
+  it('serves the widget alone as a frameable page, the same shell whatever the dataset', async () => {
+    const res = await get('/embed/dataset/d-pub?lang=fr&range=12m');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(res.headers.get('x-frame-options')).toBeNull();
+    expect(res.headers.get('content-security-policy')).toContain('frame-ancestors *');
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await res.text();
+    expect(html).toContain('<html lang="fr">');
+    expect(html).toContain('<div data-usage-gateway-dataset="d-pub" data-range="12m"></div>');
+    expect(html).toContain('<script src="../widget.js"></script>');
+    for (const id of HIDDEN) {
+      expect(await (await get(`/embed/dataset/${id}?lang=fr&range=12m`)).text()).toBe(html.replace('"d-pub"', `"${id}"`));
+    }
+    // An id with a slash: the script is still /embed/widget.js.
+    expect(await (await get(`/embed/dataset/${SLASH_ID}`)).text()).toContain('<script src="../../widget.js"></script>');
+    expect(await (await get(`/embed/dataset/${encodeURIComponent(SLASH_ID)}`)).text()).toContain('<script src="../widget.js"></script>');
+    expect((await get('/embed/dataset/%3Cscript%3E')).status).toBe(400);
+  });
+
   it('serves the widget script for other origins', async () => {
     const res = await get('/embed/widget.js');
     expect(res.status).toBe(200);

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { makeBadge } from 'badge-maker';
-import { badgeLabel, compactNumber, unavailableBadge, type BadgeMetric, type BadgePeriod, type EmbedLang } from './embed-format';
+import { WIDGET_TEXTS, badgeLabel, compactNumber, unavailableBadge, type BadgeMetric, type BadgePeriod, type EmbedLang, type WidgetRange } from './embed-format';
 
 /** Colour of a figure: shields.io's blue. */
 const FIGURE_COLOR = '#007ec6';
@@ -54,4 +54,24 @@ export function ifNoneMatchHits(header: string | undefined, etag: string): boole
   if (header.trim() === '*') return true;
   const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
   return header.split(',').some((tag) => opaque(tag) === opaque(etag));
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * The page of `/embed/dataset/<id>` (for an iframe): the widget's
+ * placeholder and script (`widgetUrl`, relative: works behind a path prefix), in
+ * `lang`, transparent, no margin.
+ */
+export function framePage(datasetId: string, lang: EmbedLang, range: WidgetRange, widgetUrl: string): string {
+  const t = WIDGET_TEXTS[lang];
+  return `<!doctype html>
+<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(`${t.heading} · ${t.range[range]}`)}</title>
+<style>html, body { margin: 0; background: transparent; font-family: system-ui, sans-serif; } body { padding: 1px; }</style></head>
+<body><div data-usage-gateway-dataset="${escapeHtml(datasetId)}" data-range="${range}"></div>
+<script src="${escapeHtml(widgetUrl)}"></script></body></html>
+`;
 }

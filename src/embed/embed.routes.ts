@@ -4,6 +4,7 @@
  *
  *   GET /badge/dataset/<id>.svg?metric=&period=&lang=   SVG badge
  *   GET /embed/dataset/<id>.json?range=                  the widget's figures
+ *   GET /embed/dataset/<id>?lang=&range=                 the widget alone, for an <iframe>
  *   GET /embed/widget.js                                 the widget (dist/web/embed/widget.js)
  *
  * No key is read: these answer every caller as the anonymous public, and
@@ -19,7 +20,7 @@ import { GatewayError } from '../errors/gateway-error';
 import { isValidId, ID_RULE } from '../domain/ids';
 import { queryParam, sendKnownError } from '../http/route-helpers';
 import { defaultWebDir } from '../http/web.routes';
-import { badgeSvg, ifNoneMatchHits, strongEtag } from './badge';
+import { badgeSvg, framePage, ifNoneMatchHits, strongEtag } from './badge';
 import { BADGE_METRICS, BADGE_PERIODS, WIDGET_RANGES, embedLang, type BadgeMetric, type BadgePeriod, type WidgetRange } from './embed-format';
 import type { EmbedService } from './embed.service';
 
@@ -82,6 +83,32 @@ function datasetId(req: express.Request, suffix: string): string {
   return id;
 }
 
+/**
+ * `/embed/dataset/<id>?lang=&range=`: the widget alone in a page, for an
+ * `<iframe>` where a portal may not run scripts (Opendatasoft custom
+ * pages). The page is the same shell for every id; what it shows comes from
+ * the JSON route, so a private dataset's frame says "not available" like an
+ * unknown one.
+ */
+function sendFramePage(req: express.Request, res: express.Response): void {
+  const raw = (req.params as { id?: string[] }).id ?? [];
+  const id = raw.join('/');
+  if (!isValidId(id)) throw new GatewayError(ErrorCode.INVALID_ID, `invalid dataset id: ${ID_RULE}`);
+  const range = oneOf<WidgetRange>(req, 'range', WIDGET_RANGES, '30d');
+  const lang = embedLang(queryParam(req, 'lang'));
+  // From /embed/dataset/<id> to /embed/widget.js: one `..` per path segment of the id as sent.
+  const depth = req.path.slice('/embed/dataset/'.length).split('/').length;
+  const html = framePage(id, lang, range, `${'../'.repeat(depth)}widget.js`);
+  publicHeaders(res);
+  // Framed by portals on any origin: helmet's SAMEORIGIN and frame-ancestors 'self' would forbid it.
+  res.removeHeader('X-Frame-Options');
+  res.set(
+    'Content-Security-Policy',
+    "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors *",
+  );
+  sendValidated(req, res, html, 'text/html; charset=utf-8');
+}
+
 function fail(res: express.Response, next: express.NextFunction, err: unknown): void {
   if (err instanceof GatewayError && err.extensions.code === ErrorCode.INVALID_ID) {
     res.status(400).json({ error: { code: ErrorCode.INVALID_ID, message: err.message } });
@@ -113,6 +140,11 @@ export function mountEmbed(app: express.Express, deps: EmbedRouteDeps): void {
 
   app.get('/embed/dataset/*id', ...before, async (req, res, next) => {
     try {
+      const raw = (req.params as { id?: string[] }).id ?? [];
+      if (!raw.join('/').endsWith('.json')) {
+        sendFramePage(req, res);
+        return;
+      }
       const id = datasetId(req, '.json');
       const range = oneOf<WidgetRange>(req, 'range', WIDGET_RANGES, '30d');
       const data = await deps.embed.widgetData(id, range);
