@@ -40,7 +40,7 @@ function portalPage(gateway: string, lang: EmbedLang): string {
 <h2>${other}</h2>
 <div id="w-other" data-usage-gateway-dataset="d-pub" data-lang="${other}"></div>
 <h2>iframe</h2>
-<iframe id="f-widget" src="${gateway}/embed/dataset/d-pub?lang=${lang}&amp;range=12m" title="${lang === 'fr' ? 'Utilisation' : 'Usage'}" width="360" height="170" style="border: 0"></iframe>
+<iframe id="f-widget" src="${gateway}/embed/dataset/d-pub?lang=${lang}&amp;range=12m" title="${lang === 'fr' ? 'Utilisation' : 'Usage'}" width="360" height="170" style="border: 0; max-width: 100%"></iframe>
 <h2>private</h2>
 <div id="w-private" data-usage-gateway-dataset="d-priv"></div>
 </body></html>`;
@@ -178,6 +178,8 @@ describe('usage badge and widget embedded cross-origin (browser)', () => {
       // Nothing wider than the screen on a phone.
       expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
 
+      // Chromium paints an out-of-process (cross-site) frame only once it has been on screen.
+      await page.locator('#f-widget').scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.join(SHOTS, `embed-${lang}-${width < 600 ? 'phone-390' : 'desktop-1366'}.png`), fullPage: true });
       await page.close();
       expect(problems).toEqual([]);

@@ -43,9 +43,10 @@ const STYLE = `
 .head strong { font-weight: 600; }
 .figs { margin: 0; padding: 0; list-style: none; }
 .figs li { display: flex; align-items: center; justify-content: space-between; gap: .75rem; padding: .15rem 0; }
+.figs li > span { white-space: nowrap; }
 .figs b { font-size: 1.25em; }
 .sw { display: inline-block; width: .7em; height: .2em; vertical-align: middle; margin-right: .3em; border-radius: 1px; }
-svg { flex: none; width: 8rem; height: 1.5rem; overflow: visible; }
+svg { flex: 0 1 8rem; min-width: 3rem; width: 8rem; height: 1.5rem; overflow: visible; }
 polyline { fill: none; stroke-width: 1.75; stroke-linejoin: round; stroke-linecap: round; }
 circle { stroke-width: 1.5; fill: #fff; }
 .foot { margin: .35rem 0 0; font-size: .75em; opacity: .8; }
