@@ -10,6 +10,7 @@ import { AgentReducer } from './privacy/agent-reducer';
 import { AgentReductionRepository } from './store/agent-reduction.repository';
 import { DbLock } from './store/db-lock';
 import { RulesRepository } from './store/rules.repository';
+import { dropQuarantineRecords } from './store/quarantine.repository';
 
 export interface MaintenanceOptions {
   /** How often the upkeep runs, ms (also once at start). Default 3600000 (1 h). */
@@ -74,7 +75,8 @@ export async function reduceImportedDays(services: Services, config: GatewayConf
  * Background upkeep of one gateway instance, at start and then hourly,
  * one pass at a time:
  * 1. retention: drops events older than `EVENT_LOG_RETENTION_DAYS` (no TTL
- *    indexes on FerretDB; whole days, by `_id` range); figures stay;
+ *    indexes on FerretDB; whole days, by `_id` range), and the quarantine
+ *    records of events no longer kept; figures stay;
  * 2. user agents of days past the identity-key window are reduced to their
  *    traffic class (src/privacy/agent-reducer.ts), unless `KEEP_USER_AGENT`.
  * Both are safe on several instances at once (a second drop finds nothing;
@@ -92,8 +94,11 @@ export function startMaintenance(services: Services, logger: Logger, opts: Maint
     const beforeDay = utcDay(new Date(now().getTime() - opts.retentionDays * 86_400_000));
     const events = await services.eventLog.dropDaysBefore(beforeDay);
     metrics?.eventsDropped.inc(events);
+    // Quarantine records copy their events: they go with them.
+    const records = await dropQuarantineRecords(services.store, new Date(`${beforeDay}T00:00:00Z`));
+    metrics?.quarantineDropped.inc(records);
     metrics?.retentionLastSuccess.set(Date.now() / 1000);
-    if (events) logger.info({ events, beforeDay }, 'dropped events past their retention');
+    if (events || records) logger.info({ events, quarantineRecords: records, beforeDay }, 'dropped events past their retention');
   };
   const reduction = async (): Promise<void> => {
     const run = await reducer.run(now(), (n) => metrics?.userAgentsReduced.inc(n));

@@ -21,6 +21,7 @@ import { importEventsCommand } from '../src/logs/log-cli';
 import { eventJson } from '../src/events/event-rows';
 import type { LoggedEvent } from '../src/domain/logged-event';
 import { AccessAction, ResourceType } from '../src/domain/resources';
+import { QuarantineRepository } from '../src/store/quarantine.repository';
 import { refreshRulesCommand } from '../src/cli-rules';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 import { loadSmallCatalog, BROWSER_UA } from './support/fixtures';
@@ -93,20 +94,27 @@ describe('retention', () => {
       const tracker = await a.keyFor('ret-tracker', 'TRACKER');
       const admin = await a.keyFor('ret-admin', 'ADMIN');
       await send(a, tracker, [
-        view(OLD_DAY, '10:00:00', BROWSER_UA),
-        view(OLD_DAY, '10:05:00', BROWSER_UA),
+        view(OLD_DAY, '10:00:00', BROWSER_UA, { eventId: 'ret-old-1' }),
+        view(OLD_DAY, '10:05:00', BROWSER_UA, { eventId: 'ret-old-2' }),
         { resourceType: 'FILE', resourceId: 'f1', action: 'DOWNLOAD', eventId: 'ret-dl', userCookie: 'dl', userAgent: BROWSER_UA, timestamp: `${OLD_DAY}T11:00:00Z` },
-        view(RECENT_DAY, '09:00:00', BROWSER_UA),
+        view(RECENT_DAY, '09:00:00', BROWSER_UA, { eventId: 'ret-recent' }),
       ]);
       const before = await figures(a, admin);
       expect(before).toMatchObject({ dataset: { stats: { views: 3, downloads: 1 } }, file: { stats: { downloads: 1 } } });
       expect(await a.gw.services.eventLog.days()).toEqual([OLD_DAY, RECENT_DAY]);
+      // Quarantine records copy their events: one of an event about to be
+      // dropped, one of an event kept.
+      const record = (eventKey: string, at: Date) => ({ _id: `~x|${eventKey}`, eventKey, code: 'BAD_USER_INPUT', reason: 'test', at, raw: '{}' });
+      const [oldEvent, keptEvent] = ['ret-old-1', 'ret-recent'].map((id) => `ret-tracker|${id}`);
+      await new QuarantineRepository(a.gw.store).add([record(oldEvent, new Date(Date.now() - 10 * DAY_MS)), record(keptEvent, new Date())]);
       await a.gw.stop();
 
       // The operator shortens the retention to 5 days and restarts.
       b = await startTestGateway({ dbName: a.dbName, env: { METRICS_TOKEN, EVENT_LOG_RETENTION_DAYS: '5', MAX_EVENT_AGE_DAYS: '40' } });
       const text = await untilMetrics(b, (m) => (metric(m, 'usage_gateway_retention_last_success_seconds') ?? 0) > 0);
       expect(metric(text, 'usage_gateway_retention_dropped_events_total')).toBe(3);
+      expect(metric(text, 'usage_gateway_retention_dropped_quarantine_records_total')).toBe(1);
+      expect((await new QuarantineRepository(b.gw.store).list(10)).map((r) => r.eventKey)).toEqual([keptEvent]);
       expect(metric(text, 'usage_gateway_event_log_oldest_day_seconds')).toBe(daySeconds(RECENT_DAY));
       expect(metric(text, 'usage_gateway_maintenance_failures_total')).toBeNull();
 

@@ -107,6 +107,8 @@ export function metricsPlugin(metrics: GatewayMetrics, knownOperations: readonly
 export interface RetentionMetrics {
   /** Events dropped past `EVENT_LOG_RETENTION_DAYS` by this instance. */
   eventsDropped: Counter;
+  /** Quarantine records dropped with their events (or past retention) by this instance. */
+  quarantineDropped: Counter;
   /** When this instance's last retention pass succeeded (unix seconds). */
   retentionLastSuccess: Gauge;
   /** Maintenance passes that failed (retried at the next). */
@@ -153,6 +155,11 @@ export function registerRetentionMetrics(
   );
   return {
     eventsDropped: new Counter({ name: 'usage_gateway_retention_dropped_events_total', help: 'Events dropped past EVENT_LOG_RETENTION_DAYS by this instance.', registers }),
+    quarantineDropped: new Counter({
+      name: 'usage_gateway_retention_dropped_quarantine_records_total',
+      help: 'Quarantine records dropped by this instance because their event is gone or past EVENT_LOG_RETENTION_DAYS.',
+      registers,
+    }),
     retentionLastSuccess: new Gauge({ name: 'usage_gateway_retention_last_success_seconds', help: 'When this instance last completed a retention pass (unix seconds).', registers }),
     maintenanceFailures: new Counter({
       name: 'usage_gateway_maintenance_failures_total',

@@ -68,3 +68,30 @@ export class QuarantineRepository {
     return this.col.countDocuments({ _id: { $gte: QUARANTINE_PREFIX, $lt: '~x}' } } as Document);
   }
 }
+
+/**
+ * Retention of quarantine records (src/maintenance.ts): a record copies its
+ * event (`raw`), so it goes when the event does — when its event is no
+ * longer in the log (dropped by retention, fixed or deleted by hand) or when
+ * it is older than `before`. Read a page of records at a time. Returns the
+ * records removed.
+ */
+export async function dropQuarantineRecords(store: Store, before: Date): Promise<number> {
+  const col = store.eventLog as unknown as Collection<QuarantineRecord>;
+  let removed = 0;
+  let after = QUARANTINE_PREFIX;
+  for (;;) {
+    const page = (await col
+      .find({ _id: { $gt: after, $lt: '~x}' } } as Document, { projection: { eventKey: 1, at: 1 } })
+      .sort({ _id: 1 })
+      .limit(1000)
+      .toArray()) as Pick<QuarantineRecord, '_id' | 'eventKey' | 'at'>[];
+    if (!page.length) return removed;
+    after = page[page.length - 1]._id;
+    const alive = new Set(
+      (await col.find({ _id: { $in: page.map((r) => r.eventKey) } } as Document, { projection: { _id: 1 } }).toArray()).map((d) => d._id as string),
+    );
+    const gone = page.filter((r) => !alive.has(r.eventKey) || !(r.at instanceof Date) || r.at < before).map((r) => r._id);
+    if (gone.length) removed += (await col.deleteMany({ _id: { $in: gone } } as Document)).deletedCount;
+  }
+}
