@@ -149,7 +149,8 @@ describe('field formats', () => {
     const col = (n: string) => head.indexOf(n);
     const mine = new Map<string, number>();
     for (const row of rows) {
-      const key = `${row[col('resource_id')]}|${row[col('date')]}|${row[col('access_method')]}|${row[col('metric')]}`;
+      // The CSV writes a month as its first day (YYYY-MM-01); the DSR's months are YYYY-MM.
+      const key = `${row[col('resource_id')]}|${row[col('date')].slice(0, 7)}|${row[col('access_method')]}|${row[col('metric')]}`;
       mine.set(key, Number(row[col('count')]));
     }
     const get = (k: string) => mine.get(k) ?? 0;
