@@ -120,7 +120,7 @@ describe('usage table and report filters', () => {
     expect((await csv('resource_type=DATASET')).some((r) => r.resource_id === 'ds-priv')).toBe(true);
     expect((await fetch(`${t.baseUrl}/api/reports/usage-table?portal=nope`, { headers: { authorization: `Bearer ${admin}` } })).status).toBe(404);
     const json = await (await fetch(`${t.baseUrl}/api/reports/usage-table?format=json&portal=p2`, { headers: { authorization: `Bearer ${admin}` } })).json();
-    expect(json).toEqual(p2.map((r) => ({ ...r, count: Number(r.count), portal: r.portal, title: r.title, user_id: null })));
+    expect(json).toEqual(p2.map((r) => ({ ...r, count: Number(r.count), portal: r.portal, title: r.title, user_id: null, country: null })));
   });
 
   it('?portal= narrows the resource reports; by-user reports filter by user and resource', async () => {

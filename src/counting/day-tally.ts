@@ -274,8 +274,8 @@ export class DayTally {
         const k = (f.countries[cc] ??= zeroCountry());
         k[m ? 'mti' : 'ti'] += sign;
         // API calls and bytes too, so a country's views, API calls and volume can be told apart.
-        if (e.action === AccessAction.API_CALL) k[m ? 'ma' : 'a'] = (k[m ? 'ma' : 'a'] ?? 0) + sign;
-        if (bytes) k[m ? 'mb' : 'b'] = (k[m ? 'mb' : 'b'] ?? 0) + sign * bytes;
+        if (e.action === AccessAction.API_CALL) bump(k, m ? 'ma' : 'a', sign);
+        if (bytes) bump(k, m ? 'mb' : 'b', sign * bytes);
         const country = this.countryNumber(cc) * 4;
         k[m ? 'mui' : 'ui'] += this.ref(target, base + country, sign);
         if (request) {
@@ -332,6 +332,13 @@ function numbered(numbers: Map<string, number>, key: string): number {
     numbers.set(key, n);
   }
   return n;
+}
+
+/** Moves an optional country count; absent when 0, so the figures do not depend on the order of events. */
+function bump(c: CountryCounts, field: 'a' | 'ma' | 'b' | 'mb', n: number): void {
+  const v = (c[field] ?? 0) + n;
+  if (v === 0) delete c[field];
+  else c[field] = v;
 }
 
 function isZeroCountry(c: CountryCounts): boolean {
