@@ -133,6 +133,8 @@ describe('forgetReport', () => {
     expect(text).toContain('DATASET d1: views 5 → 2');
     expect(text).toContain('per-user figures removed: 1');
     expect(text).not.toContain('cookie');
+    const year = Array.from({ length: 300 }, (_, i) => new Date(Date.UTC(2026, 0, 1) + i * 86_400_000).toISOString().slice(0, 10));
+    expect(forgetReport({ ...summary, daysRecounted: year }, false)).toContain('recounted 300 days, 2026-01-01 to 2026-10-27\n');
   });
 
   it('for a cookie, says which days could be searched and that older events can no longer be linked', () => {

@@ -90,7 +90,7 @@ export class ErasureService {
   ) {}
 
   /** Removes one end user's events and recounts (`dryRun`: only says what it would remove). */
-  async forget(sel: EndUserSelector, actor: PrivacyActor, opts: { dryRun?: boolean } = {}): Promise<ForgetSummary> {
+  async forget(sel: EndUserSelector, actor: PrivacyActor, opts: { dryRun?: boolean; onDay?: (day: string, events: number) => void } = {}): Promise<ForgetSummary> {
     const who = await this.resolve(sel);
     // Events still queued may sit in the memory of the instance that stored
     // them (src/ingest/recent-flushes.ts) and be counted from there after
@@ -112,7 +112,7 @@ export class ErasureService {
     if (!opts.dryRun && events.length) {
       const removed = await this.repo.removeEvents(events);
       daysRecounted = removed.days;
-      await this.aggregator.recount({ days: removed.days, finish: () => this.repo.resetTotals(targets) });
+      await this.aggregator.recount({ days: removed.days, onDay: opts.onDay, finish: () => this.repo.resetTotals(targets) });
       after = await this.repo.totals(targets);
     }
     const summary: ForgetSummary = {

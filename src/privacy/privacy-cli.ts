@@ -93,7 +93,10 @@ export function forgetReport(s: ForgetSummary, cookie: boolean): string {
   if (s.perSender.length > 1) for (const p of s.perSender) lines.push(`  sender ${p.sender}: ${p.events}`);
   for (const d of s.perDay) lines.push(`  ${d.day}: ${d.events}`);
   if (!s.dryRun && s.events) {
-    lines.push(`recounted ${s.daysRecounted.length} day${s.daysRecounted.length === 1 ? '' : 's'}: ${s.daysRecounted.join(' ')}`);
+    const days = s.daysRecounted;
+    // A year of one person's activity is hundreds of days: the span says enough (--json lists them).
+    const which = days.length > 10 ? `, ${days[0]} to ${days[days.length - 1]}` : `: ${days.join(' ')}`;
+    lines.push(`recounted ${days.length} day${days.length === 1 ? '' : 's'}${which}`);
     lines.push('all-time figures, before → after:');
     for (const r of s.resources) {
       const moved = r.changes.map((c) => `${c.counter} ${c.before} → ${c.after}`).join(', ');
@@ -109,7 +112,13 @@ export function forgetReport(s: ForgetSummary, cookie: boolean): string {
 /** `forget`: removes one end user's events, recounts, prints what changed (stdout). */
 export function forgetCommand(o: ForgetOptions, io: CliIo, connect: Connect): Promise<number> {
   return request(io, connect, o, async (sel, services) => {
-    const s = await services.erasure.forget(sel, actor(io), { dryRun: o.dryRun ?? false });
+    let lastLine = 0;
+    const onDay = (day: string, events: number): void => {
+      if (Date.now() - lastLine < 1000) return;
+      lastLine = Date.now();
+      io.err(`forget: recounting ${day} (${events} events)\n`);
+    };
+    const s = await services.erasure.forget(sel, actor(io), { dryRun: o.dryRun ?? false, onDay });
     io.out(o.json ? `${JSON.stringify(s)}\n` : forgetReport(s, o.cookie !== undefined));
     return 0;
   });
