@@ -255,3 +255,29 @@ describe('usage badge and widget data (HTTP)', () => {
     expect(new Set(js.match(/https?:\/\/[\w./-]+/g))).toEqual(new Set(['http://www.w3.org/2000/svg']));
   });
 });
+
+describe('usage badge rate limit (HTTP)', () => {
+  let t: TestGateway;
+
+  beforeAll(async () => {
+    t = await startTestGateway({ env: { RATE_LIMIT_ANONYMOUS: '3', RATE_LIMIT_WINDOW_MS: '600000' } });
+  });
+
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it('limits badge and widget requests per client IP, apart from the GraphQL limit', async () => {
+    const statuses = [];
+    for (const path of ['/badge/dataset/a.svg', '/embed/dataset/a.json', '/badge/dataset/b.svg', '/badge/dataset/c.svg']) {
+      const res = await fetch(`${t.baseUrl}${path}`);
+      await res.arrayBuffer();
+      statuses.push(res.status);
+      if (res.status === 429) expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    }
+    expect(statuses).toEqual([200, 404, 200, 429]);
+    // GraphQL keeps its own count.
+    const gql = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    expect(gql.status).toBe(200);
+  });
+});

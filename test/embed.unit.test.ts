@@ -1,4 +1,4 @@
-import { badgeContent, badgeSvg, ifNoneMatchHits, strongEtag } from '../src/embed/badge';
+import { badgeContent, badgeSvg, framePage, ifNoneMatchHits, strongEtag } from '../src/embed/badge';
 import { badgeLabel, compactNumber, embedLang, fullNumber, periodWords, sparklinePoints, widgetSummary } from '../src/embed/embed-format';
 
 /* The pure parts of the usage badge and widget (docs/embed.md). */
@@ -121,5 +121,16 @@ describe('widgetSummary', () => {
   it('says months as months and has no peak without use', () => {
     expect(periodWords('2026-03', 'fr')).toBe('mars 2026');
     expect(widgetSummary([{ period: '2026-03', views: 0, downloads: 0 }], '12m', 'en')).toBe('Usage, last 12 months: 0 views; 0 downloads.');
+  });
+});
+
+describe('framePage', () => {
+  it('is the widget alone in the language asked for, with its attributes escaped', () => {
+    const html = framePage('a"b<c', 'fr', '12m', '../widget.js');
+    expect(html).toContain('<html lang="fr">');
+    expect(html).toContain('<title>Utilisation · 12 derniers mois</title>');
+    expect(html).toContain('data-usage-gateway-dataset="a&#34;b&#60;c" data-range="12m"');
+    expect(html).toContain('<script src="../widget.js"></script>');
+    expect(html).not.toMatch(/https?:/);
   });
 });
