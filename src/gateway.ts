@@ -60,7 +60,12 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions): P
     // database), so acknowledgements classify with them from the start.
     await services.rules.sync();
     if (config.demoData) {
-      const demo = await loadDemoData(services, opts.now ?? new Date(), logger, {
+      // The demo history reaches back a year: recorded as an archived import
+      // is (IDENTITY_KEY_DAYS lifted), the closed days' identity secrets then
+      // go at the first expiry pass below.
+      const demoServices = config.identityKeyDays === null ? services : createServices(store, { ...config, identityKeyDays: null }, logger);
+      if (demoServices !== services) await demoServices.rules.sync();
+      const demo = await loadDemoData(demoServices, opts.now ?? new Date(), logger, {
         datasetCount: config.demoDatasets,
         eventCount: config.demoEvents,
       });

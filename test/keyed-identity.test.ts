@@ -12,6 +12,7 @@ import { loadSmallCatalog, BROWSER_UA } from './support/fixtures';
 import { recountCommand } from '../src/cli';
 import { clickIdentity, clickItem, eventKeys, hashKey, uniqueSession, type EventKeyInput, type KeyPart } from '../src/counting/identity';
 import { destroyExpiredSecrets } from '../src/ingest/secret-expiry';
+import { firstKeptSecretDay } from '../src/ingest/day-secrets';
 import { IdentitySecretRepository } from '../src/store/identity-secret.repository';
 
 const TRACK_MANY = `mutation M($inputs: [TrackAccessInput!]!) {
@@ -183,5 +184,23 @@ describe('keyed identity keys, two instances on one database', () => {
     expect(await recountCommand({ since: PREV }, { out: () => undefined, err: () => undefined, env: { MONGODB_URI: process.env.TEST_MONGODB_URI!, MONGODB_DB: a.dbName, LOG_LEVEL: 'silent', ...env } })).toBe(0);
     expect(await a.gw.store.usageDaily.findOne({ _id: `DATASET|${DAY}|d-pub` })).toEqual(before);
     expect(before).toMatchObject({ views: expect.any(Number) });
+  });
+});
+
+describe('the demo under a short IDENTITY_KEY_DAYS', () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway({ env: { DEMO_DATA: 'true', DEMO_DATASETS: '20', DEMO_EVENTS: '300', IDENTITY_KEY_DAYS: '7' } });
+  }, 180_000);
+  afterAll(() => t?.stop());
+
+  it('keeps its year of history, and the closed days\' secrets are destroyed once it is loaded', async () => {
+    const old = await t.gw.store.eventLog.countDocuments({ _id: { $lt: '~' }, t: { $lt: new Date(Date.now() - 30 * DAY_MS) } });
+    expect(old).toBeGreaterThan(100);
+    const firstKept = firstKeptSecretDay(new Date(), 7);
+    const repo = new IdentitySecretRepository(t.gw.store);
+    const deadline = Date.now() + 60_000;
+    while ((await repo.days()).some((d) => d < firstKept) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect((await repo.days()).filter((d) => d < firstKept)).toEqual([]);
   });
 });
