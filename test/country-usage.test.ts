@@ -73,8 +73,12 @@ describe('use by country and in time at every level', () => {
       { ...who(5, 'US'), resourceType: 'DATASET', resourceId: 'd-priv', action: 'VIEW', eventId: 'c-6', timestamp: at(DAY, '14:00:00') },
     ]);
     await t.settle();
-    // A second batch on a known target: stored country totals move by $inc.
-    await send([{ ...who(6, 'DE'), resourceType: 'DATASET', resourceId: 'd-pub', action: 'VIEW', eventId: 'c-7', timestamp: at(DAY2, '09:00:00') }]);
+    // A second batch on a known target: stored country totals move by $inc,
+    // on a country it has (DE) and on one it has not yet (JP).
+    await send([
+      { ...who(6, 'DE'), resourceType: 'DATASET', resourceId: 'd-pub', action: 'VIEW', eventId: 'c-7', timestamp: at(DAY2, '09:00:00') },
+      { ...who(7, 'JP'), resourceType: 'DATASET', resourceId: 'd-pub', action: 'VIEW', eventId: 'c-8', timestamp: at(DAY2, '09:30:00') },
+    ]);
     await t.settle();
   }, 120_000);
   afterAll(() => t?.stop());
@@ -82,6 +86,7 @@ describe('use by country and in time at every level', () => {
   const D_PUB = [
     row('DE', { views: 1, downloads: 1, totalInvestigations: 2, uniqueInvestigations: 2, totalRequests: 1, uniqueRequests: 1, volume: 500 }),
     row('FR', { views: 1, apiCalls: 1, totalInvestigations: 2, uniqueInvestigations: 1, machine: { downloads: 1, totalInvestigations: 1, uniqueInvestigations: 1, totalRequests: 1, uniqueRequests: 1 } }),
+    row('JP', { views: 1, totalInvestigations: 1, uniqueInvestigations: 1 }),
     row(null, { views: 1, totalInvestigations: 1, uniqueInvestigations: 1 }),
   ];
 
@@ -111,6 +116,7 @@ describe('use by country and in time at every level', () => {
       { country: 'FR', totalInvestigations: 2 },
       { country: 'DE', totalInvestigations: 2 },
       { country: 'US', totalInvestigations: 1 },
+      { country: 'JP', totalInvestigations: 1 },
       { country: null, totalInvestigations: 1 },
     ].sort((x, y) => (x.country === null ? 1 : y.country === null ? -1 : y.totalInvestigations - x.totalInvestigations || x.country.localeCompare(y.country)));
     expect(a.collection.stats.countries).toEqual([]);
@@ -131,7 +137,10 @@ describe('use by country and in time at every level', () => {
       ...(await countriesOf(`{ day2: dataDashboard(from: "${DAY2}T00:00:00Z", to: "${DAY2}T23:59:59Z") { countries { country views } } }`)),
       ...(await countriesOf(`{ priv: dataDashboard(visibility: PRIVATE) { countries { country views } } }`)),
     } as { day2: { countries: unknown }; priv: { countries: unknown } };
-    expect(w.day2.countries).toEqual([{ country: 'DE', views: 1 }]);
+    expect(w.day2.countries).toEqual([
+      { country: 'DE', views: 1 },
+      { country: 'JP', views: 1 },
+    ]);
     expect(w.priv.countries).toEqual([{ country: 'US', views: 1 }]);
   });
 
@@ -149,21 +158,21 @@ describe('use by country and in time at every level', () => {
     // c-root > c-child ∋ d-pub; c-root ∋ d-priv. Regular use only (the machine download is not in a series).
     expect(a.collection.usage.points).toEqual([
       { period: DAY, views: 3, downloads: 1, apiCalls: 1 },
-      { period: DAY2, views: 1, downloads: 0, apiCalls: 0 },
+      { period: DAY2, views: 2, downloads: 0, apiCalls: 0 },
     ]);
     const months = [...new Set([DAY.slice(0, 7), DAY2.slice(0, 7)])];
     expect(a.portal.usage.granularity).toBe('MONTH');
     expect(a.portal.usage.points.map((p) => p.period)).toEqual(months);
-    expect(a.portal.usage.total).toEqual({ views: 4, downloads: 1, apiCalls: 1 });
-    expect(a.networkUsage).toMatchObject({ firstDay: DAY, lastDay: DAY2, total: { views: 4 } });
+    expect(a.portal.usage.total).toEqual({ views: 5, downloads: 1, apiCalls: 1 });
+    expect(a.networkUsage).toMatchObject({ firstDay: DAY, lastDay: DAY2, total: { views: 5 } });
 
     const anon = (await countriesOf(q, null)) as typeof a;
     expect(anon.collection.usage.points).toEqual([
       { period: DAY, views: 2, downloads: 1, apiCalls: 1 },
-      { period: DAY2, views: 1, downloads: 0, apiCalls: 0 },
+      { period: DAY2, views: 2, downloads: 0, apiCalls: 0 },
     ]);
-    expect(anon.portal.usage.total.views).toBe(3);
-    expect(anon.networkUsage.total.views).toBe(3);
+    expect(anon.portal.usage.total.views).toBe(4);
+    expect(anon.networkUsage.total.views).toBe(4);
   });
 
   it('series refuse the arguments Dataset.usage refuses', async () => {
@@ -204,7 +213,7 @@ describe('use by country and in time at every level', () => {
       admin,
     );
     expect(g.errors).toBeUndefined();
-    expect(g.data!.usageTable.nodes.filter((n) => n.resourceId === 'd-pub').map((n) => n.country)).toEqual(['FR', 'unknown', 'DE']);
+    expect(g.data!.usageTable.nodes.filter((n) => n.resourceId === 'd-pub').map((n) => n.country)).toEqual(['FR', 'unknown', 'DE', 'JP']);
     // Per-user figures have no country.
     const bad = await t.gql(`{ usageTable(filter: { byCountry: true, userId: "root" }) { totalCount } }`, {}, admin);
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
