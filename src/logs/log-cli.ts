@@ -22,6 +22,7 @@ import { utcDay } from '../counting/identity';
 import { createServices, type Services } from '../services';
 import { SushiRepository } from '../store/sushi.repository';
 import { EventExportRepository } from '../store/event-export.repository';
+import { EventIdsRepository } from '../store/event-ids.repository';
 import { EventExportService } from '../events/event-export.service';
 import { EVENT_EXPORT_COLUMNS } from '../events/event-rows';
 import { writeCsv } from '../reports/csv-stream';
@@ -197,7 +198,12 @@ export async function importLogsCommand(files: string[], o: ImportLogsOptions, i
       };
       const summary = await importLogFiles(
         files,
-        { track, datasetDois: () => new SushiRepository(services.store).datasetDois() },
+        {
+          track,
+          datasetDois: () => new SushiRepository(services.store).datasetDois(),
+          // Ids of imports before issue 19 (src/logs/legacy-log-ids.ts): remove with it.
+          storedEventIds: (ids) => new EventIdsRepository(services.store).stored(IMPORT_SENDER, ids),
+        },
         {
           rules,
           caller: importCaller(portal),

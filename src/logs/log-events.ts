@@ -2,14 +2,25 @@
  * From parsed log lines to access events. Pure.
  *
  * Idempotency: each event's `eventId` is a hash of the request the line
- * records — who (IP, user id, session, user cookie, user agent), when, what
- * (method, URL) — and of its occurrence number among lines of the file with
- * that same request, and of nothing else: not the file name, the format
- * flag, the mapping or `--portal`. So importing the same lines again yields
- * the same ids (duplicates, whatever the flags), two genuinely identical
- * requests in one second both count, and a line whose other fields changed
- * (status, bytes) keeps its id with another content: ingestion answers
- * EVENT_ID_CONFLICT rather than counting it twice.
+ * records — who (user id, user agent), when, what (method, URL) — and of
+ * its occurrence number among lines of the file with that same request,
+ * and of nothing else: not the file name, the format flag, the mapping or
+ * `--portal`. So importing the same lines again yields the same ids
+ * (duplicates, whatever the flags), the same access written in the other
+ * log format too, two genuinely identical requests in one second both
+ * count, and a line whose other fields changed (status, bytes) keeps its
+ * id with another content: ingestion answers EVENT_ID_CONFLICT rather than
+ * counting it twice.
+ *
+ * Not in the id: the client IP, the session id and the user cookie, which
+ * the gateway never stores in clear. Everything else an id is made of is
+ * stored or guessable, so an IP inside it could be recovered by trying all
+ * 2^32 addresses (issue 19). Nor is the id keyed with the day's identity
+ * secret: archived logs are imported into days whose secret is destroyed
+ * when the import ends, and a later re-import must still find its
+ * duplicates. Two visitors whose lines differ only by IP (or session,
+ * cookie) are told apart by the occurrence number, in file order.
+ * Ids made by earlier versions: src/logs/legacy-log-ids.ts.
  *
  * Identical requests carry the same timestamp, so the occurrence counter
  * only needs the lines of the last few minutes (logs are written in
@@ -60,12 +71,11 @@ export function lineHash(raw: string): string {
  * The hash of the request a parsed line records (see the file comment):
  * equal for the same access written by either format or read under any
  * flag; the fields left out (status, bytes, referer, the MDC metadata
- * columns) are the content a changed line differs by.
+ * columns) are the content a changed line differs by. The IP, session id
+ * and user cookie are left out so that the stored id reveals none of them.
  */
 export function requestHash(line: AccessLogLine): string {
-  return lineHash(
-    JSON.stringify([line.time.getTime(), line.ip, line.user, line.sessionId ?? null, line.userCookie ?? null, line.userAgent, line.method, line.url]),
-  );
+  return lineHash(JSON.stringify([line.time.getTime(), line.user, line.userAgent, line.method, line.url]));
 }
 
 /**

@@ -19,6 +19,7 @@ import { parseCombinedLine, type ParseResult } from './combined-log';
 import { isMdcComment, parseMdcLine } from './mdc-log';
 import { matchUrl, type CompiledRule } from './url-rules';
 import { OccurrenceCounter, logEventId, requestHash, toLogEvent, type LogEventInput, type SkipReason } from './log-events';
+import { legacyRequestHash } from './legacy-log-ids';
 import { MAX_LINE_BYTES, TextEncodingError, readTextLines } from '../util/text-lines';
 
 export type LogFormat = 'combined' | 'mdc' | 'auto';
@@ -27,6 +28,12 @@ export interface LogImportDeps {
   track(inputs: readonly TrackEventInput[], caller: Caller): Promise<TrackOutcome[]>;
   /** Every dataset DOI of the catalog (normalised, see {@link normalizeDoi}) → dataset id. */
   datasetDois(): Promise<Map<string, string>>;
+  /**
+   * Which of these eventIds the caller's sender has stored. Given, a line
+   * whose id under the scheme before issue 19 is stored is a duplicate and
+   * is not sent (src/logs/legacy-log-ids.ts; remove with it).
+   */
+  storedEventIds?(eventIds: readonly string[]): Promise<ReadonlySet<string>>;
 }
 
 export interface LogImportOptions {
@@ -52,6 +59,8 @@ export interface LogImportSummary {
   recorded: number;
   /** Already imported (or sent before with the same eventId). */
   duplicates: number;
+  /** Of `duplicates`: imported by a version before issue 19, recognised by their old eventId (not sent). */
+  legacyDuplicates: number;
   /** Imported before with other content (status, bytes…): EVENT_ID_CONFLICT, not recorded (also in `rejectedByCode`). */
   conflicts: number;
   /** Recorded events classified as robots, as machines (counted apart, docs/counting.md). */
@@ -105,6 +114,8 @@ function detect(raw: string): 'combined' | 'mdc' {
 
 interface Pending {
   event: LogEventInput;
+  /** The eventId an import before issue 19 gave this line. */
+  legacyId: string;
   file: string;
   lineNo: number;
 }
@@ -114,6 +125,8 @@ interface FileState {
   /** Decided from the first line when `auto`. */
   format: 'combined' | 'mdc' | null;
   occurrences: OccurrenceCounter;
+  /** The same numbering over legacy request hashes, to rebuild the old ids. */
+  legacyOccurrences: OccurrenceCounter;
 }
 
 export async function importLogFiles(paths: readonly string[], deps: LogImportDeps, opts: LogImportOptions): Promise<LogImportSummary> {
@@ -123,6 +136,7 @@ export async function importLogFiles(paths: readonly string[], deps: LogImportDe
     lines: 0,
     recorded: 0,
     duplicates: 0,
+    legacyDuplicates: 0,
     conflicts: 0,
     robots: 0,
     machines: 0,
@@ -149,8 +163,19 @@ export async function importLogFiles(paths: readonly string[], deps: LogImportDe
   let batch: Pending[] = [];
   const flush = async (): Promise<void> => {
     if (!batch.length) return;
-    const sent = batch;
+    let sent = batch;
     batch = [];
+    if (deps.storedEventIds) {
+      // One `_id $in` read per batch; lines an earlier version stored count as duplicates.
+      const old = await deps.storedEventIds(sent.map((p) => p.legacyId));
+      if (old.size) {
+        const before = sent.length;
+        sent = sent.filter((p) => !old.has(p.legacyId));
+        summary.duplicates += before - sent.length;
+        summary.legacyDuplicates += before - sent.length;
+        if (!sent.length) return;
+      }
+    }
     const outcomes = await deps.track(sent.map((p) => p.event as unknown as TrackEventInput), opts.caller);
     outcomes.forEach((o, i) => {
       if (o.status === 'RECORDED') {
@@ -185,7 +210,7 @@ export async function importLogFiles(paths: readonly string[], deps: LogImportDe
       bytesRead += n;
       opts.onProgress?.(bytesRead);
     });
-    const state: FileState = { path, format: opts.format && opts.format !== 'auto' ? opts.format : null, occurrences };
+    const state: FileState = { path, format: opts.format && opts.format !== 'auto' ? opts.format : null, occurrences, legacyOccurrences: new OccurrenceCounter() };
     let lineNo = 0;
     try {
       for await (const lines of readTextLines(input as AsyncIterable<Buffer>, { maxLineBytes })) {
@@ -239,7 +264,9 @@ export async function importLogFiles(paths: readonly string[], deps: LogImportDe
     if (resourceId === null) return skip('no rule matched', path, lineNo, `rule ${m.rule + 1} matched ${line.url} but gave no id or doi`);
     const hash = requestHash(line);
     const eventId = logEventId(hash, f.occurrences.next(hash, line.time.getTime()));
-    return { event: toLogEvent(line, { resourceType: m.resourceType, resourceId, action: m.action }, eventId), file: path, lineNo };
+    const legacyHash = legacyRequestHash(line);
+    const legacyId = logEventId(legacyHash, f.legacyOccurrences.next(legacyHash, line.time.getTime()));
+    return { event: toLogEvent(line, { resourceType: m.resourceType, resourceId, action: m.action }, eventId), legacyId, file: path, lineNo };
   }
 }
 
@@ -254,6 +281,7 @@ export function formatImportSummary(s: LogImportSummary): string {
     row('  of which robots', s.robots, 'counted apart (docs/counting.md)'),
     row('  of which machines', s.machines),
     row('duplicates', s.duplicates, 'already imported, or sent with the same eventId'),
+    ...(s.legacyDuplicates ? [row('  of which earlier ids', s.legacyDuplicates, 'imported by a version before issue 19 (docs/formats.md)')] : []),
     row('conflicts', s.conflicts, s.conflicts ? 'EVENT_ID_CONFLICT: imported before with other content; not recorded' : ''),
     row('skipped', Object.values(s.skipped).reduce((a, b) => a + b, 0)),
     ...Object.entries(s.skipped)
