@@ -241,10 +241,20 @@ describe('erasure and access requests (issue 19)', () => {
       ['forget-dry-run', 'graphql'],
       ['forget', 'graphql'],
     ]);
-    expect(audit[3]).toMatchObject({ by: 'cli:dpo-test', sender: 'portal-a', identifiers: ['userId'], events: 5, daysRecounted: 2 });
-    expect(audit[5]).toMatchObject({ by: 'dpo-admin', sender: 'portal-a', identifiers: ['cookie'], events: 2 });
+    expect(audit[3]).toMatchObject({ by: 'cli:dpo-test', sender: 'portal-a', identifiers: ['userId'], status: 'done', events: 5, daysRecounted: 2 });
+    expect(audit[5]).toMatchObject({ by: 'dpo-admin', sender: 'portal-a', identifiers: ['cookie'], status: 'done', events: 2 });
     const text = JSON.stringify(audit);
     expect(text).not.toContain('reader-1');
     expect(text).not.toContain(COOKIE);
+
+    // Admins read the trail through GraphQL, newest first; nobody else.
+    const TRAIL = '{ privacyAudit(last: 2) { receipt action via status events identifiers } }';
+    const trail = await a.gql<{ privacyAudit: Record<string, unknown>[] }>(TRAIL, {}, keys.ADMIN);
+    expect(trail.errors).toBeUndefined();
+    expect(trail.data!.privacyAudit).toEqual([
+      { receipt: audit[5]._id, action: 'forget', via: 'graphql', status: 'done', events: 2, identifiers: ['cookie'] },
+      { receipt: audit[4]._id, action: 'forget-dry-run', via: 'graphql', status: 'done', events: 2, identifiers: ['cookie'] },
+    ]);
+    expect((await a.gql(TRAIL, {}, keys.USER)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });

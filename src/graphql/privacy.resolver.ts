@@ -1,7 +1,12 @@
-import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { GatewayContext } from './context';
 import { requireRole } from './guards';
-import { EndUserEventExport, EndUserInput, ForgetEndUserResult } from './privacy.types';
+import { EndUserEventExport, EndUserInput, ForgetEndUserResult, PrivacyAuditRecord } from './privacy.types';
+import { ErrorCode } from '../errors/error-codes';
+import { GatewayError } from '../errors/gateway-error';
+
+/** Audit records one `privacyAudit` query returns at most. */
+const MAX_AUDIT_RECORDS = 1000;
 
 /**
  * Erasure and access requests of end users (src/privacy/erasure.service.ts),
@@ -29,6 +34,13 @@ export class PrivacyResolver {
     requireRole(ctx, 'ADMIN');
     const r = await ctx.services.erasure.export(input, { by: actorOf(ctx), via: 'graphql' });
     return { receipt: r.receipt, count: r.events.length, events: r.events.map((e) => JSON.parse(JSON.stringify(e)) as Record<string, unknown>), cookieLinkableFrom: r.cookieLinkableFrom };
+  }
+
+  @Query(() => [PrivacyAuditRecord], { description: `The latest erasure and access requests, newest first (ADMIN; at most ${MAX_AUDIT_RECORDS}).` })
+  async privacyAudit(@Arg('last', () => Int, { defaultValue: 20 }) last: number, @Ctx() ctx: GatewayContext): Promise<PrivacyAuditRecord[]> {
+    requireRole(ctx, 'ADMIN');
+    if (last < 1 || last > MAX_AUDIT_RECORDS) throw new GatewayError(ErrorCode.VALUE_OUT_OF_RANGE, `last takes 1 to ${MAX_AUDIT_RECORDS}`);
+    return ctx.services.erasure.auditTrail(last);
   }
 }
 

@@ -1,5 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { JSONObjectResolver } from 'graphql-scalars';
+import { DateTimeResolver } from './date-time.scalar';
 
 @InputType({
   description:
@@ -74,4 +75,19 @@ export class EndUserEventExport {
   @Field(() => [JSONObjectResolver], { description: 'The stored events, oldest first, every field (as the event log holds them; dates ISO 8601).' })
   events!: Record<string, unknown>[];
   @Field(() => String, { nullable: true, description: 'With a cookie: as in ForgetEndUserResult.' }) cookieLinkableFrom!: string | null;
+}
+
+@ObjectType({ description: 'One erasure or access request as the audit keeps it (privacy_audit). Names no end user: no user id, no cookie, no hash of them.' })
+export class PrivacyAuditRecord {
+  @Field({ name: 'receipt', description: 'The id given back by the request.' }) _id!: string;
+  @Field(() => DateTimeResolver, { description: 'When it started.' }) at!: Date;
+  @Field({ description: 'forget, forget-dry-run or export.' }) action!: string;
+  @Field({ description: 'The admin\'s user id, or cli:<operating-system user>.' }) by!: string;
+  @Field({ description: 'graphql or cli.' }) via!: string;
+  @Field(() => ID, { nullable: true, description: 'The sender; null: every sender.' }) sender!: string | null;
+  @Field(() => [String], { description: 'Which kinds of identifier the request named (userId, cookie), never their values.' }) identifiers!: string[];
+  @Field({ description: 'running, done or failed. A request that outlasted its HTTP time budget is running, then done.' }) status!: string;
+  @Field(() => DateTimeResolver, { nullable: true }) finishedAt!: Date | null;
+  @Field(() => Int, { description: 'Events removed, found (dry run) or given out.' }) events!: number;
+  @Field(() => Int) daysRecounted!: number;
 }

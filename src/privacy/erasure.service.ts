@@ -92,6 +92,13 @@ export class ErasureService {
   /** Removes one end user's events and recounts (`dryRun`: only says what it would remove). */
   async forget(sel: EndUserSelector, actor: PrivacyActor, opts: { dryRun?: boolean; onDay?: (day: string, events: number) => void } = {}): Promise<ForgetSummary> {
     const who = await this.resolve(sel);
+    return this.audited(opts.dryRun ? 'forget-dry-run' : 'forget', actor, who, async (receipt) => {
+      const summary = await this.forgetNow(who, receipt, opts);
+      return { result: summary, events: summary.events, days: summary.daysRecounted.length };
+    });
+  }
+
+  private async forgetNow(who: Resolved, receipt: string, opts: { dryRun?: boolean; onDay?: (day: string, events: number) => void }): Promise<ForgetSummary> {
     // Events still queued may sit in the memory of the instance that stored
     // them (src/ingest/recent-flushes.ts) and be counted from there after
     // they are deleted: aggregate them first.
@@ -115,8 +122,8 @@ export class ErasureService {
       await this.aggregator.recount({ days: removed.days, onDay: opts.onDay, finish: () => this.repo.resetTotals(targets) });
       after = await this.repo.totals(targets);
     }
-    const summary: ForgetSummary = {
-      receipt: newReceipt(),
+    return {
+      receipt,
       dryRun: opts.dryRun ?? false,
       sender: who.sender,
       events: events.length,
@@ -130,18 +137,21 @@ export class ErasureService {
       userFiguresRemoved: opts.dryRun ? 0 : after.filter((a, i) => a.userId !== null && COUNTER_FIELDS.every((f) => a.counters[f] === 0) && COUNTER_FIELDS.some((f) => before[i].counters[f] !== 0)).length,
       cookieLinkableFrom: found.cookieLinkableFrom,
     };
-    await this.record(summary.receipt, opts.dryRun ? 'forget-dry-run' : 'forget', actor, who, events.length, daysRecounted.length);
-    return summary;
   }
 
   /** Every stored field of one end user's events. */
   async export(sel: EndUserSelector, actor: PrivacyActor): Promise<EndUserExport> {
     const who = await this.resolve(sel);
-    const found = await this.find(who);
-    const events = (await this.eventLog.events(found.events.map((e) => e._id))).sort((a, b) => a.t.getTime() - b.t.getTime() || a._id.localeCompare(b._id));
-    const receipt = newReceipt();
-    await this.record(receipt, 'export', actor, who, events.length, 0);
-    return { receipt, events, cookieLinkableFrom: found.cookieLinkableFrom };
+    return this.audited('export', actor, who, async (receipt) => {
+      const found = await this.find(who);
+      const events = (await this.eventLog.events(found.events.map((e) => e._id))).sort((a, b) => a.t.getTime() - b.t.getTime() || a._id.localeCompare(b._id));
+      return { result: { receipt, events, cookieLinkableFrom: found.cookieLinkableFrom }, events: events.length, days: 0 };
+    });
+  }
+
+  /** The latest audit records, newest first (ADMIN). */
+  auditTrail(limit: number): Promise<PrivacyAuditDoc[]> {
+    return this.audit.latest(limit);
   }
 
   /** The request checked: ids well formed, the sender known, one identifier at least. */
@@ -185,19 +195,38 @@ export class ErasureService {
     return { events: [...byKey.values()].sort((a, b) => a.t.getTime() - b.t.getTime() || a._id.localeCompare(b._id)), cookieLinkableFrom };
   }
 
-  private async record(receipt: string, action: PrivacyAuditDoc['action'], actor: PrivacyActor, who: Resolved, events: number, days: number): Promise<void> {
+  /**
+   * Runs a request between two audit writes: a record marked `running`
+   * before anything is read (so a request that fails, or outlasts its HTTP
+   * time budget, is on record too), then its outcome.
+   */
+  private async audited<T>(action: PrivacyAuditDoc['action'], actor: PrivacyActor, who: Resolved, fn: (receipt: string) => Promise<{ result: T; events: number; days: number }>): Promise<T> {
     const doc: PrivacyAuditDoc = {
-      _id: receipt,
+      _id: newReceipt(),
       at: new Date(),
       action,
       by: actor.by,
       via: actor.via,
       sender: who.sender,
       identifiers: [...(who.userId !== null ? ['userId' as const] : []), ...(who.cookie !== null ? ['cookie' as const] : [])],
-      events,
-      daysRecounted: days,
+      status: 'running',
+      finishedAt: null,
+      events: 0,
+      daysRecounted: 0,
     };
     await this.audit.record(doc);
-    this.logger.info({ privacyAudit: doc }, 'privacy request %s: %s of %d events by %s (%s)', receipt, action, events, actor.by, actor.via);
+    this.logger.info({ privacyAudit: doc }, 'privacy request %s: %s started by %s (%s)', doc._id, action, actor.by, actor.via);
+    try {
+      const r = await fn(doc._id);
+      const outcome = { status: 'done' as const, finishedAt: new Date(), events: r.events, daysRecounted: r.days };
+      await this.audit.finish(doc._id, outcome);
+      this.logger.info({ privacyAudit: { ...doc, ...outcome } }, 'privacy request %s: %s of %d events done', doc._id, action, r.events);
+      return r.result;
+    } catch (err) {
+      // The message is logged, not stored: a database error may quote a filter.
+      await this.audit.finish(doc._id, { status: 'failed', finishedAt: new Date() }).catch(() => undefined);
+      this.logger.error({ err, privacyAudit: { _id: doc._id, action } }, 'privacy request %s: %s failed', doc._id, action);
+      throw err;
+    }
   }
 }

@@ -26,7 +26,10 @@ export interface PrivacyAuditDoc {
   sender: string | null;
   /** Which kinds of identifier the request named (never their values). */
   identifiers: ('userId' | 'cookie')[];
-  /** Events removed (forget) or given out (export). */
+  /** `running` from the start of the request, then `done` or `failed`. */
+  status: 'running' | 'done' | 'failed';
+  finishedAt: Date | null;
+  /** Events removed (forget), found (dry run) or given out (export). */
   events: number;
   /** Days recounted (forget). */
   daysRecounted: number;
@@ -47,7 +50,12 @@ export class PrivacyAuditRepository {
     await this.col.insertOne(doc);
   }
 
-  async find(receipt: string): Promise<PrivacyAuditDoc | null> {
-    return this.col.findOne({ _id: receipt });
+  async finish(receipt: string, outcome: Pick<PrivacyAuditDoc, 'status' | 'finishedAt'> & Partial<Pick<PrivacyAuditDoc, 'events' | 'daysRecounted'>>): Promise<void> {
+    await this.col.updateOne({ _id: receipt }, { $set: outcome });
+  }
+
+  /** The latest records, newest first. Why a sort on `at` (a scan on FerretDB): the collection grows by a few records a month. */
+  async latest(limit: number): Promise<PrivacyAuditDoc[]> {
+    return this.col.find({}).sort({ at: -1, _id: 1 }).limit(limit).toArray();
   }
 }
