@@ -22,6 +22,7 @@ import {
 } from '../src/counting/identity';
 import { firstKeptSecretDay } from '../src/ingest/day-secrets';
 import { importHint } from '../src/logs/log-cli';
+import { identityKeyWindowDays, loadConfig } from '../src/config';
 import { AccessAction, ResourceType } from '../src/domain/resources';
 
 const DAY = '2026-05-01';
@@ -190,5 +191,15 @@ describe('import-logs names the setting that refused a line', () => {
     expect(importHint('INVALID_TIMESTAMP', old, { ...c, identityKeyDays: 7 })).toBe('older than IDENTITY_KEY_DAYS=7 (use --historical to import archived logs)');
     expect(importHint('INVALID_TIMESTAMP', old, { ...c, identityKeyDays: null })).toBe('older than MAX_EVENT_AGE_DAYS=400 (use --historical to import archived logs)');
     expect(importHint('INVALID_TIMESTAMP', old, { ...c, identityKeyDays: 500 })).toBe('older than MAX_EVENT_AGE_DAYS=400 (use --historical to import archived logs)');
+  });
+});
+
+describe('IDENTITY_KEY_DAYS', () => {
+  it('bounds the window when shorter than MAX_EVENT_AGE_DAYS; unset, the window is MAX_EVENT_AGE_DAYS; 0 is refused', () => {
+    expect(identityKeyWindowDays(loadConfig({}))).toBe(400);
+    expect(identityKeyWindowDays(loadConfig({ IDENTITY_KEY_DAYS: '7' }))).toBe(7);
+    expect(identityKeyWindowDays(loadConfig({ IDENTITY_KEY_DAYS: '900' }))).toBe(400);
+    expect(identityKeyWindowDays(loadConfig({ IDENTITY_KEY_DAYS: '30', MAX_EVENT_AGE_DAYS: '10' }))).toBe(10);
+    expect(() => loadConfig({ IDENTITY_KEY_DAYS: '0' })).toThrow(/IDENTITY_KEY_DAYS must be an integer >= 1/);
   });
 });
