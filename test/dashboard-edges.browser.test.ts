@@ -31,6 +31,7 @@ interface Chart { getDom(): { getAttribute(n: string): string | null } }
 declare const window: { usageGatewayCharts: Map<string, Chart> };
 declare const localStorage: { setItem(k: string, v: string): void };
 declare const document: { activeElement: { id: string } | null };
+declare const requestAnimationFrame: (cb: () => void) => number;
 
 const SHOTS = path.resolve(__dirname, '../test-artifacts/screenshots');
 const WIDTHS = [1366, 390] as const;
@@ -133,7 +134,7 @@ describe('dashboard page: map, series and rough edges (browser)', () => {
   async function open(hash: string, width: number, lang: Lang = 'en'): Promise<Page> {
     const page = await browser.context.newPage();
     await page.setViewportSize({ width, height: width < 600 ? 844 : 900 });
-    page.on('pageerror', (e) => errors.push(`${hash}: ${e.message}`));
+    page.on('pageerror', (e) => errors.push(`${hash}: ${e.message} ${(e.stack ?? '').split('\n').slice(1, 4).join(' | ')}`));
     page.on('console', (m) => {
       // The error-state test makes requests fail on purpose; Chromium logs them.
       if (m.type() === 'error' && !/Failed to load resource|net::ERR_FAILED/.test(m.text())) errors.push(`${hash}: ${m.text()}`);
@@ -379,6 +380,22 @@ describe('dashboard page: map, series and rough edges (browser)', () => {
       });
     }
   }
+
+  it('keeps every card and key figure whole at every width from 1600 px down to 320 px', async () => {
+    const page = await open('', 1366);
+    await page.waitForFunction(() => window.usageGatewayCharts.has('themes'));
+    for (const b of await page.$$('[data-action="toggle-table"][aria-expanded="false"]')) await b.click();
+    const found: Record<number, Overflow[]> = {};
+    for (const width of [1600, 1440, 1280, 1180, 1024, 960, 900, 820, 768, 700, 640, 600, 540, 480, 414, 375, 360, 320]) {
+      await page.setViewportSize({ width, height: 900 });
+      // Two frames: layout, then the figures' fitting (a ResizeObserver).
+      await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+      const o = await overflow(page);
+      if (o.length) found[width] = o;
+    }
+    expect(found).toEqual({});
+    await page.close();
+  });
 
   it('logged no page error', () => {
     expect(errors).toEqual([]);

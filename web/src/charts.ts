@@ -9,6 +9,7 @@ import { CanvasRenderer } from 'echarts/renderers';
 import type { EChartsCoreOption, ECharts } from 'echarts/core';
 import { PALETTE } from './palette';
 import { t } from './i18n';
+import { fmtShare } from './format';
 import { worldGeoJson } from './world';
 
 echarts.use([BarChart, LineChart, MapChart, PieChart, TreemapChart, AriaComponent, GridComponent, LegendComponent, MarkAreaComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
@@ -24,7 +25,11 @@ const live = new Map<string, ECharts>();
 (window as unknown as { usageGatewayCharts: Map<string, ECharts> }).usageGatewayCharts = live;
 
 const resizer = new ResizeObserver((entries) => {
-  for (const e of entries) echarts.getInstanceByDom(e.target as HTMLElement)?.resize();
+  for (const e of entries) {
+    // A chart leaving the page (re-render) shrinks to 0×0: a map cannot lay out in no space.
+    if (!e.target.isConnected || e.contentRect.width === 0 || e.contentRect.height === 0) continue;
+    echarts.getInstanceByDom(e.target as HTMLElement)?.resize();
+  }
 });
 
 /**
@@ -117,7 +122,7 @@ export function lineOption(periods: string[], series: { name: string; values: nu
 
 export function pieOption(items: { name: string; value: number }[], fmt: (n: number) => string): ChartOption {
   return {
-    tooltip: { trigger: 'item', formatter: (p: { name: string; value: number; percent: number }) => escapeHtml(t('kv', { k: p.name, v: `${fmt(p.value)} (${p.percent} %)` })) },
+    tooltip: { trigger: 'item', formatter: (p: { name: string; value: number; percent: number }) => escapeHtml(t('kv', { k: p.name, v: `${fmt(p.value)} (${fmtShare(p.percent / 100)})` })) },
     series: [{
       type: 'pie',
       radius: ['30%', '58%'],

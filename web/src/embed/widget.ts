@@ -22,7 +22,7 @@ import {
   compactNumber,
   embedLang,
   fullNumber,
-  periodWords,
+  partialNote,
   sparklinePoints,
   widgetSummary,
   type EmbedLang,
@@ -99,7 +99,7 @@ function render(root: ShadowRoot, data: WidgetData, o: Options): void {
   }
   // The curves' text alternative: what a sighted reader takes from them.
   const last = data.points[data.points.length - 1];
-  const summary = el('p', { class: 'sr', 'data-summary': '' }, widgetSummary(data.points, o.range, o.lang) + (last ? ` ${periodWords(last.period, o.lang)}: ${t.partial}.` : ''));
+  const summary = el('p', { class: 'sr', 'data-summary': '' }, widgetSummary(data.points, o.range, o.lang) + (last ? ` ${partialNote(last.period, o.lang)}` : ''));
   const foot = el('p', { class: 'foot' });
   foot.append(`${t.allTime} ${compactNumber(data.allTime.views, o.lang)} ${t.views}, ${compactNumber(data.allTime.downloads, o.lang)} ${t.downloads} · ${t.source}`);
   box.append(head, figs, summary, foot);
@@ -142,7 +142,7 @@ function optionsOf(source: HTMLElement, dataset: string, place: Element): Option
 function start(): void {
   const script = document.currentScript as HTMLScriptElement | null;
   // Data URLs are relative to the script's own URL, so a gateway behind a path prefix works.
-  const base = script?.src ?? new URL('/embed/widget.js', location.href).href;
+  const base = (script ?? document.querySelector<HTMLScriptElement>('script[src*="/embed/widget.js"]'))?.src ?? new URL('/embed/widget.js', location.href).href;
   const id = script?.dataset.dataset;
   if (script && id) {
     const host = el('div', { 'data-usage-gateway-dataset': id });
