@@ -257,4 +257,21 @@ describe('erasure and access requests (issue 19)', () => {
     ]);
     expect((await a.gql(TRAIL, {}, keys.USER)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
+
+  it('forgets events acknowledged a moment ago (perhaps still queued, held in the gateway\'s memory), and they end up counted nowhere', async () => {
+    const before = await figures(a);
+    const inputs = [
+      ev('portal-a', 'DATASET', 'd-pub', 'VIEW', at(D2, 16), { userId: 'reader-9' }).input,
+      ev('portal-a', 'FILE', 'f1', 'DOWNLOAD', at(D2, 16, 5), { userId: 'reader-9' }).input,
+    ];
+    const r = await a.gql<{ trackAccesses: { recorded: number } }>(TRACK, { inputs }, keys.TRACKER);
+    expect(r.data!.trackAccesses.recorded).toBe(2);
+    // No settling: the CLI (another process, in effect) removes them at once.
+    const io = cliIo(a.dbName);
+    expect(await forgetCommand({ user: 'reader-9', sender: 'portal-a' }, io, connect)).toBe(0);
+    expect(io.stdout).toContain('removed 2 events');
+    await a.settle();
+    expect(await a.gw.store.eventLog.countDocuments({ userId: 'reader-9' })).toBe(0);
+    expect(await figures(a)).toEqual(before);
+  });
 });

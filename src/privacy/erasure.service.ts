@@ -20,11 +20,14 @@ import type { LoggedEvent } from '../domain/logged-event';
 import { isValidId, ID_RULE } from '../domain/ids';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
-import type { Aggregator } from '../ingest/aggregator';
+import { INCOMPLETE_ENTRY_MS, type Aggregator } from '../ingest/aggregator';
 import type { EventLogRepository } from '../store/event-log.repository';
 import type { ErasureRepository, EventTrace } from '../store/erasure.repository';
 import { newReceipt, type PrivacyAuditDoc, type PrivacyAuditRepository } from '../store/privacy-audit.repository';
 import { changedCounters, eventsPerDay, eventsPerSender, madeFromCookie, targetsOf, type CounterChange } from './end-user-match';
+
+/** How long `forget` waits for the person's queued events to be aggregated, ms (a flush cut short is dropped from the queue after INCOMPLETE_ENTRY_MS). */
+const AGGREGATION_WAIT_MS = INCOMPLETE_ENTRY_MS + 30_000;
 
 /** Longest user cookie accepted, characters (the tracking API's own limit is far below). */
 export const MAX_COOKIE_LENGTH = 4096;
@@ -99,18 +102,8 @@ export class ErasureService {
   }
 
   private async forgetNow(who: Resolved, receipt: string, opts: { dryRun?: boolean; onDay?: (day: string, events: number) => void }): Promise<ForgetSummary> {
-    // Events still queued may sit in the memory of the instance that stored
-    // them (src/ingest/recent-flushes.ts) and be counted from there after
-    // they are deleted: aggregate them first.
-    await this.aggregator.settle();
-    let found = await this.find(who);
-    if (!opts.dryRun && found.events.length && (await this.repo.queuedAmong(new Set(found.events.map((e) => e._id))))) {
-      await this.aggregator.settle();
-      found = await this.find(who);
-      if (await this.repo.queuedAmong(new Set(found.events.map((e) => e._id)))) {
-        throw new GatewayError(ErrorCode.DATABASE_UNAVAILABLE, 'some of these events are still waiting to be aggregated; nothing was removed, try again in a few minutes');
-      }
-    }
+    const found = await this.find(who);
+    if (!opts.dryRun && found.events.length) await this.aggregated(new Set(found.events.map((e) => e._id)));
     const { events } = found;
     const targets = targetsOf(events);
     const before = await this.repo.totals(targets);
@@ -137,6 +130,25 @@ export class ErasureService {
       userFiguresRemoved: opts.dryRun ? 0 : after.filter((a, i) => a.userId !== null && COUNTER_FIELDS.every((f) => a.counters[f] === 0) && COUNTER_FIELDS.some((f) => before[i].counters[f] !== 0)).length,
       cookieLinkableFrom: found.cookieLinkableFrom,
     };
+  }
+
+  /**
+   * Waits until no queued day index names one of `keys`. Why: an event
+   * still queued may sit in the memory of the instance that stored it
+   * (src/ingest/recent-flushes.ts) and be counted from there after it is
+   * deleted. Aggregated, it is read from the log only. Only the person's
+   * own events are waited for: a busy gateway's queue is never empty.
+   */
+  private async aggregated(keys: ReadonlySet<string>): Promise<void> {
+    const deadline = Date.now() + AGGREGATION_WAIT_MS;
+    while (await this.repo.queuedAmong(keys)) {
+      if (Date.now() > deadline) {
+        throw new GatewayError(ErrorCode.DATABASE_UNAVAILABLE, 'some of these events are still waiting to be aggregated; nothing was removed, try again in a few minutes');
+      }
+      // Aggregates here when this process gets the lock; else another instance is at it.
+      await this.aggregator.runOnce();
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
 
   /** Every stored field of one end user's events. */
