@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 import { BROWSER_UA, loadSmallCatalog } from './support/fixtures';
 import { launchBrowser, type TestBrowser } from './support/browser';
-import { WIDGET_TEXTS, compactNumber, fullNumber, type EmbedLang } from '../src/embed/embed-format';
+import { WIDGET_TEXTS, compactNumber, fullNumber, partialNote, type EmbedLang } from '../src/embed/embed-format';
 
 /*
  * The usage badge and widget (docs/embed.md) embedded in a "portal" page
@@ -111,7 +111,7 @@ describe('usage badge and widget embedded cross-origin (browser)', () => {
   }
 
   const widgetJson = async (range: '30d' | '12m') =>
-    (await (await fetch(`${t.baseUrl}/embed/dataset/d-pub.json?range=${range}`)).json()) as { points: { views: number; downloads: number }[]; total: { views: number; downloads: number } };
+    (await (await fetch(`${t.baseUrl}/embed/dataset/d-pub.json?range=${range}`)).json()) as { points: { period: string; views: number; downloads: number }[]; total: { views: number; downloads: number } };
 
   for (const [lang, width] of [['en', 1366], ['fr', 1366], ['en', 390], ['fr', 390]] as [EmbedLang, number][]) {
     it(`renders the badges and widgets on another origin (${lang}, ${width} px)`, async () => {
@@ -159,6 +159,7 @@ describe('usage badge and widget embedded cross-origin (browser)', () => {
         const summary = (await host.locator('[data-summary]').textContent())!;
         expect(summary.startsWith(`${texts.heading}, ${texts.range[points === 30 ? '30d' : '12m']}`)).toBe(true);
         for (const k of ['views', 'downloads'] as const) expect(summary).toContain(`${fullNumber(data.total[k], wlang)} ${texts[k]}`);
+        expect(summary.endsWith(partialNote(data.points[data.points.length - 1]!.period, wlang))).toBe(true);
       }
       expect(days.total).toEqual({ views: 24, downloads: 7 });
       expect(months.total).toEqual({ views: 33, downloads: 10 });

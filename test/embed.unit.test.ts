@@ -1,5 +1,5 @@
 import { badgeContent, badgeSvg, framePage, ifNoneMatchHits, strongEtag } from '../src/embed/badge';
-import { badgeLabel, compactNumber, embedLang, fullNumber, periodWords, sparklinePoints, widgetSummary } from '../src/embed/embed-format';
+import { badgeLabel, compactNumber, embedLang, fullNumber, partialNote, periodWords, sparklinePoints, widgetSummary } from '../src/embed/embed-format';
 
 /* The pure parts of the usage badge and widget (docs/embed.md). */
 
@@ -116,6 +116,11 @@ describe('widgetSummary', () => {
 
   it('gives them in French', () => {
     expect(widgetSummary(points, '30d', 'fr')).toBe(`Utilisation, 30 derniers jours\u00a0: 1${NNBSP}202 vues (maximum 1${NNBSP}200 le 2 mars 2026)\u00a0; 4 téléchargements (maximum 3 le 2 mars 2026).`);
+  });
+
+  it('marks the running last point', () => {
+    expect(partialNote('2026-03-31', 'en')).toBe('Mar 31, 2026: so far.');
+    expect(partialNote('2026-03', 'fr')).toBe('mars 2026\u00a0: en cours.');
   });
 
   it('says months as months and has no peak without use', () => {

@@ -153,6 +153,11 @@ export function widgetSummary(points: readonly WidgetPoint[], range: WidgetRange
   return lang === 'fr' ? `${t.heading}, ${t.range[range]}\u00a0: ${parts.join('\u00a0; ')}.` : `${t.heading}, ${t.range[range]}: ${parts.join('; ')}.`;
 }
 
+/** Says that the last point's day or month is still running: `Mar 31, 2026: so far.` */
+export function partialNote(period: string, lang: EmbedLang): string {
+  return `${periodWords(period, lang)}${lang === 'fr' ? '\u00a0:' : ':'} ${WIDGET_TEXTS[lang].partial}.`;
+}
+
 /**
  * SVG `points` of a sparkline of `values` in a `width` × `height` box with
  * `pad` units inside each edge: x evenly spaced, y from 0 (bottom) to the
