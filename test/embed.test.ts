@@ -162,6 +162,22 @@ describe('usage badge and widget data (HTTP)', () => {
     expect(one.body).not.toMatch(/Private|Draft/);
   });
 
+  it('stops showing figures as soon as a dataset is made private or unpublished', async () => {
+    const flip = { _id: 'd-flip', title: 'Flip', portalId: 'p1', ownerId: null, description: null, licence: null, publisher: null, recordCount: 0, spaceIds: [], themeIds: [], collectionIds: [], published: true, visibility: Visibility.PUBLIC };
+    const w = t.gw.services.catalogWriter;
+    await w.datasets([flip]);
+    await track('d-flip', 'DOWNLOAD', 2, new Date(Date.now() - 60_000));
+    const badge = async () => ariaLabel(await (await get('/badge/dataset/d-flip.svg')).text());
+    expect(await badge()).toBe('downloads: 2');
+    await w.datasets([{ ...flip, visibility: Visibility.PRIVATE }]);
+    expect(await badge()).toBe('usage: n/a');
+    expect((await get('/embed/dataset/d-flip.json')).status).toBe(404);
+    await w.datasets([{ ...flip, published: false }]);
+    expect(await badge()).toBe('usage: n/a');
+    await w.datasets([flip]);
+    expect(await badge()).toBe('downloads: 2');
+  });
+
   it('takes ids with a slash, raw or percent-encoded', async () => {
     for (const path of [`/badge/dataset/${SLASH_ID}.svg`, `/badge/dataset/${encodeURIComponent(SLASH_ID)}.svg`]) {
       expect(ariaLabel(await (await get(path)).text())).toBe('downloads: 1');
