@@ -312,6 +312,8 @@ describe('dashboard page (browser)', () => {
     const page = await open();
     const d = await api({});
     await page.waitForFunction(() => window.usageGatewayCharts.has('most-popular'));
+    // The series and the map come first: bring the chart on screen before clicking it.
+    await page.locator('[data-card="most-popular"] .chart').scrollIntoViewIfNeeded();
     // Half-way along the first bar, in page coordinates.
     const point = await page.evaluate(() => {
       const chart = window.usageGatewayCharts.get('most-popular')!;

@@ -10,7 +10,7 @@
  */
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
-import type { FeatureCollection } from 'geojson';
+import type { FeatureCollection, Geometry } from 'geojson';
 import countries from 'i18n-iso-countries';
 import atlas from 'world-atlas/countries-110m.json';
 
@@ -19,6 +19,22 @@ const NO_NUMERIC_ID: Record<string, string> = { Kosovo: 'XK' };
 
 let cached: FeatureCollection | null = null;
 
+/**
+ * Rings crossing the antimeridian (Russia's far east, Fiji) jump from +180°
+ * to -180°; drawn flat they streak across the whole map. Their western
+ * points move past +180° instead.
+ */
+function unwrapAntimeridian(g: Geometry | null): void {
+  const polygons = g?.type === 'Polygon' ? [g.coordinates] : g?.type === 'MultiPolygon' ? g.coordinates : [];
+  for (const polygon of polygons) {
+    for (const ring of polygon) {
+      const lons = ring.map((p) => p[0]);
+      if (Math.max(...lons) - Math.min(...lons) <= 180) continue;
+      for (const p of ring) if (p[0] < 0) p[0] += 360;
+    }
+  }
+}
+
 export function worldGeoJson(): FeatureCollection {
   if (cached) return cached;
   const topo = atlas as unknown as Topology<{ countries: GeometryCollection<{ name: string }> }>;
@@ -26,6 +42,7 @@ export function worldGeoJson(): FeatureCollection {
   // Antarctica: a fifth of the map's height for no visitor.
   fc.features = fc.features.filter((f) => (f.properties as { name?: string } | null)?.name !== 'Antarctica');
   for (const f of fc.features) {
+    unwrapAntimeridian(f.geometry);
     const props = (f.properties ?? {}) as { name: string };
     const code = (f.id !== undefined ? countries.numericToAlpha2(String(f.id)) : undefined) ?? NO_NUMERIC_ID[props.name];
     // Shapes without a code keep a name no API code can take.
