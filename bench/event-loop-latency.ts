@@ -160,6 +160,17 @@ export async function benchEventLoopLatency(row?: BenchRow): Promise<void> {
         run: (n) => gql(url, aliases(n, (i) => `dataDashboard(from: "${sinceDay(i, firstDay)}T00:00:00Z") { totals { views } }`), null),
       },
       {
+        label: 'networkUsage (anonymous, DAY, 1096 days, distinct to)',
+        maxN: MAX_ALIASES,
+        run: (n) =>
+          gql(url, aliases(n, (i) => `networkUsage(from: "${new Date(now.getTime() - (1095 + i) * 86_400_000).toISOString()}", to: "${new Date(now.getTime() - i * 86_400_000).toISOString()}") { total { views } }`), null),
+      },
+      {
+        label: 'dataDashboard countries (anonymous, distinct from)',
+        maxN: MAX_ALIASES,
+        run: (n) => gql(url, aliases(n, (i) => `dataDashboard(from: "${sinceDay(i, firstDay)}T00:00:00Z") { countries { country views } }`), null),
+      },
+      {
         label: 'usageReport (ADMIN, all types, distinct since)',
         maxN: MAX_ALIASES,
         run: (n) => gql(url, aliases(n, (i) => `usageReport(first: 1, since: "${sinceDay(i, firstDay)}") { totalCount }`), admin),
