@@ -2,13 +2,15 @@
  * Log import benchmark: events/s and peak RSS of `import-logs` on a
  * generated Combined Log Format file (bench/log-gen.ts).
  *
- *   npm run bench:import-logs -- [MB] [--dry-run] [--gzip]
+ *   npm run bench:import-logs -- [MB] [--dry-run] [--gzip] [--no-legacy-check]
  *
  * Default: 20 MB through the real ingestion path into a fresh embedded
  * FerretDB (the database is the bottleneck). `--dry-run` parses, maps and
  * batches everything but acknowledges events without storing them: it
  * measures the streaming part alone (parser throughput, flat memory) on
- * files of any size, e.g. 1024 MB. Not part of `npm test`.
+ * files of any size, e.g. 1024 MB. `--no-legacy-check` leaves out the
+ * look-up of pre-issue-19 ids the CLI makes per batch (its cost).
+ * Not part of `npm test`.
  */
 import 'reflect-metadata';
 import fs from 'node:fs';
@@ -24,7 +26,8 @@ import { createServices } from '../src/services';
 import { Visibility } from '../src/domain/resources';
 import { compileUrlRules } from '../src/logs/url-rules';
 import { importLogFiles } from '../src/logs/log-import';
-import { importCaller } from '../src/logs/log-cli';
+import { IMPORT_SENDER, importCaller } from '../src/logs/log-cli';
+import { EventIdsRepository } from '../src/store/event-ids.repository';
 import { SushiRepository } from '../src/store/sushi.repository';
 import type { TrackOutcome } from '../src/ingest/ingest.service';
 import { generateCombinedLog, type GenCatalog } from './log-gen';
@@ -34,6 +37,7 @@ const args = process.argv.slice(2);
 const MB = Number(args.find((a) => /^\d+$/.test(a)) ?? 20);
 const DRY = args.includes('--dry-run');
 const GZIP = args.includes('--gzip');
+const LEGACY_CHECK = !args.includes('--no-legacy-check');
 const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
 
 const CATALOG: GenCatalog = {
@@ -83,6 +87,7 @@ async function main(): Promise<void> {
   let stop = async (): Promise<void> => undefined;
   let track: (inputs: readonly unknown[]) => Promise<TrackOutcome[]>;
   let dois: () => Promise<Map<string, string>>;
+  let storedEventIds: ((ids: readonly string[]) => Promise<ReadonlySet<string>>) | undefined;
   let settle = async (): Promise<void> => undefined;
   if (DRY) {
     track = async (inputs) => inputs.map((_, index) => ({ index, eventId: null, status: 'RECORDED', trafficClass: null, error: null }));
@@ -99,6 +104,8 @@ async function main(): Promise<void> {
     await services.catalogWriter.files(CATALOG.datasets.flatMap((d) => d.files.map((f) => ({ _id: f, title: f, sizeBytes: 1, contentType: null, datasetIds: [d.id], ownerId: null }))));
     track = (inputs) => services.ingest.track(inputs as never, importCaller('p1'));
     dois = () => new SushiRepository(store).datasetDois();
+    // As the CLI does (src/logs/log-cli.ts).
+    if (LEGACY_CHECK) storedEventIds = (ids) => new EventIdsRepository(store).stored(IMPORT_SENDER, ids);
     settle = () => services.aggregator.settle(3_600_000);
     stop = async () => {
       await services.ingest.drain();
@@ -108,7 +115,7 @@ async function main(): Promise<void> {
   }
   const t1 = Date.now();
   let lastReport = t1;
-  const summary = await importLogFiles([file], { track: (i) => track(i), datasetDois: dois }, {
+  const summary = await importLogFiles([file], { track: (i) => track(i), datasetDois: dois, storedEventIds }, {
     rules,
     caller: importCaller('p1'),
     onProgress: (n) => {
@@ -132,6 +139,7 @@ async function main(): Promise<void> {
       file_mb: Number(mb(fs.statSync(file).size)),
       uncompressed_mb: Number(mb(written.bytes)),
       gzip: GZIP,
+      legacy_id_check: !DRY && LEGACY_CHECK,
       lines: summary.lines,
       recorded: summary.recorded,
       skipped: summary.skipped,
