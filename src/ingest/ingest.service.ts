@@ -8,7 +8,7 @@ import type { Caller } from '../auth/caller';
 import { canSeeDataset } from '../auth/visibility';
 import type { TrafficClassifier } from '../counting/classify';
 import type { CountryLookup } from '../counting/country';
-import { eventKeys, secretDaysOf, utcDay, type SecretOfDay } from '../counting/identity';
+import { eventKeys, hashKey, secretDaysOf, utcDay, type DaySecret, type KeyPart, type SecretOfDay } from '../counting/identity';
 import type { ResourceFacts } from '../store/catalog.repository';
 import type { DayIndexDoc, EventLogRepository } from '../store/event-log.repository';
 import { planDayIndexes } from './day-index';
@@ -56,6 +56,8 @@ export interface StoredFlush {
  */
 export class IngestService {
   private readonly committer: GroupCommitter<LoggedEvent, FlushResult>;
+  /** The unkeyed content hash of each event in flight, for retries of events stored before keyed hashing (legacyContentHash). */
+  private readonly legacyContent = new WeakMap<LoggedEvent, string>();
 
   constructor(
     private readonly log: EventLogRepository,
@@ -198,13 +200,13 @@ export class IngestService {
     const identity = { userId, userCookie, sessionId, ipAddress: e.ipAddress, userAgent: e.userAgent, timestamp: e.timestamp };
     const eventId = e.eventId ?? `gen-${randomUUID()}`;
     const key = `${caller.userId}|${eventId}`;
-    return {
+    const logged: LoggedEvent = {
       _id: key,
       scope: caller.userId,
       eventId,
       t: e.timestamp,
       day: utcDay(e.timestamp),
-      h: contentHash(e),
+      h: contentHash(e, secretOf(utcDay(e.timestamp))),
       portalId: facts.portalIds[0] ?? null,
       resourceType: e.resourceType,
       resourceId: e.resourceId,
@@ -223,6 +225,15 @@ export class IngestService {
       ...eventKeys({ ...identity, scope: caller.userId, resourceType: e.resourceType, resourceId: e.resourceId, action: e.action, url: e.url, ownAccess: own }, key, secretOf),
       receivedAt: now,
     };
+    // Only a retry of an event stored before keyed hashing reads it (sameContent).
+    if (e.eventId) this.legacyContent.set(logged, legacyContentHash(e));
+    return logged;
+  }
+
+  /** Whether a stored `h` is this new event's content (keyed, or the unkeyed hash of an event stored before keyed hashing). */
+  private sameContent(stored: string, e: LoggedEvent): boolean {
+    if (stored === e.h) return true;
+    return !stored.startsWith('h:') && stored === this.legacyContent.get(e);
   }
 
   private async flush(items: LoggedEvent[]): Promise<FlushResult[]> {
@@ -242,7 +253,7 @@ export class IngestService {
     unique.forEach((e, i) => {
       if (!dupPositions.has(i)) return resultOf.set(e._id, { status: 'RECORDED' });
       const prior = stored.get(e._id);
-      resultOf.set(e._id, prior && prior.h !== e.h ? { status: 'CONFLICT' } : { status: 'DUPLICATE' });
+      resultOf.set(e._id, prior && !this.sameContent(prior.h, e) ? { status: 'CONFLICT' } : { status: 'DUPLICATE' });
     });
     return items.map((e) => {
       const original = first.get(e._id)!;
@@ -271,11 +282,44 @@ function mayTrack(facts: ResourceFacts, caller: Caller & { kind: 'user' }): bool
   return facts.datasets.some((d) => canSeeDataset(d, caller));
 }
 
+/** An event's content as the client sent it (a timestamp it left out stays out, so "now" differing is no conflict). */
+function contentParts(e: ValidEvent): KeyPart[] {
+  return [
+    e.resourceType,
+    e.resourceId,
+    e.action,
+    e.userId ?? null,
+    e.sentTimestamp ? e.sentTimestamp.toISOString() : null,
+    e.userAgent ?? null,
+    e.ipAddress ?? null,
+    e.sessionId ?? null,
+    e.userCookie ?? null,
+    e.url ?? null,
+    e.httpStatus === undefined || e.httpStatus === null ? null : String(e.httpStatus),
+    e.bytes === undefined || e.bytes === null ? null : String(e.bytes),
+    e.country,
+    e.accessMethod ?? null,
+  ];
+}
+
 /**
- * The event as the client sent it, hashed: a retry sends the same content
- * (a timestamp it left out stays out, so "now" differing is no conflict).
+ * `h`: the content hash a retry is compared by (same content: a duplicate;
+ * other content: a conflict). It covers the IP address, cookie and session
+ * id, so it is keyed with the secret of the event's day like the identity
+ * keys (docs/privacy.md): once the secret is destroyed it reveals nothing,
+ * and no retry of that day is accepted any more anyway.
  */
-function contentHash(e: ValidEvent): string {
+function contentHash(e: ValidEvent, secret: DaySecret): string {
+  return hashKey('h', contentParts(e), secret);
+}
+
+/**
+ * The unkeyed content hash that versions before keyed hashing stored as `h`
+ * (22 characters, no `h:` prefix), byte for byte. A retry of an event stored
+ * then must still be a duplicate. Remove once MAX_EVENT_AGE_DAYS has passed
+ * since the upgrade: no retry of such an event is accepted after that.
+ */
+export function legacyContentHash(e: ValidEvent): string {
   return createHash('sha256')
     .update(
       JSON.stringify([
