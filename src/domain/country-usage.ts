@@ -65,13 +65,6 @@ export function addCountries(into: CountryMap, stored: unknown): CountryMap {
   return into;
 }
 
-/** The sum of the `countries` of some stored documents (null ones skipped). */
-export function sumCountries(docs: readonly (object | null | undefined)[]): CountryMap {
-  const out: CountryMap = {};
-  for (const d of docs) if (d) addCountries(out, (d as { countries?: unknown }).countries);
-  return out;
-}
-
 /**
  * The rows of a country map: countries with any use, by regular total
  * investigations desc, then code; unknown last.

@@ -9,7 +9,6 @@ import type { GatewayContext } from './context';
 import type { CollectionDoc } from '../store/documents';
 import { resourceKey } from '../domain/resources';
 import { sumUsage } from '../domain/counters';
-import { sumCountries } from '../domain/country-usage';
 import { canSeeDataset } from '../auth/visibility';
 import { present } from './present';
 
@@ -51,7 +50,8 @@ export class CollectionResolver {
 
   @FieldResolver(() => UsageStats)
   async stats(@Root() c: CollectionDoc, @Ctx() ctx: GatewayContext): Promise<UsageStats> {
-    return toUsageStats(await ctx.loaders.usageTotals.load(resourceKey(ResourceType.COLLECTION, c._id)));
+    const key = resourceKey(ResourceType.COLLECTION, c._id);
+    return toUsageStats(await ctx.loaders.usageTotals.load(key), [key]);
   }
 
   @FieldResolver(() => UsageStats, {
@@ -63,12 +63,10 @@ export class CollectionResolver {
     const under = descendantsOf(c._id, links);
     const datasets = (await ctx.loaders.datasetsOfCollection.loadMany(under)).flatMap((r) => (r instanceof Error ? [] : r));
     const visible = [...new Map(datasets.filter((d) => canSeeDataset(d, ctx.caller)).map((d) => [d._id, d])).keys()];
-    const docs = await ctx.loaders.usageTotals.loadMany([
-      ...under.map((id) => resourceKey(ResourceType.COLLECTION, id)),
-      ...visible.map((id) => resourceKey(ResourceType.DATASET, id)),
-    ]);
+    const keys = [...under.map((id) => resourceKey(ResourceType.COLLECTION, id)), ...visible.map((id) => resourceKey(ResourceType.DATASET, id))];
+    const docs = await ctx.loaders.usageTotals.loadMany(keys);
     const found = docs.map((d) => (d instanceof Error ? null : d));
-    return toUsageStats({ ...sumUsage(found), countries: sumCountries(found) } as never);
+    return toUsageStats(sumUsage(found) as never, keys);
   }
 
   @FieldResolver(() => DatasetConnection, { description: 'Datasets in this collection the caller may see.' })

@@ -60,7 +60,8 @@ export class DatasetResolver {
 
   @FieldResolver(() => UsageStats)
   async stats(@Root() d: DatasetDoc, @Ctx() ctx: GatewayContext): Promise<UsageStats> {
-    return toUsageStats(await ctx.loaders.usageTotals.load(resourceKey(ResourceType.DATASET, d._id)));
+    const key = resourceKey(ResourceType.DATASET, d._id);
+    return toUsageStats(await ctx.loaders.usageTotals.load(key), [key]);
   }
 
   @FieldResolver(() => FileConnection)

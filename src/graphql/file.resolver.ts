@@ -24,7 +24,8 @@ export class FileResolver {
 
   @FieldResolver(() => UsageStats)
   async stats(@Root() f: FileDoc, @Ctx() ctx: GatewayContext): Promise<UsageStats> {
-    return toUsageStats(await ctx.loaders.usageTotals.load(resourceKey(ResourceType.FILE, f._id)));
+    const key = resourceKey(ResourceType.FILE, f._id);
+    return toUsageStats(await ctx.loaders.usageTotals.load(key), [key]);
   }
 
   @FieldResolver(() => [Dataset], { description: 'Parent datasets the caller may see.' })

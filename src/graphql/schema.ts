@@ -17,6 +17,7 @@ import { UsageTableResolver } from './usage-table.resolver';
 import { UserStatsResolver } from './user-stats.resolver';
 import { UserUpsertResolver } from './user-upsert.resolver';
 import { CollectionUsageResolver, DashboardCountriesResolver, FileUsageResolver, NetworkUsageResolver, PortalUsageResolver } from './usage-levels.resolver';
+import { UsageStatsResolver } from './usage-stats.resolver';
 import { PrivacyResolver } from './privacy.resolver';
 
 /** Every resolver class of the API; the SDL in schema/ is generated from these. */
@@ -44,6 +45,7 @@ export const RESOLVERS = [
   PortalUsageResolver,
   NetworkUsageResolver,
   DashboardCountriesResolver,
+  UsageStatsResolver,
 ] as const;
 
 export function buildGatewaySchema(): Promise<GraphQLSchema> {

@@ -11,7 +11,6 @@ import { UsageStats, toUsageStats } from './usage-stats.type';
 import { ResourceType } from './enums';
 import { resourceKey } from '../domain/resources';
 import { sumUsage } from '../domain/counters';
-import { sumCountries } from '../domain/country-usage';
 import { requireRole } from './guards';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
@@ -66,9 +65,10 @@ export class PortalResolver {
   })
   async subtreeStats(@Root() p: PortalDoc, @Ctx() ctx: GatewayContext): Promise<UsageStats> {
     const visible = (await ctx.loaders.datasetsOfPortal.load(p._id)).filter((d) => canSeeDataset(d, ctx.caller));
-    const docs = await ctx.loaders.usageTotals.loadMany(visible.map((d) => resourceKey(ResourceType.DATASET, d._id)));
+    const keys = visible.map((d) => resourceKey(ResourceType.DATASET, d._id));
+    const docs = await ctx.loaders.usageTotals.loadMany(keys);
     const found = docs.map((d) => (d instanceof Error ? null : d));
-    return toUsageStats({ ...sumUsage(found), countries: sumCountries(found) } as never);
+    return toUsageStats(sumUsage(found) as never, keys);
   }
 }
 

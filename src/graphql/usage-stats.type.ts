@@ -3,7 +3,6 @@ import { NonNegativeIntResolver, SafeIntResolver } from 'graphql-scalars';
 import { DateTimeResolver } from './date-time.scalar';
 import { countersOf } from '../domain/counters';
 import type { UsageTotalsDoc } from '../store/documents';
-import { addCountries, countryRows, type CountryUsageRow } from '../domain/country-usage';
 
 @ObjectType({ description: 'Use by scripts, harvesters and automated accounts (COUNTER "machine").' })
 export class MachineUsage {
@@ -122,19 +121,20 @@ export class UsageStats {
   @Field(() => NonNegativeIntResolver, { description: 'Events whose HTTP status was neither 200 nor 304: tallied, never counted.' })
   failedEvents!: number;
 
-  @Field(() => [CountryUsage], {
-    description:
-      'The same use by country: by totalInvestigations desc, then country code; unknown (null) last. Countries with no ' +
-      'counted use are left out; robots, double clicks and failed events have no country here.',
-  })
-  countries!: CountryUsageRow[];
+  /**
+   * The totals documents (`resourceKey`s) whose countries make up
+   * `countries` (resolved in usage-stats.resolver.ts, read only when asked
+   * for: a popular dataset's map holds hundreds of numbers).
+   */
+  countryKeys!: readonly string[];
 }
 
 /**
- * GraphQL stats of a stored totals document (or a sum of them: see
- * `sumUsage`, with `countries` from `sumCountries`).
+ * GraphQL stats of a stored totals document, or a sum of them (see
+ * `sumUsage`); `countryKeys`: the totals documents whose countries are
+ * summed for `countries`.
  */
-export function toUsageStats(doc: UsageTotalsDoc | null): UsageStats {
+export function toUsageStats(doc: UsageTotalsDoc | null, countryKeys: readonly string[]): UsageStats {
   const c = countersOf(doc as Record<string, unknown> | null);
   return {
     views: c.views,
@@ -161,6 +161,6 @@ export function toUsageStats(doc: UsageTotalsDoc | null): UsageStats {
     doubleClicks: c.doubleClicks,
     volume: c.volume,
     failedEvents: c.failedEvents,
-    countries: countryRows(addCountries({}, (doc as { countries?: unknown } | null)?.countries)),
+    countryKeys,
   };
 }

@@ -12,7 +12,8 @@ import type {
   UserDoc,
 } from '../store/documents';
 import type { ReuseDoc } from '../store/documents-ingest';
-import { findByArrayField, findByIds, IN_CHUNK } from '../store/find-in';
+import { findByArrayField, findByIds, findIn, IN_CHUNK } from '../store/find-in';
+import type { CountryMap } from '../domain/country-usage';
 import { orderByKey, groupByKey } from './order-by-key';
 
 /** The per-request DataLoaders. Never shared between requests. */
@@ -25,8 +26,10 @@ export interface Loaders {
   user: DataLoader<string, UserDoc | null>;
   theme: DataLoader<string, ThemeDoc | null>;
   reuse: DataLoader<string, ReuseDoc | null>;
-  /** Usage totals by `resourceKey(type, id)`. */
+  /** Usage totals by `resourceKey(type, id)`, without their countries. */
   usageTotals: DataLoader<string, UsageTotalsDoc | null>;
+  /** The `countries` of usage totals by `resourceKey(type, id)` (null: none stored). */
+  countryTotals: DataLoader<string, CountryMap | null>;
   filesOfDataset: DataLoader<string, FileDoc[]>;
   datasetsOfCollection: DataLoader<string, DatasetDoc[]>;
   datasetsOfSpace: DataLoader<string, DatasetDoc[]>;
@@ -80,7 +83,19 @@ export function createLoaders(store: Store): Loaders {
     user: byId(store.users),
     theme: byId(store.themes),
     reuse: byId(store.reuses),
-    usageTotals: byId(store.usageTotals),
+    // Countries apart: only `countries` fields read them (hundreds of numbers on a popular dataset).
+    usageTotals: new DataLoader<string, UsageTotalsDoc | null>(
+      async (ids) => orderByKey(ids, await findIn(store.usageTotals, '_id', ids, { projection: { countries: 0, batches: 0 } }), (d) => d._id),
+      { maxBatchSize: IN_CHUNK },
+    ),
+    countryTotals: new DataLoader<string, CountryMap | null>(
+      async (ids) => {
+        const docs = await findIn(store.usageTotals, '_id', ids, { projection: { countries: 1 } });
+        const byKey = new Map(docs.map((d) => [d._id, ((d as { countries?: CountryMap }).countries ?? null) as CountryMap | null]));
+        return ids.map((id) => byKey.get(id) ?? null);
+      },
+      { maxBatchSize: IN_CHUNK },
+    ),
     filesOfDataset: byArrayField(store.files, 'datasetIds', file),
     datasetsOfCollection: byArrayField(store.datasets, 'collectionIds', dataset),
     datasetsOfSpace: byArrayField(store.datasets, 'spaceIds', dataset),
