@@ -56,7 +56,7 @@ describe('use by country and in time at every level', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestGateway();
+    t = await startTestGateway({ monitorCommands: true });
     await loadSmallCatalog(t);
     admin = await t.keyFor('root', 'ADMIN');
     tracker = await t.keyFor('svc-portal', 'TRACKER');
@@ -219,6 +219,28 @@ describe('use by country and in time at every level', () => {
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const badCsv = await fetch(`${t.baseUrl}/api/reports/usage-table?by_country=maybe`, { headers: { authorization: `Bearer ${admin}` } });
     expect(badCsv.status).toBe(400);
+  });
+
+  it('countries of many resources are read in one batch per level (no N+1)', async () => {
+    await t.settle();
+    const commands: string[] = [];
+    const listener = (e: { commandName: string; command: Record<string, unknown> }) => {
+      if (e.commandName === 'find') commands.push(String(e.command.find));
+    };
+    t.gw.store.client.on('commandStarted', listener);
+    try {
+      const res = await t.gql<{ datasets: { nodes: { stats: { countries: unknown[] }; files: { nodes: { stats: { countries: unknown[] } }[] } }[] } }>(
+        `{ datasets(first: 50) { nodes { stats { countries { country } } files { nodes { stats { countries { country } } } } } } }`,
+        {},
+        admin,
+      );
+      expect(res.errors).toBeUndefined();
+      expect(res.data!.datasets.nodes.length).toBe(3);
+    } finally {
+      t.gw.store.client.off('commandStarted', listener);
+    }
+    // Datasets' totals, their countries, then files' totals and countries: 4 reads for 3 datasets and 3 files.
+    expect(commands.filter((c) => c === 'usage_totals')).toHaveLength(4);
   });
 
   it('a full rebuild gives the same country figures as live ingestion', async () => {
