@@ -381,6 +381,25 @@ describe('dashboard page: map, series and rough edges (browser)', () => {
     }
   }
 
+  it('shows the page frame and grey blocks before its script has arrived (slow connection)', async () => {
+    const page = await browser.context.newPage();
+    let release!: () => void;
+    const held = new Promise<void>((r) => { release = r; });
+    const hold = async (route: Route) => { await held; await route.continue(); };
+    await page.route('**/app.js', hold);
+    // A deferred script holds DOMContentLoaded back: wait for the markup itself.
+    await page.goto(`${t.baseUrl}/`, { waitUntil: 'commit' });
+    await page.waitForSelector('[data-static-skeleton]');
+    expect(await page.textContent('header.top h1')).toContain('Data usage dashboard');
+    expect(await page.isVisible('main .skeleton-card')).toBe(true);
+    await shot(page, 'before-script-en-1366');
+    release();
+    await ready(page);
+    expect(await page.$('[data-static-skeleton]')).toBeNull();
+    await page.unroute('**/app.js', hold);
+    await page.close();
+  });
+
   it('keeps every card and key figure whole at every width from 1600 px down to 320 px', async () => {
     const page = await open('', 1366);
     await page.waitForFunction(() => window.usageGatewayCharts.has('themes'));
