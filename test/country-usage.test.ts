@@ -267,4 +267,22 @@ describe('use by country and in time at every level', () => {
     const ok = await t.gql(`{ networkUsage(${RANGE}) { total { views } } dataDashboard { countries { country } } }`, {}, admin);
     expect(ok.errors).toBeUndefined();
   });
+  // Last: it adds datasets to the catalog.
+  it('a large set is summed from one read of the window, with the same series as by id, and again from the cache', async () => {
+    await t.gw.services.catalogWriter.portals([{ _id: 'p-many', name: 'Many', url: null }]);
+    await t.gw.services.catalogWriter.datasets(
+      Array.from({ length: 20 }, (_, i) => ({
+        _id: `d-many-${i}`, title: `Many ${i}`, description: null, portalId: 'p-many', ownerId: null, spaceIds: [], collectionIds: [], themeIds: [],
+        licence: null, publisher: null, published: true, visibility: 'PUBLIC' as never, recordCount: 1,
+      })),
+    );
+    // 23 datasets × 1096 days: past the 20,000 pairs read by id.
+    const range = `from: "${new Date(Date.now() - 1095 * 86_400_000).toISOString()}", to: "${new Date().toISOString()}", granularity: MONTH`;
+    const q = `{ portal(id: "p1") { usage(${range}) { points { period views downloads apiCalls } } } networkUsage(${range}) { points { period views downloads apiCalls } total { views } } }`;
+    type R = { portal: { usage: { points: unknown[] } }; networkUsage: { points: unknown[]; total: { views: number } } };
+    const first = (await countriesOf(q)) as R;
+    expect(first.networkUsage.points).toEqual(first.portal.usage.points);
+    expect(first.networkUsage.total.views).toBe(5);
+    expect(await countriesOf(q)).toEqual(first);
+  });
 });

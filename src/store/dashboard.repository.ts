@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Store } from './store';
 import type { DatasetDoc, DailyUsageDoc, UsageTotalsDoc } from './documents';
 import type { ReuseDoc } from './documents-ingest';
@@ -192,9 +193,16 @@ export class DashboardRepository {
   /**
    * The regular use of a set of datasets, summed per day, on
    * `firstDay`..`lastDay`: one read of the window's `_id` range (a portal's
-   * or the network's series; many datasets).
+   * or the network's series; many datasets). Cached like the figures, by
+   * window and set: the dashboard's network and portal series are asked
+   * again on every page view, by callers who mostly see the same datasets.
    */
-  async summedDailyUsage(datasetIds: ReadonlySet<string>, firstDay: string, lastDay: string, signal?: AbortSignal): Promise<DayUsage[]> {
+  summedDailyUsage(datasetIds: ReadonlySet<string>, firstDay: string, lastDay: string, signal?: AbortSignal): Promise<DayUsage[]> {
+    const set = createHash('sha256').update([...datasetIds].sort().join('\u0000')).digest('base64url');
+    return this.cachedFigures(`series|${firstDay}|${lastDay}|${set}`, () => this.loadSummedDailyUsage(datasetIds, firstDay, lastDay, signal));
+  }
+
+  private async loadSummedDailyUsage(datasetIds: ReadonlySet<string>, firstDay: string, lastDay: string, signal?: AbortSignal): Promise<DayUsage[]> {
     const byDay = new Map<string, DayUsage>();
     const cursor = this.store.usageDaily
       .find(
