@@ -60,12 +60,21 @@ describe('the stored content hash', () => {
   it('is keyed: not the plain hash of the content, and a retry is still a duplicate, other content a conflict', async () => {
     expect(await track(event('e1'))).toBe('RECORDED');
     const h = (await stored('e1')).h;
-    expect(h).toMatch(/^h:[A-Za-z0-9_-]{22}$/);
+    expect(h).toMatch(/^h:[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{6}$/);
     expect(h).not.toContain(unkeyed(event('e1')));
     expect(await track(event('e1'))).toBe('DUPLICATE');
     expect(await track(event('e1', { ipAddress: '198.51.100.24' }))).toBe(
       'EVENT_ID_CONFLICT',
     );
+  });
+
+  it('takes a re-send stored under a destroyed secret of its day (an archived day imported again) as a duplicate', async () => {
+    expect(await track(event('e3'))).toBe('RECORDED');
+    // As if stored under an earlier secret of the day, destroyed since: another hash, another tag.
+    await t.gw.store.eventLog.updateOne({ _id: 'h-svc|e3' }, { $set: { h: 'h:AAAAAAAAAAAAAAAAAAAAAA.zzzzzz' } });
+    const events = await t.eventCount();
+    expect(await track(event('e3'))).toBe('DUPLICATE');
+    expect(await t.eventCount()).toBe(events);
   });
 
   it('recognises a retry of an event stored before keyed hashing by its unkeyed hash', async () => {

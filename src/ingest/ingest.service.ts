@@ -230,10 +230,20 @@ export class IngestService {
     return logged;
   }
 
-  /** Whether a stored `h` is this new event's content (keyed, or the unkeyed hash of an event stored before keyed hashing). */
+  /**
+   * Whether a stored `h` is this new event's content. Keyed under another
+   * secret of the day (the one it was stored with is destroyed: a re-import
+   * of an archived day) it cannot be compared, and the stored event, first
+   * with this id, stands: a duplicate. Unkeyed (stored before keyed
+   * hashing): compared with the unkeyed hash.
+   */
   private sameContent(stored: string, e: LoggedEvent): boolean {
     if (stored === e.h) return true;
-    return !stored.startsWith('h:') && stored === this.legacyContent.get(e);
+    if (stored.startsWith('h:')) {
+      const tag = (h: string): string | undefined => h.split('.')[1];
+      return tag(stored) !== undefined && tag(stored) !== tag(e.h);
+    }
+    return stored === this.legacyContent.get(e);
   }
 
   private async flush(items: LoggedEvent[]): Promise<FlushResult[]> {
@@ -310,7 +320,17 @@ function contentParts(e: ValidEvent): KeyPart[] {
  * and no retry of that day is accepted any more anyway.
  */
 function contentHash(e: ValidEvent, secret: DaySecret): string {
-  return hashKey('h', contentParts(e), secret);
+  return `${hashKey('h', contentParts(e), secret)}.${secretTag(secret)}`;
+}
+
+/**
+ * Six characters that tell one secret of a day from another (an HMAC of a
+ * constant: they reveal nothing of the secret). An archived day's secret is
+ * made for an import and destroyed after it; a later re-import keys with a
+ * new one, and its events' stored `h` can then no longer be compared.
+ */
+function secretTag(secret: DaySecret): string {
+  return hashKey('t', [], secret).slice(2, 8);
 }
 
 /**
