@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { parse, type GraphQLSchema } from 'graphql';
 import { addCountries, countryRows } from '../src/domain/country-usage';
-import { countryMoves } from '../src/store/country-totals';
+import { countryMoves, zeroCountryPaths } from '../src/store/country-totals';
 import { spreadsheetMonth } from '../src/dates/date-input';
 import { countryFieldsOf, countryLabel, usageTableRecord } from '../src/reports/usage-table';
 import { COST, operationCost } from '../src/graphql/cost';
@@ -44,6 +44,13 @@ describe('country totals moves', () => {
       'US.tr': 1,
     });
     expect(countryMoves(null, null)).toEqual({});
+  });
+
+  it('finds the zeros $inc left behind: a country all 0 goes whole, a 0 count alone, an empty map entirely', () => {
+    expect(zeroCountryPaths({ FR: { ti: 2, a: 0 }, JP: { ti: 0, ui: 0 } })).toEqual(['countries.FR.a', 'countries.JP']);
+    expect(zeroCountryPaths({ JP: { ti: 0 }, ZZ: {} })).toEqual(['countries']);
+    expect(zeroCountryPaths({ FR: { ti: 1 } })).toEqual([]);
+    expect(zeroCountryPaths(undefined)).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { Long, type AnyBulkWriteOperation, type Collection, type Document } from 'mongodb';
 import { COUNTER_FIELDS, type Counters, type CountryCounts } from '../domain/counters';
-import { countryMoves, wideCountries } from './country-totals';
+import { countryMoves, dropZeroCountries, wideCountries } from './country-totals';
 import type { ResourceType } from '../domain/resources';
 import type { Store } from './store';
 import { bulkWriteTolerant, insertManyIgnoringDuplicates } from './bulk';
@@ -352,6 +352,9 @@ export class UsageWriteRepository {
         return { updateOne: { filter: { _id: u._id } as Document, update, upsert: true } };
       });
       if (ops.length) await bulkWriteTolerant(this.col(name), ops);
+      // Countries moved back to 0 are removed, as a rebuild would store them.
+      const shrunk = known.filter((u) => u.cinc && Object.values(u.cinc).some((c) => Object.values(c).some((v) => v < 0)));
+      await dropZeroCountries(this.col(name), shrunk.map((u) => u._id));
     }
   }
 }
