@@ -293,7 +293,7 @@ function mayTrack(facts: ResourceFacts, caller: Caller & { kind: 'user' }): bool
 }
 
 /** An event's content as the client sent it (a timestamp it left out stays out, so "now" differing is no conflict). */
-function contentParts(e: ValidEvent): KeyPart[] {
+function contentFields(e: ValidEvent): (string | number | null)[] {
   return [
     e.resourceType,
     e.resourceId,
@@ -305,8 +305,8 @@ function contentParts(e: ValidEvent): KeyPart[] {
     e.sessionId ?? null,
     e.userCookie ?? null,
     e.url ?? null,
-    e.httpStatus === undefined || e.httpStatus === null ? null : String(e.httpStatus),
-    e.bytes === undefined || e.bytes === null ? null : String(e.bytes),
+    e.httpStatus ?? null,
+    e.bytes ?? null,
     e.country,
     e.accessMethod ?? null,
   ];
@@ -320,7 +320,8 @@ function contentParts(e: ValidEvent): KeyPart[] {
  * and no retry of that day is accepted any more anyway.
  */
 function contentHash(e: ValidEvent, secret: DaySecret): string {
-  return `${hashKey('h', contentParts(e), secret)}.${secretTag(secret)}`;
+  const parts: KeyPart[] = contentFields(e).map((v) => (typeof v === 'number' ? String(v) : v));
+  return `${hashKey('h', parts, secret)}.${secretTag(secret)}`;
 }
 
 /**
@@ -340,25 +341,5 @@ function secretTag(secret: DaySecret): string {
  * since the upgrade: no retry of such an event is accepted after that.
  */
 export function legacyContentHash(e: ValidEvent): string {
-  return createHash('sha256')
-    .update(
-      JSON.stringify([
-        e.resourceType,
-        e.resourceId,
-        e.action,
-        e.userId ?? null,
-        e.sentTimestamp ? e.sentTimestamp.toISOString() : null,
-        e.userAgent ?? null,
-        e.ipAddress ?? null,
-        e.sessionId ?? null,
-        e.userCookie ?? null,
-        e.url ?? null,
-        e.httpStatus ?? null,
-        e.bytes ?? null,
-        e.country,
-        e.accessMethod ?? null,
-      ]),
-    )
-    .digest('base64url')
-    .slice(0, 22);
+  return createHash('sha256').update(JSON.stringify(contentFields(e))).digest('base64url').slice(0, 22);
 }
