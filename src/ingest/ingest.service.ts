@@ -56,8 +56,8 @@ export interface StoredFlush {
  */
 export class IngestService {
   private readonly committer: GroupCommitter<LoggedEvent, FlushResult>;
-  /** The unkeyed content hash of each event in flight, for retries of events stored before keyed hashing (legacyContentHash). */
-  private readonly legacyContent = new WeakMap<LoggedEvent, string>();
+  /** The content of each event in flight with an eventId: a retry's is compared with the stored event's (sameContent). */
+  private readonly contentOf = new WeakMap<LoggedEvent, ContentFields>();
 
   constructor(
     private readonly log: EventLogRepository,
@@ -206,7 +206,7 @@ export class IngestService {
       eventId,
       t: e.timestamp,
       day: utcDay(e.timestamp),
-      h: contentHash(e, secretOf(utcDay(e.timestamp))),
+      h: keyedContentHash(contentFields(e), secretOf(utcDay(e.timestamp))),
       portalId: facts.portalIds[0] ?? null,
       resourceType: e.resourceType,
       resourceId: e.resourceId,
@@ -225,25 +225,27 @@ export class IngestService {
       ...eventKeys({ ...identity, scope: caller.userId, resourceType: e.resourceType, resourceId: e.resourceId, action: e.action, url: e.url, ownAccess: own }, key, secretOf),
       receivedAt: now,
     };
-    // Only a retry of an event stored before keyed hashing reads it (sameContent).
-    if (e.eventId) this.legacyContent.set(logged, legacyContentHash(e));
+    if (e.eventId) this.contentOf.set(logged, contentFields(e));
     return logged;
   }
 
   /**
-   * Whether a stored `h` is this new event's content. Keyed under another
-   * secret of the day (the one it was stored with is destroyed: a re-import
-   * of an archived day) it cannot be compared, and the stored event, first
-   * with this id, stands: a duplicate. Unkeyed (stored before keyed
-   * hashing): compared with the unkeyed hash.
+   * Whether the stored event with this id has this new event's content.
+   * Its `h` is keyed with the secret of *its* day: a retry that left its
+   * timestamp out may fall on the next day. Stored under a secret since
+   * destroyed (a re-import of an archived day makes a new one), it cannot
+   * be compared, and the stored event, first with this id, stands: a
+   * duplicate. Stored before keyed hashing: compared unkeyed.
    */
-  private sameContent(stored: string, e: LoggedEvent): boolean {
-    if (stored === e.h) return true;
-    if (stored.startsWith('h:')) {
-      const tag = (h: string): string | undefined => h.split('.')[1];
-      return tag(stored) !== undefined && tag(stored) !== tag(e.h);
-    }
-    return stored === this.legacyContent.get(e);
+  private async sameContent(prior: LoggedEvent, e: LoggedEvent): Promise<boolean> {
+    if (prior.h === e.h) return true;
+    const fields = this.contentOf.get(e);
+    if (!fields) return false;
+    if (!prior.h.startsWith('h:')) return prior.h === unkeyedContentHash(fields);
+    const day = utcDay(prior.t);
+    const again = keyedContentHash(fields, (await this.secrets.forDays([day]))(day));
+    if (secretTagOf(prior.h) !== undefined && secretTagOf(prior.h) !== secretTagOf(again)) return true;
+    return again === prior.h;
   }
 
   private async flush(items: LoggedEvent[]): Promise<FlushResult[]> {
@@ -260,11 +262,14 @@ export class IngestService {
     this.onStored({ queueId: queue._id, indexes, inserted: dupPositions.size ? unique.filter((_, i) => !dupPositions.has(i)) : unique });
 
     const resultOf = new Map<string, FlushResult>();
-    unique.forEach((e, i) => {
-      if (!dupPositions.has(i)) return resultOf.set(e._id, { status: 'RECORDED' });
+    for (const [i, e] of unique.entries()) {
+      if (!dupPositions.has(i)) {
+        resultOf.set(e._id, { status: 'RECORDED' });
+        continue;
+      }
       const prior = stored.get(e._id);
-      resultOf.set(e._id, prior && !this.sameContent(prior.h, e) ? { status: 'CONFLICT' } : { status: 'DUPLICATE' });
-    });
+      resultOf.set(e._id, prior && !(await this.sameContent(prior, e)) ? { status: 'CONFLICT' } : { status: 'DUPLICATE' });
+    }
     return items.map((e) => {
       const original = first.get(e._id)!;
       if (original === e) return resultOf.get(e._id)!;
@@ -293,7 +298,9 @@ function mayTrack(facts: ResourceFacts, caller: Caller & { kind: 'user' }): bool
 }
 
 /** An event's content as the client sent it (a timestamp it left out stays out, so "now" differing is no conflict). */
-function contentFields(e: ValidEvent): (string | number | null)[] {
+type ContentFields = (string | number | null)[];
+
+function contentFields(e: ValidEvent): ContentFields {
   return [
     e.resourceType,
     e.resourceId,
@@ -316,30 +323,31 @@ function contentFields(e: ValidEvent): (string | number | null)[] {
  * `h`: the content hash a retry is compared by (same content: a duplicate;
  * other content: a conflict). It covers the IP address, cookie and session
  * id, so it is keyed with the secret of the event's day like the identity
- * keys (docs/privacy.md): once the secret is destroyed it reveals nothing,
- * and no retry of that day is accepted any more anyway.
+ * keys (docs/privacy.md): once the secret is destroyed it reveals nothing.
+ * After a `.`, six characters tell that day's secrets apart (an HMAC of a
+ * constant: they reveal nothing of the secret), for {@link IngestService}
+ * `sameContent`.
  */
-function contentHash(e: ValidEvent, secret: DaySecret): string {
-  const parts: KeyPart[] = contentFields(e).map((v) => (typeof v === 'number' ? String(v) : v));
-  return `${hashKey('h', parts, secret)}.${secretTag(secret)}`;
+function keyedContentHash(fields: ContentFields, secret: DaySecret): string {
+  const parts: KeyPart[] = fields.map((v) => (typeof v === 'number' ? String(v) : v));
+  return `${hashKey('h', parts, secret)}.${hashKey('t', [], secret).slice(2, 8)}`;
 }
 
-/**
- * Six characters that tell one secret of a day from another (an HMAC of a
- * constant: they reveal nothing of the secret). An archived day's secret is
- * made for an import and destroyed after it; a later re-import keys with a
- * new one, and its events' stored `h` can then no longer be compared.
- */
-function secretTag(secret: DaySecret): string {
-  return hashKey('t', [], secret).slice(2, 8);
+function secretTagOf(h: string): string | undefined {
+  return h.split('.')[1];
 }
 
 /**
  * The unkeyed content hash that versions before keyed hashing stored as `h`
- * (22 characters, no `h:` prefix), byte for byte. A retry of an event stored
- * then must still be a duplicate. Remove once MAX_EVENT_AGE_DAYS has passed
- * since the upgrade: no retry of such an event is accepted after that.
+ * (22 characters, no `h:` prefix), byte for byte. Remove once
+ * MAX_EVENT_AGE_DAYS has passed since the upgrade: no retry of such an
+ * event is accepted after that.
  */
+function unkeyedContentHash(fields: ContentFields): string {
+  return createHash('sha256').update(JSON.stringify(fields)).digest('base64url').slice(0, 22);
+}
+
+/** {@link unkeyedContentHash} of an event (tests write legacy events with it). */
 export function legacyContentHash(e: ValidEvent): string {
-  return createHash('sha256').update(JSON.stringify(contentFields(e))).digest('base64url').slice(0, 22);
+  return unkeyedContentHash(contentFields(e));
 }
