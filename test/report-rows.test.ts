@@ -275,11 +275,11 @@ describe('by-user rows', () => {
     expect(rec).toMatchObject({ type: 'collection', name: 'Coll A', user_id: 'carol', user_name: 'Carol', views: 2, downloads: null, last_downloaded: '' });
   });
 
-  it('monthly records map to udata columns', () => {
+  it('monthly records map to udata columns, the month as its first day (a date in spreadsheets)', () => {
     expect(monthlyRecord({ datasetId: 'd', datasetTitle: 'T', month: '2025-01', views: 1, downloads: 2, apiCalls: 3 })).toEqual({
       dataset_title: 'T',
       dataset_id: 'd',
-      month: '2025-01',
+      month: '2025-01-01',
       monthly_visit: 1,
       monthly_download_resource: 2,
       monthly_api_calls: 3,
