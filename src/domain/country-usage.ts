@@ -13,10 +13,8 @@ export const UNKNOWN_COUNTRY = 'ZZ';
 
 export type CountryMap = Record<string, CountryCounts>;
 
-/** Regular and machine COUNTER metrics of one country, as GraphQL shows them. */
-export interface CountryUsageRow {
-  /** ISO 3166-1 alpha-2; null = unknown. */
-  country: string | null;
+/** One access method's COUNTER metrics in one country. */
+export interface CountryMetrics {
   views: number;
   downloads: number;
   apiCalls: number;
@@ -24,18 +22,15 @@ export interface CountryUsageRow {
   uniqueInvestigations: number;
   totalRequests: number;
   uniqueRequests: number;
-  /** Bytes of counted regular requests. */
+  /** Bytes of counted requests. */
   volume: number;
-  machine: {
-    views: number;
-    downloads: number;
-    apiCalls: number;
-    totalInvestigations: number;
-    uniqueInvestigations: number;
-    totalRequests: number;
-    uniqueRequests: number;
-    volume: number;
-  };
+}
+
+/** Regular and machine COUNTER metrics of one country, as GraphQL shows them. */
+export interface CountryUsageRow extends CountryMetrics {
+  /** ISO 3166-1 alpha-2; null = unknown. */
+  country: string | null;
+  machine: CountryMetrics;
 }
 
 /** Per-country fields beyond COUNTER's four metrics (optional: older days lack them). */
