@@ -4,6 +4,7 @@ import { ResourceType } from '../domain/resources';
 import type { LoggedEvent, TrafficClass } from '../domain/logged-event';
 import { DayTally, targetKey, tallyEventOf, type TargetFigures } from '../counting/day-tally';
 import type { EventLogRepository, QueueItem } from '../store/event-log.repository';
+import { AggregationTurns } from './aggregation-turns';
 import { StoredEventReader } from './stored-events';
 import { evictDays, zeroed } from './day-memory';
 import type { RecentFlushes } from './recent-flushes';
@@ -80,14 +81,8 @@ export class Aggregator {
   private readonly quarantine: Quarantine | null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
-  /**
-   * Passes, recounts and rebuilds of this instance run one after another.
-   * They hold the lock under one owner id, so the lock alone cannot keep
-   * them apart: taking it again is a renewal, and the first to finish would
-   * release it under the other, which then stops with "lost the lock"
-   * (a `forget` recounting inside a serving gateway did).
-   */
-  private turn: Promise<unknown> = Promise.resolve();
+  /** Passes, recounts and rebuilds of this instance run one after another (aggregation-turns.ts). */
+  private readonly turns: AggregationTurns;
   private stopped = true;
   /** The writer mark we left last; another value means someone else wrote. */
   private lastMark: string | null = null;
@@ -116,6 +111,7 @@ export class Aggregator {
     this.reader = new StoredEventReader(log, this.recent);
     this.syncRules = options.syncRules ?? (async () => false);
     this.quarantine = options.quarantine ?? null;
+    this.turns = new AggregationTurns(lock);
   }
 
   start(): void {
@@ -168,7 +164,7 @@ export class Aggregator {
    */
   runOnce(): Promise<number> {
     if (!this.running) this.lastPassAt = Date.now();
-    this.running ??= this.inTurn(() => this.pass()).finally(() => {
+    this.running ??= this.turns.inTurn(() => this.pass()).finally(() => {
       this.running = null;
     });
     return this.running;
@@ -308,36 +304,19 @@ export class Aggregator {
   }
 
   /**
-   * Runs `fn` holding the lock (waiting up to 2 minutes for it), with the
-   * heartbeat; the memory of days is dropped around it (recounts and
-   * rebuilds change what is stored under it).
+   * Runs `fn` in turn, holding the lock; the memory of days is dropped
+   * around it (recounts and rebuilds change what is stored under it).
    */
-  private inTurn<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.turn.then(fn);
-    this.turn = run.catch(() => undefined);
-    return run;
-  }
-
   private exclusively<T>(fn: (held: { check(): void }) => Promise<T>): Promise<T> {
-    return this.inTurn(() => this.holdingLock(fn));
-  }
-
-  private async holdingLock<T>(fn: (held: { check(): void }) => Promise<T>): Promise<T> {
-    const deadline = Date.now() + 120_000;
-    while (!(await this.lock.tryAcquire())) {
-      if (Date.now() > deadline) throw new Error('the aggregation lock stayed busy for 2 minutes');
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    const held = this.lock.heartbeat();
-    this.days.clear();
-    try {
-      await this.syncRules();
-      return await fn(held);
-    } finally {
-      held.stop();
+    return this.turns.holding(async (held) => {
       this.days.clear();
-      await this.lock.release().catch(() => undefined);
-    }
+      try {
+        await this.syncRules();
+        return await fn(held);
+      } finally {
+        this.days.clear();
+      }
+    });
   }
 
   private async checkWriter(): Promise<void> {
