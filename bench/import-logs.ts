@@ -150,7 +150,7 @@ async function main(): Promise<void> {
       rss_start_mb: Number(mb(rssStart)),
       // While reading and sending the log (the importer's own memory).
       rss_peak_import_mb: Number(mb(importPeak)),
-      // Including the aggregation that derives the figures afterwards (src/ingest/aggregator.ts).
+      // Including the aggregation that derives the figures afterwards (src/aggregate/aggregator.ts).
       rss_peak_with_aggregation_mb: Number(mb(peak)),
     }),
   );

@@ -4,9 +4,9 @@ import { CatalogRepository } from './store/catalog.repository';
 import { EventLogRepository } from './store/event-log.repository';
 import { UsageWriteRepository } from './store/usage-write.repository';
 import { DbLock } from './store/db-lock';
-import { RecentFlushes } from './ingest/recent-flushes';
-import { Aggregator } from './ingest/aggregator';
-import { Quarantine } from './ingest/quarantine';
+import { RecentFlushes } from './aggregate/recent-flushes';
+import { Aggregator } from './aggregate/aggregator';
+import { Quarantine } from './aggregate/quarantine';
 import { QuarantineRepository } from './store/quarantine.repository';
 import { CachedIngestCatalog } from './ingest/ingest-catalog';
 import { loadAgentLists } from './counting/agent-lists';
@@ -33,6 +33,12 @@ import { ReuseService } from './dashboard/reuse.service';
 import { ErasureService } from './privacy/erasure.service';
 import { ErasureRepository } from './store/erasure.repository';
 import { PrivacyAuditRepository } from './store/privacy-audit.repository';
+import { SushiService } from './sushi/sushi.service';
+import { SushiRepository } from './store/sushi.repository';
+import { EventExportService } from './events/event-export.service';
+import { EventExportRepository } from './store/event-export.repository';
+import { EmbedService } from './embed/embed.service';
+import { EmbedRepository } from './store/embed.repository';
 
 /** The domain services, built once per process around one store. */
 export interface Services {
@@ -62,6 +68,12 @@ export interface Services {
   userAdmin: UserAdminService;
   /** End users' erasure and access requests (`forget`/`export`, admin mutations). */
   erasure: ErasureService;
+  /** COUNTER SUSHI reports (`/api/sushi`, `usage-gateway sushi submit`). */
+  sushi: SushiService;
+  /** The raw event export (`/api/events/export`, `usage-gateway export-events`). */
+  eventExport: EventExportService;
+  /** The public badge and widget (docs/embed.md). */
+  embed: EmbedService;
 }
 
 export function createServices(store: Store, config: GatewayConfig, logger: Logger = pino({ level: 'silent' })): Services {
@@ -83,6 +95,7 @@ export function createServices(store: Store, config: GatewayConfig, logger: Logg
   const usageWrite = new UsageWriteRepository(store);
   const recentFlushes = new RecentFlushes(config.recentFlushEvents);
   const daySecrets = new DaySecrets(new IdentitySecretRepository(store));
+  const dashboard = new DashboardService(dashboardRepo, popularityWeights);
   const quarantine = new Quarantine(new QuarantineRepository(store), logger);
   const aggregator = new Aggregator(
     eventLog,
@@ -123,12 +136,15 @@ export function createServices(store: Store, config: GatewayConfig, logger: Logg
     aggregator,
     eventLog,
     quarantine,
-    dashboard: new DashboardService(dashboardRepo, popularityWeights),
+    dashboard,
     reuses: new ReuseService(dashboardRepo, catalogWriter),
     reports: new ReportService(new ReportRepository(store)),
     usageTable: new UsageTableService(new ReportRepository(store), new UsageTableRepository(store)),
     userAdmin: new UserAdminService(store, auth),
     erasure: new ErasureService(new ErasureRepository(store), new PrivacyAuditRepository(store), eventLog, aggregator, logger),
+    sushi: new SushiService(new SushiRepository(store), { platform: config.sushiPlatform, createdBy: config.sushiPlatform }),
+    eventExport: new EventExportService(new EventExportRepository(store)),
+    embed: new EmbedService(new EmbedRepository(store), dashboard),
   };
 }
 

@@ -1,4 +1,4 @@
-import { evictDays } from '../src/ingest/day-memory';
+import { evictDays } from '../src/aggregate/day-memory';
 
 const day = (size: number) => ({ tally: { size } });
 

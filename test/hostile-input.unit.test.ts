@@ -4,9 +4,9 @@
  */
 import { Readable } from 'node:stream';
 import pino from 'pino';
-import { checkImportedEvent, checkStoredEvent } from '../src/ingest/stored-event-check';
+import { checkImportedEvent, checkStoredEvent } from '../src/aggregate/stored-event-check';
 import { readTextLines, TextEncodingError, type TextLine } from '../src/util/text-lines';
-import { Quarantine, type QuarantineStore } from '../src/ingest/quarantine';
+import { Quarantine, type QuarantineStore } from '../src/aggregate/quarantine';
 import type { QuarantineRecord } from '../src/store/quarantine.repository';
 import type { LoggedEvent } from '../src/domain/logged-event';
 import { AccessAction, ResourceType } from '../src/domain/resources';

@@ -1,6 +1,6 @@
 import { GroupCommitter } from '../src/ingest/group-commit';
-import { RecentFlushes } from '../src/ingest/recent-flushes';
-import { Aggregator } from '../src/ingest/aggregator';
+import { RecentFlushes } from '../src/aggregate/recent-flushes';
+import { Aggregator } from '../src/aggregate/aggregator';
 import type { EventLogRepository } from '../src/store/event-log.repository';
 import type { UsageWriteRepository } from '../src/store/usage-write.repository';
 import type { DbLock } from '../src/store/db-lock';

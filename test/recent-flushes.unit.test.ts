@@ -4,7 +4,7 @@
  * overflowed its stack past ~125,000 keys, which stopped every aggregation
  * pass after a restart (test/large-day.test.ts runs the whole path).
  */
-import { RecentFlushes } from '../src/ingest/recent-flushes';
+import { RecentFlushes } from '../src/aggregate/recent-flushes';
 import type { LoggedEvent } from '../src/domain/logged-event';
 
 const event = (k: string) => ({ _id: k }) as unknown as LoggedEvent;

@@ -7,7 +7,7 @@
  * line by line (lines over 64 KiB are refused unread), in batches.
  *
  * Every line is checked like a `trackAccesses` event before it is stored
- * (src/ingest/stored-event-check.ts: ids, enums, time window, numbers):
+ * (src/aggregate/stored-event-check.ts: ids, enums, time window, numbers):
  * an export edited by hand must not put into the log what the aggregator
  * cannot count. A refused line is reported with its number and error code.
  */
@@ -16,7 +16,7 @@ import zlib from 'node:zlib';
 import { ErrorCode } from '../errors/error-codes';
 import type { LoggedEvent } from '../domain/logged-event';
 import { MAX_USER_AGENT, truncateText, type EventLimits } from '../ingest/validate-event';
-import { checkImportedEvent } from '../ingest/stored-event-check';
+import { checkImportedEvent } from '../aggregate/stored-event-check';
 import { MAX_LINE_BYTES, readTextLines } from '../util/text-lines';
 import { eventFromJson } from './event-rows';
 import { storedUrl } from '../privacy/stored-form';

@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import type { LoggedEvent } from '../domain/logged-event';
 import type { EventLogRepository } from '../store/event-log.repository';
 import { planDayIndexes } from '../ingest/day-index';
-import { checkStoredEvent } from '../ingest/stored-event-check';
+import { checkStoredEvent } from '../aggregate/stored-event-check';
 import type { EventRestorer, RestoreStatus } from './event-import';
 
 export class EventLogRestorer implements EventRestorer {

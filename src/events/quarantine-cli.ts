@@ -1,7 +1,7 @@
 /**
  * `usage-gateway quarantine list [--limit n] [--after key] [--json]`: the
  * stored events the aggregator could not count and skipped
- * (src/ingest/quarantine.ts), with the reason. Registered by src/cli.ts.
+ * (src/aggregate/quarantine.ts), with the reason. Registered by src/cli.ts.
  *
  * What to do with one: fix or delete the event in `event_log` (its `_id`
  * is the key listed), delete its `~x|<key>` record, and `usage-gateway

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ApolloServerPlugin } from '@apollo/server';
+import type express from 'express';
 import { Kind, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 
 /** Prometheus metrics of one gateway instance (one registry per app, no globals). */
@@ -46,7 +46,7 @@ export function createMetrics(): GatewayMetrics {
 
 /**
  * `usage_gateway_quarantined_events`: stored events the aggregator could not
- * count and skipped (src/ingest/quarantine.ts), across instances, read from
+ * count and skipped (src/aggregate/quarantine.ts), across instances, read from
  * the database at each scrape. Anything above 0 wants an operator
  * (`usage-gateway quarantine list`). When the database does not answer,
  * the last value read is kept.
@@ -83,24 +83,15 @@ export function operationLabel(
   return 'other';
 }
 
-/** Apollo plugin timing operations and counting errors by code (labels bounded: see {@link operationLabel}). */
-export function metricsPlugin(metrics: GatewayMetrics, knownOperations: readonly string[] = [], knownCodes?: ReadonlySet<string>): ApolloServerPlugin {
-  const known = new Set(knownOperations);
-  return {
-    async requestDidStart() {
-      const end = metrics.graphqlDuration.startTimer();
-      return {
-        async willSendResponse(rc) {
-          const type = rc.operation?.operation ?? 'unknown';
-          end({ operation: operationLabel(rc.operationName, rc.operation, rc.schema, known), type });
-          for (const e of rc.errors ?? []) {
-            const code = String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
-            metrics.graphqlErrors.inc({ code: !knownCodes || knownCodes.has(code) ? code : 'other' });
-          }
-        },
-      };
-    },
-  };
+/** Route label of the HTTP metrics: the matched route pattern, `/graphql`, or `other` — never a raw path. */
+export function routeLabel(req: express.Request, res: express.Response): string {
+  if (res.statusCode === 404) return 'other';
+  const path = req.originalUrl.split('?')[0] ?? '';
+  // A route pattern comes from our code, so the label set is bounded (not req.baseUrl: it holds matched values).
+  const route = (req as { route?: { path?: unknown } }).route?.path;
+  if (typeof route === 'string') return `${path.startsWith('/api/') && !route.startsWith('/api') ? '/api…' : ''}${route}`.slice(0, 100);
+  if (path === '/graphql' || path === '/graphql/') return '/graphql';
+  return 'other';
 }
 
 /** Handles the maintenance task updates (src/maintenance.ts). */

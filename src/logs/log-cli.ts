@@ -101,7 +101,7 @@ export interface ImportLogsOptions {
   maxLineBytes?: number | string;
 }
 
-/** The earliest day `--historical` accepts: the aggregator counts dates from 2000 on (src/ingest/stored-event-check.ts). */
+/** The earliest day `--historical` accepts: the aggregator counts dates from 2000 on (src/aggregate/stored-event-check.ts). */
 export const HISTORICAL_FROM = Date.UTC(2000, 0, 1);
 /** Progress lines when stderr is no terminal, ms. */
 export const PROGRESS_EVERY_MS = 30_000;

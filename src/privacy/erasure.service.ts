@@ -20,7 +20,7 @@ import type { LoggedEvent } from '../domain/logged-event';
 import { isValidId, ID_RULE } from '../domain/ids';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
-import { INCOMPLETE_ENTRY_MS, type Aggregator } from '../ingest/aggregator';
+import { INCOMPLETE_ENTRY_MS, type Aggregator } from '../aggregate/aggregator';
 import type { EventLogRepository } from '../store/event-log.repository';
 import type { ErasureRepository, EventTrace } from '../store/erasure.repository';
 import { newReceipt, type PrivacyAuditDoc, type PrivacyAuditRepository } from '../store/privacy-audit.repository';
@@ -135,7 +135,7 @@ export class ErasureService {
   /**
    * Waits until no queued day index names one of `keys`. Why: an event
    * still queued may sit in the memory of the instance that stored it
-   * (src/ingest/recent-flushes.ts) and be counted from there after it is
+   * (src/aggregate/recent-flushes.ts) and be counted from there after it is
    * deleted. Aggregated, it is read from the log only. Only the person's
    * own events are waited for: a busy gateway's queue is never empty.
    */

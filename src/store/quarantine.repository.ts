@@ -5,7 +5,7 @@ import { DUPLICATE_KEY } from './bulk';
 /**
  * Quarantined events: stored events the aggregator cannot count (unknown
  * action or resource type, an id that is no id, …; see
- * src/ingest/stored-event-check.ts), one record each, in the event log
+ * src/aggregate/stored-event-check.ts), one record each, in the event log
  * collection under `~x|${eventKey}`.
  *
  * Why there: a record is then an insert into a collection that exists on

@@ -14,7 +14,7 @@ import { ErrorCode, type ErrorCodeName } from '../errors/error-codes';
 import { AccessAction, ResourceType } from '../domain/resources';
 import { isValidId } from '../domain/ids';
 import type { LoggedEvent } from '../domain/logged-event';
-import { COUNTRY, EVENT_ID, MAX_URL, MAX_USER_AGENT, type EventLimits } from './validate-event';
+import { COUNTRY, EVENT_ID, MAX_URL, MAX_USER_AGENT, type EventLimits } from '../ingest/validate-event';
 
 export interface EventProblem {
   code: ErrorCodeName;
