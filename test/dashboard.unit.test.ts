@@ -9,8 +9,8 @@ import {
   topBy,
   type DashboardDataset,
   type DashboardInput,
-  type UsageFigures,
 } from '../src/dashboard/dashboard';
+import type { UsageFigures } from '../src/domain/dashboard-inputs';
 import {
   MAX_DAY_POINTS,
   MAX_MONTH_POINTS,

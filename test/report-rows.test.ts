@@ -34,11 +34,9 @@ import {
   resourceSortKey,
   usageOf,
   type CatalogLookup,
-  type CollectionInfo,
-  type DatasetInfo,
-  type FileInfo,
   type UsageCounts,
 } from '../src/reports/report-rows';
+import type { CollectionInfo, DatasetInfo, FileInfo } from '../src/store/report.repository';
 import {
   decodeReportCursor,
   encodeReportCursor,

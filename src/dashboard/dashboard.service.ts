@@ -15,13 +15,12 @@ import {
   type DashboardVisibility,
   type PopularityScore,
   type PopularityScopeKind,
-  type ReuseLink,
-  type UsageFigures,
 } from './dashboard';
+import type { DayUsage, ReuseLink, UsageFigures } from '../domain/dashboard-inputs';
 import { distinctReuseLinks, storedReuseKey } from './reuse-url';
 import { DEFAULT_POPULARITY_WEIGHTS, parsePopularityWeights, type PopularityWeights } from './popularity';
 import { addCountries, type CountryMap } from '../domain/country-usage';
-import { checkSeriesRange, dayCount, usageSeries, utcDayOf, type DayUsage, type SeriesGranularity, type UsagePoint } from './usage-series';
+import { checkSeriesRange, dayCount, usageSeries, utcDayOf, type SeriesGranularity, type UsagePoint } from './usage-series';
 
 /**
  * A per-request memo (the `memo` of the request's loaders): values computed

@@ -7,6 +7,7 @@
  * figures can be checked without a database.
  */
 import { Visibility } from '../domain/resources';
+import type { DatedReuseLink, ReuseLink, UsageFigures } from '../domain/dashboard-inputs';
 import {
   DEFAULT_POPULARITY_WEIGHTS,
   POPULARITY_FORMULA_VERSION,
@@ -44,31 +45,6 @@ export interface DashboardDataset {
 
 function share(part: number, whole: number): number {
   return whole === 0 ? 0 : part / whole;
-}
-
-/** Regular (human) use of a dataset, all time or inside a window. */
-export interface UsageFigures {
-  views: number;
-  downloads: number;
-  apiCalls: number;
-  /** Sessions that downloaded (COUNTER unique requests); absent = 0. */
-  uniqueRequests?: number;
-  /** Sessions that viewed, called or downloaded (COUNTER unique investigations); absent = 0. */
-  uniqueInvestigations?: number;
-  /** Machine use (views + downloads + API calls by scripts); absent = 0. */
-  machine?: number;
-  /** Robot events (tallied, never counted); absent = 0. */
-  robotEvents?: number;
-}
-
-/** A reuse, reduced to what counting needs. */
-export interface ReuseLink {
-  id: string;
-  datasetIds: readonly string[];
-}
-
-export interface DatedReuseLink extends ReuseLink {
-  createdAt: Date;
 }
 
 /** A popularity result with what it is relative to. */

@@ -5,16 +5,9 @@
  * Pure module: no I/O, no clock. Days are `YYYY-MM-DD` strings (UTC), months
  * `YYYY-MM`; string order is time order for both.
  */
+import type { DayUsage } from '../domain/dashboard-inputs';
 
 export type SeriesGranularity = 'DAY' | 'MONTH';
-
-/** The usage of one resource on one UTC day (a `usage_daily` document, counters only). */
-export interface DayUsage {
-  day: string;
-  views: number;
-  downloads: number;
-  apiCalls: number;
-}
 
 /** One point of a series: a day (`YYYY-MM-DD`) or a month (`YYYY-MM`). */
 export interface UsagePoint {

@@ -1,9 +1,10 @@
 /**
- * Pure row building for the usage reports: from plain catalog documents,
- * lookup maps and usage counts to typed row objects (what GraphQL returns)
- * and (report-records.ts) from rows to CSV records. No I/O here;
- * the data is read by `src/store/report.repository.ts` and the reports are
- * put together by `report.service.ts`.
+ * Pure row building for the usage reports: from catalog lookup maps and
+ * usage counts (report-usage.ts) to typed row objects, what GraphQL
+ * returns; report-records.ts turns rows into CSV records and
+ * report-order.ts orders them. No I/O here: the data is read by
+ * `src/store/report.repository.ts` and the row sources are
+ * resource-report.ts, by-user-report.ts and monthly-export.ts.
  *
  * Permission rules applied here (docs/permissions.md):
  * - a dataset row is built only if the caller may see the dataset;
@@ -20,11 +21,13 @@
  * @packageDocumentation
  */
 import { ResourceType, type Visibility } from '../domain/resources';
-import type { Caller } from '../auth/caller';
-import { canSeeDataset } from '../auth/visibility';
+import type { ReportAccess } from '../auth/report-access';
+import type { CollectionInfo, DatasetInfo, FileInfo, SpaceInfo, UserInfo } from '../store/report.repository';
+import { dateOf, num, type UsageCounts } from './report-usage';
 
 // ---------------------------------------------------------------------------
-// Inputs: what the repository reads (projections of the stored documents)
+// Inputs: what the repository reads (its projections of the stored
+// documents are defined in store/report.repository.ts)
 // ---------------------------------------------------------------------------
 
 /** A resource referenced by id, with its display name. */
@@ -33,217 +36,12 @@ export interface NamedRef {
   name: string;
 }
 
-export interface UserInfo {
-  name: string;
-}
-
-export interface SpaceInfo {
-  name: string;
-}
-
-export interface CollectionInfo {
-  name: string;
-  ownerId: string | null;
-  parentCollectionIds: readonly string[];
-  spaceIds: readonly string[];
-  createdAt: Date | null;
-}
-
-export interface DatasetInfo {
-  title: string;
-  portalId: string;
-  ownerId: string | null;
-  spaceIds: readonly string[];
-  collectionIds: readonly string[];
-  published: boolean;
-  visibility: Visibility;
-  createdAt: Date | null;
-}
-
-export interface FileInfo {
-  title: string;
-  sizeBytes: number;
-  datasetIds: readonly string[];
-  ownerId: string | null;
-  /** Epoch ms (NaN: unknown): reports keep many files at once. */
-  createdAtMs: number;
-}
-
 /** The catalog, read once per report into maps keyed by id. */
 export interface CatalogLookup {
   users: ReadonlyMap<string, UserInfo>;
   spaces: ReadonlyMap<string, SpaceInfo>;
   collections: ReadonlyMap<string, CollectionInfo>;
   datasets: ReadonlyMap<string, DatasetInfo>;
-}
-
-/** Regular (human) usage of one resource, or of one (user, resource) pair, as rows show it. */
-export interface UsageCounts extends MachineCounts {
-  views: number;
-  downloads: number;
-  apiCalls: number;
-  lastViewedAt: Date | null;
-  lastDownloadedAt: Date | null;
-}
-
-/** Machine traffic (counted apart) and robot events (never counted), shown beside regular use. */
-export interface MachineCounts {
-  machineViews: number;
-  machineDownloads: number;
-  machineApiCalls: number;
-  robotEvents: number;
-}
-
-export function emptyUsage(): UsageCounts {
-  return { views: 0, downloads: 0, apiCalls: 0, lastViewedAt: null, lastDownloadedAt: null, machineViews: 0, machineDownloads: 0, machineApiCalls: 0, robotEvents: 0 };
-}
-
-/**
- * The same usage, compact: numbers only, times as epoch milliseconds (NaN =
- * never). A report keeps one of these per active resource until it can
- * sort them, so it avoids two Date objects per row (docs/reports.md,
- * "Memory").
- */
-export interface UsageAcc extends MachineCounts {
-  views: number;
-  downloads: number;
-  apiCalls: number;
-  lastViewedMs: number;
-  lastDownloadedMs: number;
-}
-
-/** Counters as stored (absent fields are 0). */
-export interface StoredCounts {
-  views?: number | null;
-  downloads?: number | null;
-  apiCalls?: number | null;
-  machineViews?: number | null;
-  machineDownloads?: number | null;
-  machineApiCalls?: number | null;
-  robotEvents?: number | null;
-  lastViewedAt?: Date | null;
-  lastDownloadedAt?: Date | null;
-}
-
-function num(v: unknown): number {
-  return typeof v === 'number' && Number.isFinite(v) ? v : 0;
-}
-
-function ms(v: unknown): number {
-  return v instanceof Date ? v.getTime() : NaN;
-}
-
-function dateOf(t: number): Date | null {
-  return Number.isNaN(t) ? null : new Date(t);
-}
-
-export function newAcc(): UsageAcc {
-  return { views: 0, downloads: 0, apiCalls: 0, lastViewedMs: NaN, lastDownloadedMs: NaN, machineViews: 0, machineDownloads: 0, machineApiCalls: 0, robotEvents: 0 };
-}
-
-/** Usage of an all-time document (`usage_totals`, `usage_by_user`). */
-export function accFromTotals(doc: StoredCounts): UsageAcc {
-  return {
-    views: num(doc.views),
-    downloads: num(doc.downloads),
-    apiCalls: num(doc.apiCalls),
-    lastViewedMs: ms(doc.lastViewedAt),
-    lastDownloadedMs: ms(doc.lastDownloadedAt),
-    machineViews: num(doc.machineViews),
-    machineDownloads: num(doc.machineDownloads),
-    machineApiCalls: num(doc.machineApiCalls),
-    robotEvents: num(doc.robotEvents),
-  };
-}
-
-/** Start of a UTC day `YYYY-MM-DD`, epoch ms. */
-export function dayStartMs(day: string): number {
-  return Date.parse(`${day}T00:00:00.000Z`);
-}
-
-/**
- * Adds one `usage_daily` bucket to the usage of a resource over a window.
- * Daily buckets carry no times, so the last view / download in a window is
- * known to the day: it is the start (00:00:00.000Z) of the last UTC day in
- * the window with such activity (docs/reports.md).
- */
-export function addDaily(into: UsageAcc, doc: StoredCounts & { day: string }): UsageAcc {
-  const views = num(doc.views);
-  const downloads = num(doc.downloads);
-  into.views += views;
-  into.downloads += downloads;
-  into.apiCalls += num(doc.apiCalls);
-  into.machineViews += num(doc.machineViews);
-  into.machineDownloads += num(doc.machineDownloads);
-  into.machineApiCalls += num(doc.machineApiCalls);
-  into.robotEvents += num(doc.robotEvents);
-  if (views > 0 || downloads > 0) {
-    const d = dayStartMs(doc.day);
-    // `!(a >= d)` is also true when a is NaN (never).
-    if (views > 0 && !(into.lastViewedMs >= d)) into.lastViewedMs = d;
-    if (downloads > 0 && !(into.lastDownloadedMs >= d)) into.lastDownloadedMs = d;
-  }
-  return into;
-}
-
-/** A compact usage as rows show it. */
-export function usageOf(a: UsageAcc): UsageCounts {
-  return {
-    views: a.views,
-    downloads: a.downloads,
-    apiCalls: a.apiCalls,
-    lastViewedAt: dateOf(a.lastViewedMs),
-    lastDownloadedAt: dateOf(a.lastDownloadedMs),
-    machineViews: a.machineViews,
-    machineDownloads: a.machineDownloads,
-    machineApiCalls: a.machineApiCalls,
-    robotEvents: a.robotEvents,
-  };
-}
-
-/**
- * Whether a resource has activity worth a report row (Clowder: "views or
- * downloads > 0"; collections have no downloads, so views > 0).
- */
-export function isActive(type: ResourceType, u: Pick<UsageCounts, 'views' | 'downloads'>): boolean {
-  return type === ResourceType.COLLECTION ? u.views > 0 : u.views > 0 || u.downloads > 0;
-}
-
-// ---------------------------------------------------------------------------
-// Who sees what
-// ---------------------------------------------------------------------------
-
-/** What one caller may see in a report, with a per-report memo. */
-export interface ReportAccess {
-  /** Admins see every row and every parent. */
-  readonly seesAll: boolean;
-  /** Rows of the by-user reports are limited to this user (null: all users). */
-  readonly onlyUserId: string | null;
-  /** Whether the dataset exists in the catalog and the caller may see it. */
-  canSeeDataset(id: string): boolean;
-}
-
-/**
- * The access of a caller over a catalog. Callers are expected to be ADMIN
- * or USER here (the service refuses anonymous and TRACKER callers first);
- * for anyone else this still only grants what `canSeeDataset` grants.
- */
-export function reportAccess(caller: Caller, datasets: ReadonlyMap<string, DatasetInfo>): ReportAccess {
-  const seesAll = caller.kind === 'user' && caller.role === 'ADMIN';
-  const memo = new Map<string, boolean>();
-  return {
-    seesAll,
-    onlyUserId: seesAll || caller.kind !== 'user' ? null : caller.userId,
-    canSeeDataset(id: string): boolean {
-      let v = memo.get(id);
-      if (v === undefined) {
-        const d = datasets.get(id);
-        v = d !== undefined && canSeeDataset({ ...d, ownerId: d.ownerId, spaceIds: [...d.spaceIds] }, caller);
-        memo.set(id, v);
-      }
-      return v;
-    },
-  };
 }
 
 // ---------------------------------------------------------------------------
@@ -417,50 +215,6 @@ export function buildCollectionRow(id: string, usage: UsageCounts, lookup: Catal
 }
 
 // ---------------------------------------------------------------------------
-// Order and keyset cursors
-// ---------------------------------------------------------------------------
-
-/** A sort key: compared element by element (numbers numerically, strings by code unit). */
-export type SortKey = readonly (string | number)[];
-
-export function compareKeys(a: SortKey, b: SortKey): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x === y) continue;
-    if (typeof x === 'number' && typeof y === 'number') return x < y ? -1 : 1;
-    const sx = String(x);
-    const sy = String(y);
-    if (sx !== sy) return sx < sy ? -1 : 1;
-  }
-  return a.length - b.length;
-}
-
-/**
- * Order of the merged report: Clowder writes collections, then datasets,
- * then files.
- */
-export const TYPE_ORDER: Readonly<Record<ResourceType, number>> = Object.freeze({
-  [ResourceType.COLLECTION]: 0,
-  [ResourceType.DATASET]: 1,
-  [ResourceType.FILE]: 2,
-});
-
-/**
- * Sort key of a resource row: type (merged report), downloads desc, views
- * desc, id asc. Collections have no downloads: views desc, id asc.
- */
-export function resourceSortKey(type: ResourceType, id: string, u: Pick<UsageCounts, 'views' | 'downloads'>): SortKey {
-  const downloads = type === ResourceType.COLLECTION ? 0 : u.downloads;
-  return [TYPE_ORDER[type], -downloads, -u.views, id];
-}
-
-export function resourceRowKey(r: ResourceReportRow): SortKey {
-  return resourceSortKey(r.type, r.id, { views: r.views, downloads: r.downloads ?? 0 });
-}
-
-// ---------------------------------------------------------------------------
 // By-user rows
 // ---------------------------------------------------------------------------
 
@@ -531,16 +285,6 @@ export function buildByUserRow(
   };
 }
 
-/** By-user order: downloads desc, views desc, resource id asc, user id asc (collections: no downloads). */
-export function byUserSortKey(type: ResourceType, resourceId: string, userId: string, u: Pick<UsageCounts, 'views' | 'downloads'>): SortKey {
-  const downloads = type === ResourceType.COLLECTION ? 0 : u.downloads;
-  return [-downloads, -u.views, resourceId, userId];
-}
-
-export function byUserRowKey(r: ByUserReportRow): SortKey {
-  return byUserSortKey(r.type, r.id, r.user.id, { views: r.views, downloads: r.downloads ?? 0 });
-}
-
 // ---------------------------------------------------------------------------
 // Monthly export rows
 // ---------------------------------------------------------------------------
@@ -555,10 +299,3 @@ export interface MonthlyUsageRow {
   downloads: number;
   apiCalls: number;
 }
-
-export function monthlyRowKey(r: MonthlyUsageRow): SortKey {
-  return [r.datasetId, r.month];
-}
-
-// CSV records live in report-records.ts; re-exported for the routes and tests.
-export * from './report-records';

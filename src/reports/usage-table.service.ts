@@ -12,10 +12,10 @@ import type { Caller } from '../auth/caller';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
 import { windowDays, type InstantWindow } from '../dates/date-input';
-import type { ReportRepository } from '../store/report.repository';
+import type { DatasetInfo, ReportRepository } from '../store/report.repository';
 import type { UsageTableRepository } from '../store/usage-table.repository';
 import { assertCanReport } from './report.service';
-import { compareKeys, reportAccess, type DatasetInfo } from './report-rows';
+import { compareKeys, reportAccess } from './report-rows';
 import type { CountryCounts } from '../domain/counters';
 import { addFields, countryFieldsOf, countryLabel, rowsOf, usageTableKey, type FieldSums, type Granularity, type UsageMetric, type UsageTableRow } from './usage-table';
 

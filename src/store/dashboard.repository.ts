@@ -3,8 +3,7 @@ import type { Store } from './store';
 import type { DatasetDoc, DailyUsageDoc, UsageTotalsDoc } from './documents';
 import type { ReuseDoc } from './documents-ingest';
 import { findByArrayField, findByIds, findIn } from './find-in';
-import type { DatedReuseLink, UsageFigures } from '../dashboard/dashboard';
-import type { DayUsage } from '../dashboard/usage-series';
+import type { DatedReuseLink, DayUsage, UsageFigures } from '../domain/dashboard-inputs';
 import { addCountries, type CountryMap } from '../domain/country-usage';
 
 /** The fields of a dataset the dashboard and the visibility rule need. */

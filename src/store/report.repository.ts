@@ -2,7 +2,55 @@ import type { Document, Filter, FindCursor } from 'mongodb';
 import type { Store } from './store';
 import type { DailyUsageDoc, UserDailyUsageDoc, UserUsageDoc } from './documents';
 import type { ResourceType, Visibility } from '../domain/resources';
-import type { CollectionInfo, DatasetInfo, FileInfo, SpaceInfo, StoredCounts, UserInfo } from '../reports/report-rows';
+
+export interface UserInfo {
+  name: string;
+}
+
+export interface SpaceInfo {
+  name: string;
+}
+
+export interface CollectionInfo {
+  name: string;
+  ownerId: string | null;
+  parentCollectionIds: readonly string[];
+  spaceIds: readonly string[];
+  createdAt: Date | null;
+}
+
+export interface DatasetInfo {
+  title: string;
+  portalId: string;
+  ownerId: string | null;
+  spaceIds: readonly string[];
+  collectionIds: readonly string[];
+  published: boolean;
+  visibility: Visibility;
+  createdAt: Date | null;
+}
+
+export interface FileInfo {
+  title: string;
+  sizeBytes: number;
+  datasetIds: readonly string[];
+  ownerId: string | null;
+  /** Epoch ms (NaN: unknown): reports keep many files at once. */
+  createdAtMs: number;
+}
+
+/** Counters as stored (absent fields are 0). */
+export interface StoredCounts {
+  views?: number | null;
+  downloads?: number | null;
+  apiCalls?: number | null;
+  machineViews?: number | null;
+  machineDownloads?: number | null;
+  machineApiCalls?: number | null;
+  robotEvents?: number | null;
+  lastViewedAt?: Date | null;
+  lastDownloadedAt?: Date | null;
+}
 
 /** Documents per cursor batch when streaming. */
 const BATCH = 2000;
