@@ -1,8 +1,6 @@
-import type { ApolloServerPlugin } from '@apollo/server';
 import type express from 'express';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
-import type { GatewayContext } from './context';
 
 /** Why a request's signal was aborted. */
 export class RequestAborted extends GatewayError {
@@ -38,38 +36,6 @@ export function requestSignal(req: express.Request, res: express.Response, timeo
       clearTimeout(timer);
       res.off('close', onClose);
       req.socket?.off('close', onClose);
-    },
-  };
-}
-
-/**
- * Apollo plugin enforcing the per-request time budget: once the context's
- * signal is aborted, no resolver starts (each throws the abort reason), and
- * the response becomes one `REQUEST_TIMEOUT` error with HTTP 504.
- */
-export function requestBudgetPlugin(): ApolloServerPlugin<GatewayContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async executionDidStart() {
-          return {
-            willResolveField({ contextValue }) {
-              const signal = contextValue.signal;
-              if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new RequestAborted(true, 0);
-            },
-          };
-        },
-        async willSendResponse({ contextValue, response }) {
-          const signal = contextValue?.signal;
-          if (!signal?.aborted || !(signal.reason instanceof RequestAborted)) return;
-          response.http.status = 504;
-          if (response.body.kind === 'single') {
-            response.body.singleResult = {
-              errors: [{ message: signal.reason.message, extensions: { code: ErrorCode.REQUEST_TIMEOUT } }],
-            };
-          }
-        },
-      };
     },
   };
 }

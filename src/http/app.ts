@@ -12,33 +12,24 @@ import type { Services } from '../services';
 import type { GatewayContext } from '../graphql/context';
 import { createLoaders } from '../loaders/create-loaders';
 import { credentialsFromHeaders } from '../auth/api-keys';
-import { ANONYMOUS, type Caller } from '../auth/caller';
+import { ANONYMOUS, type Caller } from '../domain/caller';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
-import { createMetrics, metricsPlugin, registerQuarantineGauge, type GatewayMetrics } from './metrics';
-import { costLimitPlugin } from '../graphql/cost';
-import { requestBudgetPlugin, requestSignal } from '../graphql/request-budget';
+import { createMetrics, registerQuarantineGauge, routeLabel, type GatewayMetrics } from './metrics';
+import { requestSignal } from '../graphql/request-budget';
+import { costLimitPlugin } from '../graphql/plugins/cost-limit.plugin';
+import { databaseStatusPlugin } from '../graphql/plugins/database-status.plugin';
+import { metricsPlugin } from '../graphql/plugins/metrics.plugin';
+import { requestBudgetPlugin } from '../graphql/plugins/request-budget.plugin';
 import { GatewayLimits, authFailureLimit, requestRateLimit } from './rate-limits';
-import {
-  KNOWN_CODES,
-  databaseGate,
-  databaseStatusPlugin,
-  databaseUnavailable,
-  errorHandler,
-  isDatabaseUnavailable,
-  jsonClientErrors,
-  maskError,
-  metricsAuth,
-  notFound,
-  routeLabel,
-  securityHeaders,
-  strictCredentials,
-} from './security';
-
-export { maskError };
+import { databaseGate, databaseUnavailable, isDatabaseUnavailable } from './database-unavailable';
+import { KNOWN_CODES, errorHandler, maskError } from './error-masking';
+import { jsonClientErrors, notFound } from './json-errors';
+import { metricsAuth, strictCredentials } from './credential-checks';
+import { securityHeaders } from './security-headers';
 import { mountWeb } from './web.routes';
 import { corsMiddleware } from './cors';
-import { bodyReadDeadline, limitConnections, serverOptions } from './connections';
+import { bodyReadDeadline, limitConnections, serverOptions } from './connection-limits';
 import { StorageHealth } from './storage-health';
 import { noUnsupportedOperations } from './graphql-rules';
 import { documentCache, persistedQueryCache } from './query-caches';
@@ -100,7 +91,15 @@ export async function createApp(opts: AppOptions): Promise<GatewayApp> {
   const apollo = new ApolloServer<GatewayContext>({
     schema: opts.schema,
     // Our own GraphiQL (web.routes.ts) replaces the landing page, which loads Apollo Sandbox from a CDN.
-    plugins: [...protection.plugins, ApolloServerPluginDrainHttpServer({ httpServer: server }), metricsPlugin(metrics, config.metricsOperations, KNOWN_CODES), costLimitPlugin(opts.schema, config.maxQueryCost), requestBudgetPlugin(), databaseStatusPlugin(), ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      ...protection.plugins,
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      metricsPlugin({ metrics, knownOperations: config.metricsOperations, knownCodes: KNOWN_CODES }),
+      costLimitPlugin({ schema: opts.schema, maxCost: config.maxQueryCost }),
+      requestBudgetPlugin(),
+      databaseStatusPlugin(),
+      ApolloServerPluginLandingPageDisabled(),
+    ],
     validationRules: [...protection.validationRules, noUnsupportedOperations],
     // Both bounded by bytes of query text (src/http/query-caches.ts).
     documentStore: documentCache(),

@@ -16,6 +16,9 @@ import type { Logger } from 'pino';
 const STORAGE_MESSAGES = /database or disk is full|attempt to write a readonly database|SQLITE_FULL|SQLITE_READONLY|ENOSPC|no space left on device|EROFS/i;
 const STORAGE_CODES = new Set<number | string>([14031, 'OutOfDiskSpace']);
 
+/** What a client is told while writes fail that way (503 DATABASE_UNAVAILABLE). */
+export const STORAGE_FULL_MESSAGE = 'the database cannot store data (storage full or read-only); retry later';
+
 /** True when `err` (or what it wraps) says the database's storage is full or read-only. */
 export function isStorageFailure(err: unknown): boolean {
   let e: unknown = err;

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
 import { loadSmallCatalog } from '../support/fixtures';
-import { KNOWN_CODES } from '../../src/http/security';
+import { KNOWN_CODES } from '../../src/http/error-masking';
 
 const SEED = 20261130;
 

@@ -5,7 +5,7 @@ import { ipKeyGenerator } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config';
 import { ErrorCode } from '../errors/error-codes';
-import { sendJsonError } from './security';
+import { sendJsonError } from './json-errors';
 
 /**
  * Connection-level defences (docs/security.md, "Slow and many connections"):
