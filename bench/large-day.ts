@@ -16,7 +16,7 @@ import { loadConfig } from '../src/config';
 import { startGateway } from '../src/gateway';
 import { connectStore, ensureIndexes } from '../src/store/store';
 import { createServices } from '../src/services';
-import type { Caller } from '../src/auth/caller';
+import type { Caller } from '../src/domain/caller';
 import type { TrackEventInput } from '../src/domain/tracking';
 import { Visibility } from '../src/domain/resources';
 import { withCpu } from './cpu';

@@ -18,7 +18,7 @@ import { connectStore, ensureIndexes, type Store } from '../src/store/store';
 import { createServices } from '../src/services';
 import { makeEvents, type MixEvent } from '../test/support/event-mix';
 import { Visibility } from '../src/domain/resources';
-import type { Caller } from '../src/auth/caller';
+import type { Caller } from '../src/domain/caller';
 import type { TrackEventInput } from '../src/domain/tracking';
 import { naiveUpserts, rawInsertMany } from './ingest-baselines';
 import { runLoad, withCpu } from './cpu';

@@ -24,7 +24,7 @@ import { loadConfig } from '../src/config';
 import { createServices } from '../src/services';
 import { clickIdentity, clickItem, eventKeys, hashKey, secretDaysOf, uniqueSession, type EventKeyInput, type KeyPart } from '../src/counting/identity';
 import { IdentitySecretRepository } from '../src/store/identity-secret.repository';
-import type { Caller } from '../src/auth/caller';
+import type { Caller } from '../src/domain/caller';
 import type { TrackEventInput } from '../src/domain/tracking';
 import { AccessAction, ResourceType, Visibility } from '../src/domain/resources';
 

@@ -7,7 +7,7 @@
  */
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 import { loadSmallCatalog, BROWSER_UA } from './support/fixtures';
-import { ANONYMOUS } from '../src/auth/caller';
+import { ANONYMOUS } from '../src/domain/caller';
 import { Visibility } from '../src/domain/resources';
 
 const DAY = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);

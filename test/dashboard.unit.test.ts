@@ -24,7 +24,7 @@ import {
 import { popularityWeightsFrom } from '../src/dashboard/dashboard.service';
 import { canEditReuse, canSeeReuse } from '../src/dashboard/reuse.service';
 import { DEFAULT_POPULARITY_WEIGHTS, POPULARITY_FORMULA_VERSION } from '../src/dashboard/popularity';
-import type { Caller } from '../src/auth/caller';
+import type { Caller } from '../src/domain/caller';
 
 /**
  * The published formula (docs/popularity.md), written out again here so the

@@ -16,7 +16,7 @@ import pino from 'pino';
 import { loadConfig } from '../src/config';
 import { connectStore } from '../src/store/store';
 import { createServices } from '../src/services';
-import type { Caller } from '../src/auth/caller';
+import type { Caller } from '../src/domain/caller';
 import type { TrackEventInput } from '../src/domain/tracking';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 import { loadSmallCatalog, BROWSER_UA } from './support/fixtures';

@@ -4,7 +4,7 @@
  * (src/reports/report.service.ts). No database.
  */
 import { ResourceType, Visibility } from '../src/domain/resources';
-import type { Caller } from '../src/auth/caller';
+import type { Caller } from '../src/domain/caller';
 import {
   BY_USER_REPORT_COLUMNS,
   COLLECTION_REPORT_COLUMNS,

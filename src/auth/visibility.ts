@@ -1,7 +1,7 @@
 import type { Filter } from 'mongodb';
 import { Visibility } from '../domain/resources';
 import type { DatasetDoc, PortalDoc } from '../store/documents';
-import type { Caller } from './caller';
+import type { Caller } from '../domain/caller';
 
 /**
  * Who may see a dataset (docs/permissions.md):

@@ -1,5 +1,5 @@
 import type { Filter } from 'mongodb';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../domain/caller';
 import { datasetVisibilityFilter } from '../auth/visibility';
 import type { CatalogRepository, Page } from '../store/catalog.repository';
 import type { CollectionDoc, DatasetDoc, PortalDoc, ThemeDoc } from '../store/documents';

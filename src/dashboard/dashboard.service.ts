@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../domain/caller';
 import { canSeeDataset } from '../auth/visibility';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';

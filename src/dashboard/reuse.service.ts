@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../domain/caller';
 import { canSeeDataset } from '../auth/visibility';
 import type { CatalogWriter } from '../catalog/catalog-writer';
 import { ErrorCode } from '../errors/error-codes';

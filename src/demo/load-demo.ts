@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Services } from '../services';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../domain/caller';
 import { generateDemoData, type DemoOptions } from './demo-data';
 
 /** The identity demo events are recorded under: an administrator may state any end user. */

@@ -1,4 +1,4 @@
-import { ANONYMOUS } from '../auth/caller';
+import { ANONYMOUS } from '../domain/caller';
 import { canSeeDataset } from '../auth/visibility';
 import type { DashboardService } from '../dashboard/dashboard.service';
 import type { EmbedRepository } from '../store/embed.repository';

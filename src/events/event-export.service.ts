@@ -2,7 +2,7 @@
  * The raw event export: admin only, a window of stored events, filtered by
  * portal, as CSV records or JSON Lines text (event-rows.ts).
  */
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../domain/caller';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
 import { windowDays, type InstantWindow } from '../dates/date-input';

@@ -2,7 +2,7 @@ import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql
 import { DateTimeResolver } from './date-time.scalar';
 import { Space } from './catalog.types';
 
-/** Roles of users and service accounts (same strings as `Role` in src/auth/caller.ts). */
+/** Roles of users and service accounts (same strings as `Role` in src/domain/caller.ts). */
 export enum UserRole {
   ADMIN = 'ADMIN',
   USER = 'USER',

@@ -1,4 +1,4 @@
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../domain/caller';
 import type { Loaders } from '../loaders/create-loaders';
 import type { Services } from '../services';
 import type { GatewayLimits } from '../http/rate-limits';

@@ -1,6 +1,6 @@
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
-import type { Role } from '../auth/caller';
+import type { Role } from '../domain/caller';
 import type { GatewayContext } from './context';
 
 /** Throws UNAUTHENTICATED for anonymous callers and FORBIDDEN for other roles. */

@@ -6,7 +6,7 @@ import { PageArgs } from './dataset.resolver';
 import type { GatewayContext } from './context';
 import type { PortalDoc, SpaceDoc, ThemeDoc } from '../store/documents';
 import { canSeeDataset } from '../auth/visibility';
-import { isAdmin } from '../auth/caller';
+import { isAdmin } from '../domain/caller';
 import { UsageStats, toUsageStats } from './usage-stats.type';
 import { ResourceType } from './enums';
 import { resourceKey } from '../domain/resources';

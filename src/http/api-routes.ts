@@ -5,7 +5,7 @@
 import type express from 'express';
 import type { GatewayConfig } from '../config';
 import type { Services } from '../services';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../domain/caller';
 import { mountReports } from '../reports/report.routes';
 import { mountUsageTable } from '../reports/usage-table.routes';
 import { mountSushi } from '../sushi/sushi.routes';

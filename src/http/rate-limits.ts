@@ -1,8 +1,9 @@
 import type express from 'express';
 import { rateLimit, ipKeyGenerator, type RateLimitRequestHandler } from 'express-rate-limit';
 import type { GatewayConfig } from '../config';
-import type { Caller } from '../auth/caller';
-import { credentialsFromHeaders, hashApiKey } from '../auth/api-keys';
+import type { Caller } from '../domain/caller';
+import { credentialsFromHeaders } from '../auth/api-keys';
+import { hashApiKey } from '../domain/api-keys';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
 import { TtlCache } from '../util/ttl-cache';

@@ -4,7 +4,7 @@
  * JSON error shape `{error: {code, message}}` of the report endpoints.
  */
 import type express from 'express';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../domain/caller';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
 

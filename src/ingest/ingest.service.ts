@@ -4,7 +4,7 @@ import { GatewayError } from '../errors/gateway-error';
 import type { TrackEventInput } from '../domain/tracking';
 import { ResourceType } from '../domain/resources';
 import type { LoggedEvent, TrafficClass } from '../domain/logged-event';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../domain/caller';
 import { canSeeDataset } from '../auth/visibility';
 import type { TrafficClassifier } from '../counting/classify';
 import type { CountryLookup } from '../counting/country';

@@ -14,7 +14,7 @@ import type { Command } from 'commander';
 import type { CliIo, ConnectOptions } from '../cli';
 import type { GatewayConfig } from '../config';
 import type { Store } from '../store/store';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../domain/caller';
 import { identityKeyWindowDays, loadConfig } from '../config';
 import { destroyExpiredSecrets } from '../ingest/secret-expiry';
 import { reduceImportedDays } from '../maintenance';

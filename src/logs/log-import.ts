@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { Transform } from 'node:stream';
 import { ErrorCode } from '../errors/error-codes';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../domain/caller';
 import type { TrackOutcome } from '../ingest/ingest.service';
 import type { TrackEventInput } from '../domain/tracking';
 import { ResourceType } from '../domain/resources';

@@ -4,7 +4,7 @@
  * keyset cursors and GraphQL pages over a sorted row source. Pure.
  */
 import { setImmediate } from 'node:timers/promises';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../domain/caller';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
 import { parseDateInput, parseInstantWindow, utcDay, utcMonth, windowDays } from '../dates/date-input';

@@ -1,6 +1,6 @@
 import express from 'express';
 import type { Services } from '../services';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../domain/caller';
 import { ResourceType } from '../domain/resources';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';

@@ -8,7 +8,7 @@
  * by-user-report.ts and monthly-export.ts.
  */
 import { ResourceType } from '../domain/resources';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../domain/caller';
 import { assertCanReport } from '../auth/report-access';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';

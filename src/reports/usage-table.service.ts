@@ -8,7 +8,7 @@
  */
 import { setImmediate } from 'node:timers/promises';
 import { ResourceType } from '../domain/resources';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../domain/caller';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
 import { windowDays, type InstantWindow } from '../dates/date-input';

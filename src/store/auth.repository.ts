@@ -1,7 +1,7 @@
 import type { Store } from './store';
 import type { ApiKeyDoc } from './documents-ingest';
-import type { Caller } from '../auth/caller';
-import { generateApiKey, hashApiKey } from '../auth/api-keys';
+import type { Caller } from '../domain/caller';
+import { generateApiKey, hashApiKey } from '../domain/api-keys';
 import { TtlCache } from '../util/ttl-cache';
 
 /** API keys and the callers they stand for. */

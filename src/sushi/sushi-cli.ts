@@ -19,7 +19,7 @@ import type { Command } from 'commander';
 import type { CliIo } from '../cli';
 import type { Connect } from '../logs/log-cli';
 import { onDatabase } from '../cli-run';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../domain/caller';
 import { monthsBetween } from '../dates/date-input';
 import { HubSubmissionRepository } from '../store/hub-submission.repository';
 import { SushiRepository } from '../store/sushi.repository';

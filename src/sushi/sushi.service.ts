@@ -5,7 +5,7 @@
  * never spans two days (docs/counting.md).
  */
 import { setImmediate } from 'node:timers/promises';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../domain/caller';
 import { canSeeDataset } from '../auth/visibility';
 import { countersOf, counterMetrics, COUNTRY_FIELDS } from '../domain/counters';
 import { ErrorCode } from '../errors/error-codes';

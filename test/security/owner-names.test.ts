@@ -9,7 +9,7 @@
 import pino from 'pino';
 import { startTestGateway, type TestGateway } from '../support/test-gateway';
 import { canSeeOwner } from '../../src/auth/visibility';
-import { ANONYMOUS, type Caller } from '../../src/auth/caller';
+import { ANONYMOUS, type Caller } from '../../src/domain/caller';
 import { loadDemoData } from '../../src/demo/load-demo';
 
 type Role = 'anonymous' | 'TRACKER' | 'USER' | 'ADMIN';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { loadConfig, type GatewayConfig } from '../../src/config';
 import { startGateway, type RunningGateway } from '../../src/gateway';
-import type { Role } from '../../src/auth/caller';
+import type { Role } from '../../src/domain/caller';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T | null;
