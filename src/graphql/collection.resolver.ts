@@ -1,6 +1,6 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { Collection, Space } from './catalog.types';
-import { CollectionConnection, DatasetConnection } from './connections';
+import { CollectionConnection, DatasetConnection } from './catalog-connections.types';
 import { connectionFromArray, connectionFromPage, decodeCursor, pageSize } from './connection';
 import { UsageStats, toUsageStats } from './usage-stats.type';
 import { ResourceType } from './enums';

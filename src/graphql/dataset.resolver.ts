@@ -1,6 +1,6 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from 'type-graphql';
 import { Collection, Dataset, Portal, Space, Theme, User } from './catalog.types';
-import { DatasetConnection, FileConnection } from './connections';
+import { DatasetConnection, FileConnection } from './catalog-connections.types';
 import { type ConnectionShape, connectionFromArray, connectionFromPage, decodeCursor, pageSize } from './connection';
 import { UsageStats, toUsageStats } from './usage-stats.type';
 import { Visibility, ResourceType } from './enums';
