@@ -2,266 +2,131 @@ import { readFileSync } from 'node:fs';
 
 /**
  * Gateway configuration, read once from the environment at start-up.
- * Every option is documented with its unit and default; README.md lists the
- * same table.
+ *
+ * {@link SETTINGS} is the one place where a setting's environment variable,
+ * unit, default, description and parsing are written: `loadConfig` reads
+ * through it, {@link GatewayConfig} is derived from it, and the README's
+ * configuration table is generated from it (`npx ts-node
+ * scripts/config-doc.ts --write`; test/config-doc.unit.test.ts fails when
+ * the README is stale).
  */
-export interface GatewayConfig {
-  /** HTTP port. Env `PORT`, default 4000. */
-  port: number;
-  /**
-   * Bind address. Env `HOST`, default `127.0.0.1` (loopback: a first
-   * `npm start` prints a demo admin key and must not be reachable from the
-   * network). Set `0.0.0.0` behind a reverse proxy on another host or in a
-   * container (the Dockerfile does).
-   */
-  host: string;
-  /**
-   * MongoDB connection string. Env `MONGODB_URI`; when unset the embedded
-   * FerretDB is started. Always wins over the embedded database.
-   */
-  mongodbUri: string | null;
-  /** Database name. Env `MONGODB_DB`, default `usage_gateway`. */
-  dbName: string;
-  /**
-   * Driver connection pool size. Env `MONGODB_MAX_POOL_SIZE`; default 4 on
-   * the embedded FerretDB (its SQLite pool deadlocks past ~100 concurrently
-   * open update iterators, see docs/design.md), 20 otherwise.
-   */
-  maxPoolSize: number;
-  /** Where the embedded database keeps its files. Env `DATA_DIR`, default `.data`. */
-  dataDir: string;
-  /** Load the demo catalog and history into an empty database. Env `DEMO_DATA`, default `true`. */
-  demoData: boolean;
-  /** Datasets in the demo catalog. Env `DEMO_DATASETS`, default 300. */
-  demoDatasets: number;
-  /** Access events in the demo history. Env `DEMO_EVENTS`, default 6000. */
-  demoEvents: number;
-  /** Log level (pino). Env `LOG_LEVEL`, default `info`. */
-  logLevel: string;
-  /** Largest accepted HTTP body, bytes. Env `MAX_BODY_BYTES`, default 1 MiB. */
-  maxBodyBytes: number;
-  /** Most events in one `trackAccesses` call. Env `MAX_EVENTS_PER_REQUEST`, default 1000. */
-  maxEventsPerRequest: number;
-  /** How far in the future an event timestamp may be, ms (clock skew). Env `MAX_FUTURE_SKEW_MS`, default 300000 (5 min). */
-  maxFutureSkewMs: number;
-  /** Oldest accepted event age, days. Env `MAX_EVENT_AGE_DAYS`, default 400. */
-  maxEventAgeDays: number;
-  /**
-   * How long a UTC day's identity-key secret is kept, days after the day:
-   * events older than this are refused (INVALID_TIMESTAMP), then the secret
-   * is destroyed and that day's double-click and session keys can no longer
-   * be recomputed from a guessed IP, agent or id (docs/counting.md,
-   * "Keyed identity keys"). Env `IDENTITY_KEY_DAYS`, default unset =
-   * `MAX_EVENT_AGE_DAYS`; a larger value has no effect.
-   */
-  identityKeyDays: number | null;
-  /** Query depth limit. Env `MAX_QUERY_DEPTH`, default 12. */
-  maxQueryDepth: number;
-  /** Aliases per operation. Env `MAX_ALIASES`, default 30. */
-  maxAliases: number;
-  /**
-   * Query cost limit, units of about one object resolved (src/graphql/cost.ts:
-   * `first` from literals, variables or defaults multiplies, heavy fields
-   * weighted). Env `MAX_QUERY_COST`, default 100000 (a 10 × 20 × 20 usage
-   * tree with stats costs ~25000; one `dataDashboard` 10000).
-   */
-  maxQueryCost: number;
-  /** Tokens in one GraphQL document (parser limit). Env `MAX_QUERY_TOKENS`, default 20000. */
-  maxQueryTokens: number;
-  /**
-   * Time budget of one request, ms: when exceeded (or when the client goes
-   * away) no new resolver starts and the answer is HTTP 504 `REQUEST_TIMEOUT`.
-   * Env `REQUEST_TIMEOUT_MS`, default 15000.
-   */
-  requestTimeoutMs: number;
-  /** Length of the rate-limit windows below, ms. Env `RATE_LIMIT_WINDOW_MS`, default 60000. */
-  rateLimitWindowMs: number;
-  /** HTTP requests per API key per window (`/graphql`, `/api`). Env `RATE_LIMIT_PER_KEY`, default 6000; 0 = off. */
-  rateLimitPerKey: number;
-  /** HTTP requests per client IP per window without a key. Env `RATE_LIMIT_ANONYMOUS`, default 300; 0 = off. */
-  rateLimitAnonymous: number;
-  /** Failed authentications (HTTP 401) per client IP per 15 minutes. Env `AUTH_FAILURE_LIMIT`, default 20; 0 = off. */
-  authFailureLimit: number;
-  /** Access events a USER account (all its keys together) may record per minute. Env `TRACK_EVENTS_PER_MINUTE_USER`, default 60; 0 = off. */
-  trackEventsPerMinuteUser: number;
-  /** Access events a TRACKER or ADMIN account may record per minute. Env `TRACK_EVENTS_PER_MINUTE`, default 60000; 0 = off. */
-  trackEventsPerMinute: number;
-  /** `registerReuse` calls per USER key per hour (admins are not limited). Env `REUSE_REGISTRATIONS_PER_HOUR`, default 5; 0 = off. */
-  reuseRegistrationsPerHour: number;
-  /** Items in one catalog upsert call. Env `MAX_CATALOG_BATCH`, default 1000 (`BATCH_TOO_LARGE` above). */
-  maxCatalogBatch: number;
-  /**
-   * Bearer token required by `GET /metrics`. Env `METRICS_TOKEN`; default
-   * unset, and then `/metrics` is off (404): Prometheus metrics describe the
-   * traffic and are not for the public.
-   */
-  metricsToken: string | null;
-  /**
-   * GraphQL operation names kept as the `operation` metrics label (comma
-   * separated); other operations are labelled by their first root field, or
-   * `other`. Env `METRICS_OPERATIONS`, default none.
-   */
-  metricsOperations: readonly string[];
-  /**
-   * Express `trust proxy`: how client IPs (rate limits) are read behind a
-   * reverse proxy. Env `TRUST_PROXY`: `false` (default: the socket address),
-   * a hop count (`1`), or addresses/subnets (`loopback, 10.0.0.0/8`).
-   */
-  trustProxy: boolean | number | string;
-  /**
-   * Longest a client may take to send the request line and headers, ms
-   * (Node `server.headersTimeout`); then the connection gets 408
-   * `REQUEST_READ_TIMEOUT` and is closed. Env `HEADERS_TIMEOUT_MS`, default 20000.
-   */
-  headersTimeoutMs: number;
-  /**
-   * Longest a client may take to send a request body once its headers are
-   * in, ms; then 408 `REQUEST_READ_TIMEOUT` and the connection is closed.
-   * Node's `server.requestTimeout` (whole request) is set to headers + body
-   * + 5 s as a backstop. Env `BODY_READ_TIMEOUT_MS`, default 10000.
-   */
-  bodyReadTimeoutMs: number;
-  /**
-   * How long an idle keep-alive connection stays open, ms (Node
-   * `server.keepAliveTimeout`). Behind a reverse proxy that reuses
-   * connections, keep it above the proxy's own idle timeout. Env
-   * `KEEP_ALIVE_TIMEOUT_MS`, default 5000.
-   */
-  keepAliveTimeoutMs: number;
-  /**
-   * Open connections per client address (IPv6: per /56); further ones are
-   * closed at once. Counted on the socket, so behind a reverse proxy every
-   * connection comes from the proxy: the default is then 0 (off). Env
-   * `MAX_CONNECTIONS_PER_IP`, default 64 (0 when `TRUST_PROXY` is set); 0 = off.
-   */
-  maxConnectionsPerIp: number;
-  /**
-   * Open connections in all (Node `server.maxConnections`), kept below the
-   * process's file-descriptor limit so that the database, logs and files
-   * still get descriptors. Env `MAX_CONNECTIONS`, default the soft
-   * `RLIMIT_NOFILE` minus 512 (at least 256; 4096 when unknown).
-   */
-  maxConnections: number;
-  /**
-   * Size of the automatic persisted query (APQ) cache, bytes of query text
-   * (least recently used entries are dropped). Env `APQ_CACHE_BYTES`,
-   * default 8388608 (8 MiB); parsed documents have their own bounded cache.
-   */
-  apqCacheBytes: number;
-  /**
-   * `/ready` is 503 when the filesystem of `DATA_DIR` has less free space
-   * than this, MiB (embedded database only). Env `MIN_FREE_DISK_MB`,
-   * default 64; 0 = off.
-   */
-  minFreeDiskMb: number;
-  /** Largest group-commit batch, events. Env `INGEST_MAX_BATCH`, default 500. */
-  ingestMaxBatch: number;
-  /**
-   * Longest a flush of events may take to be stored, ms; beyond it the
-   * requests in the flush get 503 DATABASE_UNAVAILABLE (retry with the same
-   * eventIds). Env `INGEST_WRITE_TIMEOUT_MS`, default 10000.
-   */
-  ingestWriteTimeoutMs: number;
-  /**
-   * Lease of the aggregation lock, ms: an aggregator that dies holding it
-   * is replaced after this long (it renews while it works). Env
-   * `AGGREGATION_LEASE_MS`, default 15000.
-   */
-  aggregationLeaseMs: number;
-  /** How often an idle aggregator looks for new events, ms. Env `AGGREGATE_POLL_MS`, default 200. */
-  aggregatePollMs: number;
-  /**
-   * Events of recent flushes kept in memory for this instance's aggregator,
-   * so it need not read them back from the database (~1 KB each; 0 = off).
-   * Env `RECENT_FLUSH_EVENTS`, default 50000.
-   */
-  recentFlushEvents: number;
-  /**
-   * How long stored events are kept, days (also how long an eventId is
-   * remembered). Figures derived from them stay. Env
-   * `EVENT_LOG_RETENTION_DAYS`, default 396 (13 months).
-   */
-  eventLogRetentionDays: number;
-  /**
-   * Keep stored user agents after the identity-key window. By default
-   * (`false`) an event's user agent is removed once its day has left the
-   * window (`IDENTITY_KEY_DAYS`, else `MAX_EVENT_AGE_DAYS`) and only its
-   * traffic class is kept, which recounts then use (docs/counting.md).
-   * Env `KEEP_USER_AGENT`, default `false`.
-   */
-  keepUserAgent: boolean;
-  /**
-   * Store event URLs whole. By default (`false`) the query string and
-   * fragment are cut before storing (the double-click key is made from the
-   * full URL first, so counting is unchanged). Env `KEEP_URL_QUERY`,
-   * default `false`.
-   */
-  keepUrlQuery: boolean;
-  /**
-   * How long API keys, users and catalog facts are cached per process, ms;
-   * changes made through another instance show within this time. 0 turns
-   * the caches off. Env `CACHE_TTL_MS`, default 10000.
-   */
-  cacheTtlMs: number;
-  /** Extra robot user-agent regexes separated by newlines or `;;`. Env `ROBOT_PATTERNS`. */
-  robotPatterns: string | undefined;
-  /** Extra machine user-agent regexes. Env `MACHINE_PATTERNS`. */
-  machinePatterns: string | undefined;
-  /** Popularity weights, `downloads=0.5,apiCalls=0.3,reuses=0.2`. Env `POPULARITY_WEIGHTS`. */
-  popularityWeights: string | undefined;
-  /** Graceful shutdown bound, ms. Env `SHUTDOWN_TIMEOUT_MS`, default 10000. */
-  shutdownTimeoutMs: number;
-  /**
-   * Platform (and `created-by`) named in COUNTER SUSHI reports: the name
-   * DataCite knows the service by. Env `SUSHI_PLATFORM`, default `usage-gateway`.
-   */
-  sushiPlatform: string;
-  /**
-   * Origins (scheme://host[:port]) allowed to call /graphql and the report
-   * routes from a browser (CORS), comma-separated. Env `CORS_ORIGINS`,
-   * default none: no CORS headers are sent.
-   */
-  corsOrigins: string[];
+
+type Env = NodeJS.ProcessEnv;
+
+/** The concerns settings are grouped by, in the README's order, with their headings. */
+export const CONFIG_GROUPS = {
+  server: 'Server and HTTP',
+  database: 'Database',
+  demo: 'Demo data',
+  queries: 'GraphQL requests',
+  rateLimits: 'Rate limits and batch sizes',
+  ingestion: 'Ingestion',
+  aggregation: 'Aggregation',
+  counting: 'Counting and popularity',
+  privacy: 'Privacy and retention',
+  reports: 'Reports and SUSHI',
+} as const;
+
+export type ConfigGroup = keyof typeof CONFIG_GROUPS;
+
+/** One setting: where it is read from, how it is documented and how it is parsed. */
+export interface Setting<T> {
+  /** Environment variable. */
+  readonly env: string;
+  readonly group: ConfigGroup;
+  /** Unit of the value (`ms`, `bytes`, `days`, …); empty when it has none. */
+  readonly unit: string;
+  /** The default as the README shows it (Markdown); `—` when unset means off or absent. */
+  readonly defaultText: string;
+  /** What the setting does (Markdown; links are relative to the README). */
+  readonly doc: string;
+  /** The value from the environment, or the default; throws on a malformed value. */
+  read(env: Env): T;
 }
 
-function int(env: NodeJS.ProcessEnv, name: string, def: number, min = 0): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return def;
+interface Meta {
+  group: ConfigGroup;
+  unit?: string;
+  doc: string;
+}
+
+/** A default, or a default computed from other variables (then `defaultText` says how). */
+type Default<T> = T | ((env: Env) => T);
+
+function setting<T>(env: string, meta: Meta, defaultText: string, read: (env: Env) => T): Setting<T> {
+  return { env, group: meta.group, unit: meta.unit ?? '', defaultText, doc: meta.doc, read };
+}
+
+function integer(name: string, raw: string, min: number): number {
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) {
-    throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
-  }
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
   return n;
 }
 
-function bool(env: NodeJS.ProcessEnv, name: string, def: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return def;
-  if (/^(1|true|yes|on)$/i.test(raw)) return true;
-  if (/^(0|false|no|off)$/i.test(raw)) return false;
-  throw new Error(`${name} must be true or false, got "${raw}"`);
+/** An integer `>= min`; unset or empty: the default. */
+function int(name: string, def: Default<number>, min: number, meta: Meta & { defaultText?: string }): Setting<number> {
+  return setting(name, meta, meta.defaultText ?? `\`${String(def)}\``, (env) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return typeof def === 'function' ? def(env) : def;
+    return integer(name, raw, min);
+  });
+}
+
+function bool(name: string, def: boolean, meta: Meta): Setting<boolean> {
+  return setting(name, meta, `\`${String(def)}\``, (env) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return def;
+    if (/^(1|true|yes|on)$/i.test(raw)) return true;
+    if (/^(0|false|no|off)$/i.test(raw)) return false;
+    throw new Error(`${name} must be true or false, got "${raw}"`);
+  });
+}
+
+/** A text; unset or empty: the default. */
+function text(name: string, def: string, meta: Meta): Setting<string> {
+  return setting(name, meta, `\`${def}\``, (env) => env[name] || def);
+}
+
+/** A text with no default: null when unset or empty. */
+function optional(name: string, meta: Meta): Setting<string | null> {
+  return setting(name, meta, '—', (env) => env[name] || null);
+}
+
+/** The variable as given (the reader interprets an empty value). */
+function raw(name: string, meta: Meta & { defaultText?: string }): Setting<string | undefined> {
+  return setting(name, meta, meta.defaultText ?? '—', (env) => env[name]);
+}
+
+function commaList(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function list(name: string, meta: Meta): Setting<string[]> {
+  return setting(name, meta, '—', (env) => commaList(env[name]));
 }
 
 /** Comma-separated origins; each must be exactly an origin (no path), or start-up fails. */
-function origins(env: NodeJS.ProcessEnv, name: string): string[] {
-  const list = (env[name] ?? '').split(',').map((o) => o.trim()).filter(Boolean);
-  for (const o of list) {
-    let origin: string | null = null;
-    try {
-      origin = new URL(o).origin;
-    } catch {
-      /* reported below */
+function origins(name: string, meta: Meta): Setting<string[]> {
+  return setting(name, meta, '—', (env) => {
+    const all = commaList(env[name]);
+    for (const o of all) {
+      let origin: string | null = null;
+      try {
+        origin = new URL(o).origin;
+      } catch {
+        /* reported below */
+      }
+      if (origin !== o) throw new Error(`${name}: "${o}" is not an origin like https://portal.example.org`);
     }
-    if (origin !== o) throw new Error(`${name}: "${o}" is not an origin like https://portal.example.org`);
-  }
-  return list;
+    return all;
+  });
 }
 
-function trustProxy(raw: string | undefined): boolean | number | string {
-  if (raw === undefined || raw === '' || /^(0|false|no|off)$/i.test(raw)) return false;
-  if (/^(true|yes|on)$/i.test(raw)) return true;
-  if (/^\d+$/.test(raw)) return Number(raw);
-  return raw;
+function trustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === '' || /^(0|false|no|off)$/i.test(value)) return false;
+  if (/^(true|yes|on)$/i.test(value)) return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
 }
 
 /**
@@ -278,6 +143,124 @@ function defaultMaxConnections(): number {
   return 4096;
 }
 
+const server = { group: 'server' } as const;
+const database = { group: 'database' } as const;
+const demo = { group: 'demo' } as const;
+const queries = { group: 'queries' } as const;
+const rateLimits = { group: 'rateLimits' } as const;
+const ingestion = { group: 'ingestion' } as const;
+const aggregation = { group: 'aggregation' } as const;
+const counting = { group: 'counting' } as const;
+const privacy = { group: 'privacy' } as const;
+const reports = { group: 'reports' } as const;
+
+/** Every setting, by its {@link GatewayConfig} field. */
+export const SETTINGS = {
+  port: int('PORT', 4000, 0, { ...server, doc: 'HTTP port' }),
+  host: text('HOST', '127.0.0.1', { ...server, doc: 'bind address. Loopback by default: a first `npm start` prints a demo admin key and should not be reachable from the network. Behind a reverse proxy on another host, or in a container (the Docker image sets it), use `0.0.0.0`' }),
+  trustProxy: setting('TRUST_PROXY', { ...server, doc: 'Express `trust proxy`: `false` (the socket address), a hop count (`1`), or addresses/subnets (`loopback, 10.0.0.0/8`), so that rate limits see client addresses behind a reverse proxy' }, '`false`', (env) => trustProxy(env.TRUST_PROXY)),
+  logLevel: text('LOG_LEVEL', 'info', { ...server, doc: 'pino level (`silent` … `trace`); logs are JSON on stdout' }),
+  maxBodyBytes: int('MAX_BODY_BYTES', 1024 * 1024, 1024, { ...server, unit: 'bytes', doc: 'largest request body (413 `PAYLOAD_TOO_LARGE` above)' }),
+  headersTimeoutMs: int('HEADERS_TIMEOUT_MS', 20_000, 100, { ...server, unit: 'ms', doc: 'longest a client may take to send its request line and headers (Node `headersTimeout`); then 408 `REQUEST_READ_TIMEOUT` and the connection is closed' }),
+  bodyReadTimeoutMs: int('BODY_READ_TIMEOUT_MS', 10_000, 100, { ...server, unit: 'ms', doc: "longest a client may take to send a request body after its headers; then 408 `REQUEST_READ_TIMEOUT` and the connection is closed. Node's `requestTimeout` is headers + body + 5 s" }),
+  keepAliveTimeoutMs: int('KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, { ...server, unit: 'ms', doc: "idle keep-alive connections are closed after this long (Node `keepAliveTimeout`); behind a proxy that reuses connections keep it above the proxy's idle timeout" }),
+  maxConnectionsPerIp: int('MAX_CONNECTIONS_PER_IP', (env) => (trustProxy(env.TRUST_PROXY) === false ? 64 : 0), 0, {
+    ...server,
+    unit: 'connections',
+    defaultText: '`64`, `0` when `TRUST_PROXY` is set',
+    doc: 'open connections per client address (IPv6 per /56); more are closed at once. Behind a reverse proxy every connection comes from the proxy: leave it `0` (off) there and cap per client in the proxy',
+  }),
+  maxConnections: int('MAX_CONNECTIONS', defaultMaxConnections, 1, {
+    ...server,
+    unit: 'connections',
+    defaultText: 'open-files limit − 512 (at least `256`; `4096` when unknown)',
+    doc: 'open connections in all (Node `maxConnections`), below the file-descriptor limit so the database and files keep descriptors',
+  }),
+  minFreeDiskMb: int('MIN_FREE_DISK_MB', 64, 0, { ...server, unit: 'MiB', doc: "`/ready` is 503 when the embedded database's filesystem has less free space; `0` = not checked" }),
+  metricsToken: optional('METRICS_TOKEN', { ...server, doc: 'bearer token of `GET /metrics`; unset: `/metrics` is off (404): the metrics describe the traffic and are not for the public' }),
+  metricsOperations: list('METRICS_OPERATIONS', { ...server, doc: 'operation names kept as the `operation` metrics label (comma-separated); others are labelled by their first root field, or `other`' }),
+  corsOrigins: origins('CORS_ORIGINS', { ...server, doc: 'origins (comma-separated, e.g. `https://portal.example.org`) allowed to call `/graphql` and `/api/reports` from a browser; none: no CORS headers' }),
+  shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, { ...server, unit: 'ms', doc: 'graceful shutdown bound' }),
+
+  mongodbUri: optional('MONGODB_URI', { ...database, doc: 'MongoDB connection string. When set, it always wins and no embedded database is started.' }),
+  dbName: text('MONGODB_DB', 'usage_gateway', { ...database, doc: 'database name' }),
+  maxPoolSize: int('MONGODB_MAX_POOL_SIZE', (env) => (env.MONGODB_URI ? 20 : 4), 1, {
+    ...database,
+    unit: 'connections',
+    defaultText: '`4` embedded, `20` otherwise',
+    doc: 'driver connection pool (the embedded FerretDB SQLite pool deadlocks past ~100 concurrently open update iterators)',
+  }),
+  dataDir: text('DATA_DIR', '.data', { ...database, doc: 'where the embedded FerretDB keeps its SQLite files' }),
+  cacheTtlMs: int('CACHE_TTL_MS', 10_000, 0, { ...database, unit: 'ms', doc: 'how long API keys, users and catalog facts are cached per process; changes made through another instance show within this time; `0` = no caches' }),
+
+  demoData: bool('DEMO_DATA', true, { ...demo, doc: 'load the demo catalog and history into an empty database' }),
+  demoDatasets: int('DEMO_DATASETS', 300, 1, { ...demo, unit: 'datasets', doc: 'datasets in the demo catalog' }),
+  demoEvents: int('DEMO_EVENTS', 6000, 0, { ...demo, unit: 'events', doc: 'access events in the demo history' }),
+
+  maxQueryDepth: int('MAX_QUERY_DEPTH', 12, 2, { ...queries, unit: 'levels', doc: 'GraphQL depth limit (graphql-armor)' }),
+  maxAliases: int('MAX_ALIASES', 30, 1, { ...queries, unit: 'aliases', doc: 'aliases per operation' }),
+  maxQueryCost: int('MAX_QUERY_COST', 100_000, 1, { ...queries, unit: 'cost units', doc: 'query cost limit (`QUERY_TOO_COMPLEX` above), about one unit per object resolved: `first` from literals, variables or defaults multiplies, heavy fields weighted; a 10 × 20 × 20 usage tree with stats costs ~25000, one `dataDashboard` 10000 ([docs/security.md](docs/security.md))' }),
+  maxQueryTokens: int('MAX_QUERY_TOKENS', 20_000, 100, { ...queries, unit: 'tokens', doc: 'tokens in one GraphQL document (400 `GRAPHQL_PARSE_FAILED` above)' }),
+  requestTimeoutMs: int('REQUEST_TIMEOUT_MS', 15_000, 100, { ...queries, unit: 'ms', doc: 'time budget of one GraphQL request; then no resolver starts and the answer is 504 `REQUEST_TIMEOUT` (also stops when the client leaves)' }),
+  apqCacheBytes: int('APQ_CACHE_BYTES', 8 * 1024 * 1024, 0, { ...queries, unit: 'bytes', doc: 'automatic persisted query cache, bytes of query text (least recently used dropped); `0` = APQ off; parsed documents have their own bounded cache ([docs/security.md](docs/security.md))' }),
+
+  rateLimitWindowMs: int('RATE_LIMIT_WINDOW_MS', 60_000, 1000, { ...rateLimits, unit: 'ms', doc: 'window of the two request rate limits below' }),
+  rateLimitPerKey: int('RATE_LIMIT_PER_KEY', 6000, 0, { ...rateLimits, unit: 'requests per window', doc: 'requests per API key on `/graphql` and `/api` (429 `RATE_LIMITED`, `Retry-After`); `0` = off' }),
+  rateLimitAnonymous: int('RATE_LIMIT_ANONYMOUS', 300, 0, { ...rateLimits, unit: 'requests per window', doc: 'requests per client IP without a key; `0` = off' }),
+  authFailureLimit: int('AUTH_FAILURE_LIMIT', 20, 0, { ...rateLimits, unit: 'failures per 15 min', doc: 'failed authentications (401) per client IP, then 429 for its keyed requests; `0` = off' }),
+  trackEventsPerMinuteUser: int('TRACK_EVENTS_PER_MINUTE_USER', 60, 0, { ...rateLimits, unit: 'events per minute', doc: 'access events a USER account (all its keys together) may record (events, not requests); `0` = off' }),
+  trackEventsPerMinute: int('TRACK_EVENTS_PER_MINUTE', 60_000, 0, { ...rateLimits, unit: 'events per minute', doc: 'the same for TRACKER and ADMIN accounts' }),
+  reuseRegistrationsPerHour: int('REUSE_REGISTRATIONS_PER_HOUR', 5, 0, { ...rateLimits, unit: 'calls per hour', doc: '`registerReuse` calls per USER (admins unlimited); `0` = off' }),
+  maxCatalogBatch: int('MAX_CATALOG_BATCH', 1000, 1, { ...rateLimits, unit: 'items', doc: 'items in one catalog upsert (`BATCH_TOO_LARGE` above)' }),
+  maxEventsPerRequest: int('MAX_EVENTS_PER_REQUEST', 1000, 1, { ...rateLimits, unit: 'events', doc: 'events in one `trackAccesses` call (`TOO_MANY_EVENTS` above)' }),
+
+  maxFutureSkewMs: int('MAX_FUTURE_SKEW_MS', 5 * 60 * 1000, 0, { ...ingestion, unit: 'ms', doc: 'how far in the future an event time may be (clock skew)' }),
+  maxEventAgeDays: int('MAX_EVENT_AGE_DAYS', 400, 1, { ...ingestion, unit: 'days', doc: 'oldest accepted event time' }),
+  ingestMaxBatch: int('INGEST_MAX_BATCH', 500, 1, { ...ingestion, unit: 'events', doc: 'largest group-commit batch' }),
+  ingestWriteTimeoutMs: int('INGEST_WRITE_TIMEOUT_MS', 10_000, 100, { ...ingestion, unit: 'ms', doc: 'longest a flush of events may take to be stored; beyond it its requests get 503 `DATABASE_UNAVAILABLE` (retry with the same eventIds)' }),
+
+  aggregationLeaseMs: int('AGGREGATION_LEASE_MS', 15_000, 1000, { ...aggregation, unit: 'ms', doc: 'lease of the aggregation lock: an aggregator that dies holding it is replaced after this long (it renews while it works)' }),
+  aggregatePollMs: int('AGGREGATE_POLL_MS', 200, 10, { ...aggregation, unit: 'ms', doc: 'how often an idle aggregator looks for new events' }),
+  recentFlushEvents: int('RECENT_FLUSH_EVENTS', 50_000, 0, { ...aggregation, unit: 'events', doc: 'events this instance stored and keeps in memory for its aggregator, which then need not read them back (~1 KB each; `0` = off)' }),
+
+  robotPatterns: raw('ROBOT_PATTERNS', { ...counting, doc: 'extra robot user-agent regexes, separated by newlines or `;;`; published into an empty database by the first process, later by `usage-gateway refresh-rules` (every instance counts with the database\'s version)' }),
+  machinePatterns: raw('MACHINE_PATTERNS', { ...counting, doc: 'extra machine user-agent regexes, like `ROBOT_PATTERNS`' }),
+  popularityWeights: raw('POPULARITY_WEIGHTS', { ...counting, defaultText: '`downloads=0.5,apiCalls=0.3,reuses=0.2`', doc: 'popularity weights; an invalid value stops start-up ([docs/popularity.md](docs/popularity.md))' }),
+
+  identityKeyDays: setting(
+    'IDENTITY_KEY_DAYS',
+    {
+      ...privacy,
+      unit: 'days',
+      doc: "days a UTC day's identity-key secret is kept: older events are refused (`INVALID_TIMESTAMP`), then the secret is destroyed and that day's double-click and session keys can no longer be recomputed; a value above `MAX_EVENT_AGE_DAYS` has no effect ([docs/counting.md](docs/counting.md#keyed-identity-keys))",
+    },
+    'unset (= `MAX_EVENT_AGE_DAYS`)',
+    (env): number | null => (env.IDENTITY_KEY_DAYS ? integer('IDENTITY_KEY_DAYS', env.IDENTITY_KEY_DAYS, 1) : null),
+  ),
+  eventLogRetentionDays: int('EVENT_LOG_RETENTION_DAYS', 396, 1, {
+    ...privacy,
+    unit: 'days',
+    doc: 'how long stored events are kept (13 months; also how long an eventId is remembered); figures derived from them stay. Dropped by every instance at start and hourly; `/metrics` shows `usage_gateway_retention_dropped_events_total`, `usage_gateway_retention_last_success_seconds` and `usage_gateway_event_log_oldest_day_seconds` ([docs/design.md](docs/design.md#retention))',
+  }),
+  keepUserAgent: bool('KEEP_USER_AGENT', false, { ...privacy, doc: "keep stored user agents for good. By default an event's user agent is removed once its day has left the identity-key window (`IDENTITY_KEY_DAYS`, else `MAX_EVENT_AGE_DAYS`); its traffic class is kept and recounts use it ([docs/counting.md](docs/counting.md#reduced-user-agents))" }),
+  keepUrlQuery: bool('KEEP_URL_QUERY', false, { ...privacy, doc: 'store event URLs whole. By default the query string and fragment are cut before storing (the double-click key is made from the full URL first, so counting is unchanged)' }),
+
+  sushiPlatform: text('SUSHI_PLATFORM', 'usage-gateway', { ...reports, doc: 'platform and `created-by` of COUNTER SUSHI reports: the name DataCite knows the service by ([docs/formats.md](docs/formats.md))' }),
+  dataciteHub: raw('DATACITE_HUB', { ...reports, doc: "`sushi submit`: DataCite's hub, `test` (`https://api.test.datacite.org/reports`) or `production` (`https://api.datacite.org/reports`) ([docs/formats.md](docs/formats.md#reporting-to-datacite))" }),
+  dataciteHubUrl: raw('DATACITE_HUB_URL', { ...reports, doc: "`sushi submit`: any other usage hub's `/reports` URL; wins over `DATACITE_HUB`" }),
+  dataciteHubToken: raw('DATACITE_HUB_TOKEN', { ...reports, doc: "`sushi submit`: the hub's token (`Authorization: Bearer`)" }),
+};
+
+type Settings = typeof SETTINGS;
+
+/** The parsed configuration: one field per entry of {@link SETTINGS}, documented there. */
+export type GatewayConfig = { -readonly [K in keyof Settings]: ReturnType<Settings[K]['read']> };
+
+/** One setting from the environment, without reading (and validating) the others. */
+export function readSetting<K extends keyof Settings>(key: K, env: Env = process.env): GatewayConfig[K] {
+  return SETTINGS[key].read(env) as GatewayConfig[K];
+}
+
 /**
  * The window in which events are accepted and their days' identity-key
  * secrets kept, days: `IDENTITY_KEY_DAYS` when set and shorter, else
@@ -287,61 +270,9 @@ export function identityKeyWindowDays(c: Pick<GatewayConfig, 'maxEventAgeDays' |
   return c.identityKeyDays === null ? c.maxEventAgeDays : Math.min(c.identityKeyDays, c.maxEventAgeDays);
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  const mongodbUri = env.MONGODB_URI ? env.MONGODB_URI : null;
-  return {
-    port: int(env, 'PORT', 4000),
-    host: env.HOST || '127.0.0.1',
-    mongodbUri,
-    dbName: env.MONGODB_DB || 'usage_gateway',
-    maxPoolSize: int(env, 'MONGODB_MAX_POOL_SIZE', mongodbUri ? 20 : 4, 1),
-    dataDir: env.DATA_DIR || '.data',
-    demoData: bool(env, 'DEMO_DATA', true),
-    demoDatasets: int(env, 'DEMO_DATASETS', 300, 1),
-    demoEvents: int(env, 'DEMO_EVENTS', 6000, 0),
-    logLevel: env.LOG_LEVEL || 'info',
-    maxBodyBytes: int(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024),
-    maxEventsPerRequest: int(env, 'MAX_EVENTS_PER_REQUEST', 1000, 1),
-    maxFutureSkewMs: int(env, 'MAX_FUTURE_SKEW_MS', 5 * 60 * 1000),
-    maxEventAgeDays: int(env, 'MAX_EVENT_AGE_DAYS', 400, 1),
-    identityKeyDays: env.IDENTITY_KEY_DAYS ? int(env, 'IDENTITY_KEY_DAYS', 1, 1) : null,
-    maxQueryDepth: int(env, 'MAX_QUERY_DEPTH', 12, 2),
-    maxAliases: int(env, 'MAX_ALIASES', 30, 1),
-    maxQueryCost: int(env, 'MAX_QUERY_COST', 100_000, 1),
-    maxQueryTokens: int(env, 'MAX_QUERY_TOKENS', 20_000, 100),
-    requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 15_000, 100),
-    rateLimitWindowMs: int(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1000),
-    rateLimitPerKey: int(env, 'RATE_LIMIT_PER_KEY', 6000),
-    rateLimitAnonymous: int(env, 'RATE_LIMIT_ANONYMOUS', 300),
-    authFailureLimit: int(env, 'AUTH_FAILURE_LIMIT', 20),
-    trackEventsPerMinuteUser: int(env, 'TRACK_EVENTS_PER_MINUTE_USER', 60),
-    trackEventsPerMinute: int(env, 'TRACK_EVENTS_PER_MINUTE', 60_000),
-    reuseRegistrationsPerHour: int(env, 'REUSE_REGISTRATIONS_PER_HOUR', 5),
-    maxCatalogBatch: int(env, 'MAX_CATALOG_BATCH', 1000, 1),
-    metricsToken: env.METRICS_TOKEN ? env.METRICS_TOKEN : null,
-    metricsOperations: (env.METRICS_OPERATIONS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
-    trustProxy: trustProxy(env.TRUST_PROXY),
-    headersTimeoutMs: int(env, 'HEADERS_TIMEOUT_MS', 20_000, 100),
-    bodyReadTimeoutMs: int(env, 'BODY_READ_TIMEOUT_MS', 10_000, 100),
-    keepAliveTimeoutMs: int(env, 'KEEP_ALIVE_TIMEOUT_MS', 5_000, 100),
-    maxConnectionsPerIp: int(env, 'MAX_CONNECTIONS_PER_IP', trustProxy(env.TRUST_PROXY) === false ? 64 : 0),
-    maxConnections: int(env, 'MAX_CONNECTIONS', defaultMaxConnections(), 1),
-    apqCacheBytes: int(env, 'APQ_CACHE_BYTES', 8 * 1024 * 1024, 0),
-    minFreeDiskMb: int(env, 'MIN_FREE_DISK_MB', 64),
-    ingestMaxBatch: int(env, 'INGEST_MAX_BATCH', 500, 1),
-    ingestWriteTimeoutMs: int(env, 'INGEST_WRITE_TIMEOUT_MS', 10_000, 100),
-    aggregationLeaseMs: int(env, 'AGGREGATION_LEASE_MS', 15_000, 1000),
-    aggregatePollMs: int(env, 'AGGREGATE_POLL_MS', 200, 10),
-    recentFlushEvents: int(env, 'RECENT_FLUSH_EVENTS', 50_000, 0),
-    eventLogRetentionDays: int(env, 'EVENT_LOG_RETENTION_DAYS', 396, 1),
-    keepUserAgent: bool(env, 'KEEP_USER_AGENT', false),
-    keepUrlQuery: bool(env, 'KEEP_URL_QUERY', false),
-    cacheTtlMs: int(env, 'CACHE_TTL_MS', 10_000, 0),
-    robotPatterns: env.ROBOT_PATTERNS,
-    machinePatterns: env.MACHINE_PATTERNS,
-    popularityWeights: env.POPULARITY_WEIGHTS,
-    shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10000),
-    sushiPlatform: env.SUSHI_PLATFORM || 'usage-gateway',
-    corsOrigins: origins(env, 'CORS_ORIGINS'),
-  };
+/** Every setting from the environment; throws on the first malformed value. */
+export function loadConfig(env: Env = process.env): GatewayConfig {
+  const config: Partial<Record<keyof Settings, unknown>> = {};
+  for (const key of Object.keys(SETTINGS) as (keyof Settings)[]) config[key] = SETTINGS[key].read(env);
+  return config as GatewayConfig;
 }
