@@ -11,10 +11,8 @@ import {
   COLLECTION_REPORT_COLUMNS,
   DATASET_REPORT_COLUMNS,
   FILE_REPORT_COLUMNS,
-  FILE_REPORT_TEXT_COLUMNS,
   MERGED_CREATED_COLUMN,
   MERGED_REPORT_COLUMNS,
-  MERGED_REPORT_TEXT_COLUMNS,
   MONTHLY_EXPORT_COLUMNS,
   toMergedRecord,
 } from '../src/reports/report-columns';
@@ -62,7 +60,7 @@ function parseCsv(text: string): string[][] {
 async function csvOf(
   rows: Iterable<Record<string, unknown>>,
   columns: readonly string[],
-  options?: { bom?: boolean; textColumns?: readonly string[] },
+  options?: { bom?: boolean },
 ): Promise<{ sink: MemorySink; count: number }> {
   const sink = new MemorySink();
   const count = await writeCsv(rows, columns, sink, options);
@@ -166,7 +164,7 @@ describe('csv-format', () => {
   });
 
   it('toCells neutralises every string cell (ids too), never numbers', () => {
-    const cells = toCells({ name: '=1+1', owner_id: '=id', size_kb: -5, views: '-5' }, ['name', 'owner_id', 'size_kb', 'views'], new Set(['name', 'size_kb']));
+    const cells = toCells({ name: '=1+1', owner_id: '=id', size_kb: -5, views: '-5' }, ['name', 'owner_id', 'size_kb', 'views']);
     expect(cells).toEqual(["'=1+1", "'=id", '-5', '-5']);
   });
 
@@ -215,12 +213,10 @@ describe('writeCsv', () => {
       id: `id${i}`,
       name,
       owner: name,
-      owner_id: `-${i}`, // not a text column: must stay as is
+      owner_id: `-${i}`, // a plain negative number: must stay as is
       views: i,
     }));
-    const { sink, count } = await csvOf(rows, DATASET_REPORT_COLUMNS, {
-      textColumns: ['name', 'owner'],
-    });
+    const { sink, count } = await csvOf(rows, DATASET_REPORT_COLUMNS);
     expect(count).toBe(hostile.length);
     const parsed = parseCsv(sink.text);
     expect(parsed[0]).toEqual([...DATASET_REPORT_COLUMNS]);
@@ -276,9 +272,7 @@ describe('writeCsv', () => {
       parent_collections: idList(['p1', 'p2']),
       parent_collection_names: nameList(['Parent, one', 'Parent two']),
     });
-    const { sink } = await csvOf([collection], MERGED_REPORT_COLUMNS, {
-      textColumns: MERGED_REPORT_TEXT_COLUMNS,
-    });
+    const { sink } = await csvOf([collection], MERGED_REPORT_COLUMNS);
     const [header, row] = parseCsv(sink.text);
     const record = Object.fromEntries((header ?? []).map((h, i) => [h, row?.[i]]));
     expect(record).toEqual({
@@ -421,18 +415,6 @@ describe('writeCsv', () => {
     // rows read after the disconnect are what the stream buffers hold (16 KiB
     // of output, ~3,000 of these tiny rows), not the whole source.
     expect(produced).toBeLessThan(20_000);
-  });
-
-  it('rejects a text column that is not a column, without touching the output', async () => {
-    const sink = new MemorySink();
-    await expect(writeCsv([], ['name'], sink, { textColumns: ['nmae'] })).rejects.toThrow(RangeError);
-    expect(sink.destroyed).toBe(false);
-    expect(sink.chunks).toHaveLength(0);
-  });
-
-  it('file report text columns are all file report columns', async () => {
-    const sink = new MemorySink();
-    await expect(writeCsv([], FILE_REPORT_COLUMNS, sink, { textColumns: FILE_REPORT_TEXT_COLUMNS })).resolves.toBe(0);
   });
 });
 

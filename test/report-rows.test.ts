@@ -1,7 +1,10 @@
 /**
- * Unit tests of the pure report layer: row building and permissions
- * (src/reports/report-rows.ts) and parameters / paging
- * (src/reports/report.service.ts). No database.
+ * Unit tests of the pure report layer: usage counts
+ * (src/reports/report-usage.ts), row building (src/reports/report-rows.ts),
+ * permissions (src/auth/report-access.ts), CSV records
+ * (src/reports/report-records.ts), order (src/reports/report-order.ts),
+ * parameters (src/reports/report-params.ts) and paging
+ * (src/graphql/connection.ts). No database.
  */
 import { ResourceType, Visibility } from '../src/domain/resources';
 import type { Caller } from '../src/domain/caller';
@@ -12,40 +15,14 @@ import {
   FILE_REPORT_COLUMNS,
   MERGED_CREATED_COLUMN,
 } from '../src/reports/report-columns';
-import {
-  accFromTotals,
-  addDaily,
-  buildByUserRow,
-  buildCollectionRow,
-  buildDatasetRow,
-  buildFileRow,
-  byUserRecord,
-  collectionRecord,
-  compareKeys,
-  datasetRecord,
-  emptyUsage,
-  fileRecord,
-  isActive,
-  mergedRecord,
-  monthlyRecord,
-  newAcc,
-  reportAccess,
-  resourceRowKey,
-  resourceSortKey,
-  usageOf,
-  type CatalogLookup,
-  type UsageCounts,
-} from '../src/reports/report-rows';
+import { buildByUserRow, buildCollectionRow, buildDatasetRow, buildFileRow, type CatalogLookup } from '../src/reports/report-rows';
+import { accFromTotals, addDaily, emptyUsage, isActive, newAcc, usageOf, type UsageCounts } from '../src/reports/report-usage';
+import { byUserRecord, collectionRecord, datasetRecord, fileRecord, mergedRecord, monthlyRecord } from '../src/reports/report-records';
+import { BY_USER_ORDER, MONTHLY_ORDER, RESOURCE_ORDER, compareKeys, resourceRowKey, resourceSortKey } from '../src/reports/report-order';
+import { assertCanReport, reportAccess } from '../src/auth/report-access';
 import type { CollectionInfo, DatasetInfo, FileInfo } from '../src/store/report.repository';
-import {
-  decodeReportCursor,
-  encodeReportCursor,
-  pageRows,
-  parseDayParam,
-  parseMonthParam,
-  parseWindow,
-  assertCanReport,
-} from '../src/reports/report.service';
+import { parseDayParam, parseMonthParam, parseWindow } from '../src/reports/report-params';
+import { decodeReportCursor, encodeReportCursor, pageRows } from '../src/graphql/connection';
 
 const T0 = new Date('2025-01-01T00:00:00.000Z');
 /** T0 as a CSV cell: a date-time spreadsheets read as a date. */
@@ -251,6 +228,29 @@ describe('order', () => {
     expect(cols.map((k) => k.id)).toEqual(['d', 'a', 'b', 'c']);
     // Merged: collections, then datasets, then files.
     expect(compareKeys(resourceSortKey(ResourceType.COLLECTION, 'z', { downloads: 0, views: 1 }), resourceSortKey(ResourceType.FILE, 'a', { downloads: 9, views: 9 }))).toBeLessThan(0);
+  });
+
+  it('sorts row sources exactly as GraphQL cursors compare their keys', () => {
+    const sign = (n: number): number => Math.sign(n) || 0;
+    const usages = [0, 1, 2, 10].flatMap((downloads) => [0, 1, 3].map((views) => ({ downloads, views })));
+    for (const type of [ResourceType.COLLECTION, ResourceType.DATASET, ResourceType.FILE]) {
+      const resources = usages.flatMap((u, i) => [{ id: `r${i % 3}`, ...u }, { id: `r${i}`, ...u }]);
+      for (const a of resources) {
+        for (const b of resources) {
+          expect(sign(RESOURCE_ORDER[type].compare(a, b))).toBe(sign(compareKeys(RESOURCE_ORDER[type].key(a), RESOURCE_ORDER[type].key(b))));
+        }
+      }
+      const pairs = resources.flatMap((r) => ['u1', 'u2'].map((userId) => ({ resourceId: r.id, userId, views: r.views, downloads: r.downloads })));
+      for (const a of pairs) {
+        for (const b of pairs) {
+          expect(sign(BY_USER_ORDER[type].compare(a, b))).toBe(sign(compareKeys(BY_USER_ORDER[type].key(a), BY_USER_ORDER[type].key(b))));
+        }
+      }
+    }
+    const months = ['d1', 'd2', 'd10'].flatMap((datasetId) => ['2025-01', '2025-12'].map((month) => ({ datasetId, month })));
+    for (const a of months) {
+      for (const b of months) expect(sign(MONTHLY_ORDER.compare(a, b))).toBe(sign(compareKeys(MONTHLY_ORDER.key(a), MONTHLY_ORDER.key(b))));
+    }
   });
 });
 

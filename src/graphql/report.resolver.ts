@@ -4,16 +4,10 @@ import { requireRole } from './guards';
 import { PageArgs } from './dataset.resolver';
 import { ResourceType } from './enums';
 import { MonthlyUsageConnection, UsageByUserConnection, UsageReportConnection } from './report.types';
-import type { ConnectionShape } from './connection';
-import { pageRows, parseMonthParam, parseWindow } from '../reports/report.service';
-import {
-  byUserRowKey,
-  monthlyRowKey,
-  resourceRowKey,
-  type ByUserReportRow,
-  type MonthlyUsageRow,
-  type ResourceReportRow,
-} from '../reports/report-rows';
+import { pageRows, type ConnectionShape } from './connection';
+import { parseMonthParam, parseWindow } from '../reports/report-params';
+import { byUserRowKey, monthlyRowKey, resourceRowKey } from '../reports/report-order';
+import type { ByUserReportRow, MonthlyUsageRow, ResourceReportRow } from '../reports/report-rows';
 
 @ArgsType()
 class UsageReportArgs extends PageArgs {

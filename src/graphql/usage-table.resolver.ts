@@ -4,8 +4,7 @@ import type { GatewayContext } from './context';
 import { requireRole } from './guards';
 import { PageArgs } from './dataset.resolver';
 import { ResourceType } from './enums';
-import { Connection, type ConnectionShape } from './connection';
-import { pageRows } from '../reports/report.service';
+import { Connection, pageRows, type ConnectionShape } from './connection';
 import { parseInstantWindow } from '../dates/date-input';
 import { USAGE_METRICS, usageTableKey, type UsageTableRow as Row } from '../reports/usage-table';
 

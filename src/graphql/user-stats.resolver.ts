@@ -3,7 +3,7 @@ import { NonNegativeIntResolver } from 'graphql-scalars';
 import { DateTimeResolver } from './date-time.scalar';
 import type { GatewayContext } from './context';
 import { User } from './catalog.types';
-import { parseWindow } from '../reports/report.service';
+import { parseWindow } from '../reports/report-params';
 
 @ObjectType({
   description:

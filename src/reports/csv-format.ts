@@ -132,16 +132,9 @@ export function cellText(value: unknown): string {
  * Every string value goes through {@link neutralizeFormula} (ids and lists
  * included); numbers, booleans and Dates are produced by the gateway and
  * printed as they are.
- *
- * @param textColumns kept for callers that still name their free-text
- *   columns; it no longer limits the defence, which covers every string cell.
  */
-export function toCells(
-  row: Readonly<Record<string, CellValue>>,
-  columns: readonly string[],
-  textColumns?: ReadonlySet<string>,
-): string[] {
-  return recordCells(row, columns, textColumns);
+export function toCells(row: Readonly<Record<string, CellValue>>, columns: readonly string[]): string[] {
+  return recordCells(row, columns);
 }
 
 /**
@@ -151,11 +144,7 @@ export function toCells(
  *
  * @internal shared with csv-stream.ts
  */
-export function recordCells(
-  row: Readonly<Record<string, unknown>>,
-  columns: readonly string[],
-  _textColumns?: ReadonlySet<string>,
-): string[] {
+export function recordCells(row: Readonly<Record<string, unknown>>, columns: readonly string[]): string[] {
   const cells = new Array<string>(columns.length);
   for (let i = 0; i < columns.length; i++) {
     const column = columns[i] as string;

@@ -25,11 +25,6 @@ export interface WriteCsvOptions {
    * strip it (it would end up glued to the first header name).
    */
   bom?: boolean;
-  /**
-   * Columns whose string values go through `neutralizeFormula` (user-typed
-   * text: names, titles, paths). Each must be one of `columns`.
-   */
-  textColumns?: readonly string[];
 }
 
 /**
@@ -42,7 +37,8 @@ export interface WriteCsvOptions {
  * (the last row ends with CRLF too); UTF-8, with a BOM unless
  * `options.bom === false`. The header is the `columns` list itself; each
  * record's cells are taken by column name (see `toCells` in csv-format.ts for
- * how values are printed; missing/null → blank).
+ * how values are printed, and the formula defence every string cell gets;
+ * missing/null → blank).
  *
  * The output is ended when the last row is written. On any failure (the
  * source throws, a value cannot be printed, the output errors or is closed by
@@ -54,13 +50,8 @@ export interface WriteCsvOptions {
  * @param rows records, e.g. an async generator over a database cursor; a
  *   synchronous iterable works too.
  * @param columns header and cell order.
- * @param out where to write; it is ended (or destroyed) by this call, except
- *   after the argument check below, which leaves it untouched so that the
- *   caller can still send an error response.
+ * @param out where to write; it is ended (or destroyed) by this call.
  * @returns the number of data rows written (the header not counted).
- * @throws RangeError (the promise rejects before anything is written) if a
- *   text column is not one of `columns`: a misspelt name would otherwise
- *   silently leave that column undefended.
  */
 export async function writeCsv(
   rows: AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>>,
@@ -68,13 +59,6 @@ export async function writeCsv(
   out: NodeJS.WritableStream,
   options: WriteCsvOptions = {},
 ): Promise<number> {
-  const textColumns = new Set(options.textColumns ?? []);
-  for (const column of textColumns) {
-    if (!columns.includes(column)) {
-      throw new RangeError(`text column "${column}" is not one of the report's columns`);
-    }
-  }
-
   let written = 0;
   // Cells are computed here rather than by csv-stringify's `cast` hooks:
   // its defaults print Dates as epoch milliseconds and booleans as '1'/'',
@@ -82,7 +66,7 @@ export async function writeCsv(
   // arrays of strings leaves it only quoting and line endings to do.
   async function* cellRows(): AsyncGenerator<string[]> {
     for await (const row of rows) {
-      const cells = recordCells(row, columns, textColumns);
+      const cells = recordCells(row, columns);
       written++;
       yield cells;
     }

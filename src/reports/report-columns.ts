@@ -189,54 +189,6 @@ export type ByUserReportColumn = (typeof BY_USER_REPORT_COLUMNS)[number];
 export type MonthlyExportColumn = (typeof MONTHLY_EXPORT_COLUMNS)[number];
 
 /**
- * Free-text columns: the ones whose content users typed (names, titles, file
- * paths), and which therefore get the formula-injection defence
- * (`writeCsv(..., { textColumns })`). Ids, counts, dates, `type` and `status`
- * are produced by the system and are left alone, so that ids still join and
- * numbers such as `-5` stay numbers.
- *
- * `location` is included because a storage path embeds the uploaded file name.
- */
-export const FILE_REPORT_TEXT_COLUMNS = Object.freeze([
-  'name',
-  'owner',
-  'location',
-  'parent_dataset_names',
-  'parent_collection_names',
-  'parent_space_names',
-] as const satisfies readonly FileReportColumn[]);
-
-/** Free-text columns of {@link DATASET_REPORT_COLUMNS}; see {@link FILE_REPORT_TEXT_COLUMNS}. */
-export const DATASET_REPORT_TEXT_COLUMNS = Object.freeze([
-  'name',
-  'owner',
-  'parent_collection_names',
-  'parent_space_names',
-] as const satisfies readonly DatasetReportColumn[]);
-
-/** Free-text columns of {@link COLLECTION_REPORT_COLUMNS}; see {@link FILE_REPORT_TEXT_COLUMNS}. */
-export const COLLECTION_REPORT_TEXT_COLUMNS = Object.freeze([
-  'name',
-  'owner',
-  'parent_collection_names',
-  'parent_space_names',
-] as const satisfies readonly CollectionReportColumn[]);
-
-/** Free-text columns of {@link MERGED_REPORT_COLUMNS}; see {@link FILE_REPORT_TEXT_COLUMNS}. */
-export const MERGED_REPORT_TEXT_COLUMNS = FILE_REPORT_TEXT_COLUMNS satisfies readonly MergedReportColumn[];
-
-/** Free-text columns of {@link BY_USER_REPORT_COLUMNS}; see {@link FILE_REPORT_TEXT_COLUMNS}. */
-export const BY_USER_REPORT_TEXT_COLUMNS = Object.freeze([
-  'name',
-  'user_name',
-] as const satisfies readonly ByUserReportColumn[]);
-
-/** Free-text columns of {@link MONTHLY_EXPORT_COLUMNS}; see {@link FILE_REPORT_TEXT_COLUMNS}. */
-export const MONTHLY_EXPORT_TEXT_COLUMNS = Object.freeze([
-  'dataset_title',
-] as const satisfies readonly MonthlyExportColumn[]);
-
-/**
  * Value of the `type` column for each resource type, as Clowder writes it
  * (lower case). Keyed by the string values of the domain's `ResourceType`.
  */

@@ -5,22 +5,17 @@ import { ResourceType } from '../domain/resources';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
 import { csvContentDisposition, writeCsv } from './csv-stream';
+import { assertCanReport } from '../auth/report-access';
 import {
   BY_USER_REPORT_COLUMNS,
-  BY_USER_REPORT_TEXT_COLUMNS,
   COLLECTION_REPORT_COLUMNS,
-  COLLECTION_REPORT_TEXT_COLUMNS,
   DATASET_REPORT_COLUMNS,
-  DATASET_REPORT_TEXT_COLUMNS,
   FILE_REPORT_COLUMNS,
-  FILE_REPORT_TEXT_COLUMNS,
   MERGED_REPORT_COLUMNS,
-  MERGED_REPORT_TEXT_COLUMNS,
   MONTHLY_EXPORT_COLUMNS,
-  MONTHLY_EXPORT_TEXT_COLUMNS,
 } from './report-columns';
-import { byUserRecord, collectionRecord, datasetRecord, fileRecord, mergedRecord, monthlyRecord } from './report-rows';
-import { assertCanReport, parseMonthParam, parseWindow } from './report.service';
+import { byUserRecord, collectionRecord, datasetRecord, fileRecord, mergedRecord, monthlyRecord } from './report-records';
+import { parseMonthParam, parseWindow } from './report-params';
 
 type Deps = { services: Services; resolveCaller: (req: express.Request) => Promise<Caller | 'invalid'> };
 
@@ -28,7 +23,6 @@ type Deps = { services: Services; resolveCaller: (req: express.Request) => Promi
 interface CsvReport {
   fileBase: string;
   columns: readonly string[];
-  textColumns: readonly string[];
   rows: AsyncIterable<Record<string, unknown>>;
 }
 
@@ -85,9 +79,9 @@ const BY_USER_REPORTS: Record<string, { type: ResourceType; fileBase: string }> 
 };
 
 const RESOURCE_COLUMNS = {
-  [ResourceType.FILE]: { columns: FILE_REPORT_COLUMNS, textColumns: FILE_REPORT_TEXT_COLUMNS, record: fileRecord },
-  [ResourceType.DATASET]: { columns: DATASET_REPORT_COLUMNS, textColumns: DATASET_REPORT_TEXT_COLUMNS, record: datasetRecord },
-  [ResourceType.COLLECTION]: { columns: COLLECTION_REPORT_COLUMNS, textColumns: COLLECTION_REPORT_TEXT_COLUMNS, record: collectionRecord },
+  [ResourceType.FILE]: { columns: FILE_REPORT_COLUMNS, record: fileRecord },
+  [ResourceType.DATASET]: { columns: DATASET_REPORT_COLUMNS, record: datasetRecord },
+  [ResourceType.COLLECTION]: { columns: COLLECTION_REPORT_COLUMNS, record: collectionRecord },
 };
 
 function sendError(res: express.Response, status: number, code: string, message: string): void {
@@ -146,7 +140,7 @@ export function mountReports(app: express.Express, deps: Deps): void {
       });
       res.flushHeaders();
       try {
-        await writeCsv(report.rows, report.columns, res, { textColumns: report.textColumns, bom });
+        await writeCsv(report.rows, report.columns, res, { bom });
       } catch (err) {
         // writeCsv has destroyed the response (the client sees an aborted
         // transfer). A client that went away is not an error worth logging;
@@ -166,7 +160,6 @@ export function mountReports(app: express.Express, deps: Deps): void {
       return {
         fileBase: 'AllMetrics',
         columns: MERGED_REPORT_COLUMNS,
-        textColumns: MERGED_REPORT_TEXT_COLUMNS,
         rows: mapRows(reports.openResourceReport(caller, null, window, signal, { portalId, unordered: unordered(req) }), mergedRecord),
       };
     }),
@@ -185,7 +178,6 @@ export function mountReports(app: express.Express, deps: Deps): void {
         return {
           fileBase: resource.fileBase,
           columns: spec.columns,
-          textColumns: spec.textColumns,
           rows: mapRows(reports.openResourceReport(caller, resource.type, window, signal, { portalId, unordered: unordered(req) }), spec.record),
         };
       }
@@ -198,7 +190,6 @@ export function mountReports(app: express.Express, deps: Deps): void {
         return {
           fileBase: byUser.fileBase,
           columns: BY_USER_REPORT_COLUMNS,
-          textColumns: BY_USER_REPORT_TEXT_COLUMNS,
           rows: mapRows(rows, byUserRecord),
         };
       }
@@ -216,7 +207,6 @@ export function mountReports(app: express.Express, deps: Deps): void {
       return {
         fileBase: portal ? `MonthlyUsage-${portal}` : 'MonthlyUsage',
         columns: MONTHLY_EXPORT_COLUMNS,
-        textColumns: MONTHLY_EXPORT_TEXT_COLUMNS,
         rows: mapRows(rows, monthlyRecord),
       };
     }),

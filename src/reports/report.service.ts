@@ -50,7 +50,7 @@ export class ReportService {
     }
   }
 
-  /** Rows of a by-user report (all-time; a non-admin gets only their own rows). */
+  /** Rows of a by-user report, all-time or over `window` (a non-admin gets only their own rows). */
   openByUserReport(
     caller: Caller,
     type: ResourceType,

@@ -14,10 +14,9 @@ import { GatewayError } from '../errors/gateway-error';
 import { windowDays, type InstantWindow } from '../dates/date-input';
 import type { DatasetInfo, ReportRepository } from '../store/report.repository';
 import type { UsageTableRepository } from '../store/usage-table.repository';
-import { assertCanReport } from './report.service';
-import { compareKeys, reportAccess } from './report-rows';
+import { assertCanReport, reportAccess, type ReportAccess } from '../auth/report-access';
 import type { CountryCounts } from '../domain/counters';
-import { addFields, countryFieldsOf, countryLabel, rowsOf, usageTableKey, type FieldSums, type Granularity, type UsageMetric, type UsageTableRow } from './usage-table';
+import { USAGE_TABLE_ORDER, addFields, countryFieldsOf, countryLabel, rowsOf, type FieldSums, type Granularity, type UsageMetric, type UsageTableRow } from './usage-table';
 
 export interface UsageTableFilter {
   portalId?: string | null;
@@ -83,7 +82,7 @@ export class UsageTableService {
           if (!base) continue;
           out.push(...rowsOf({ ...base, date: bucket, userId: e.userId, country: e.country }, e.sums, metrics));
         }
-        out.sort((a, b) => compareKeys(usageTableKey(a), usageTableKey(b)));
+        out.sort(USAGE_TABLE_ORDER.compare);
         return out;
       };
       let sinceYield = 0;
@@ -127,7 +126,7 @@ export class UsageTableService {
     datasets: ReadonlyMap<string, DatasetInfo>,
     collections: ReadonlyMap<string, { name: string }>,
     files: ReadonlyMap<string, { title: string; datasetIds: string[] }>,
-    access: ReturnType<typeof reportAccess>,
+    access: ReportAccess,
   ): Pick<UsageTableRow, 'portalId' | 'resourceType' | 'resourceId' | 'title' | 'parentDatasetIds'> | null {
     if (type === ResourceType.DATASET) {
       const d = datasets.get(id);

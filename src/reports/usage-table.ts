@@ -9,7 +9,7 @@ import { ResourceType } from '../domain/resources';
 import { UNKNOWN_COUNTRY, countryRows } from '../domain/country-usage';
 import type { CountryCounts } from '../domain/counters';
 import { spreadsheetMonth } from '../dates/date-input';
-import type { SortKey } from './report-rows';
+import { TYPE_ORDER, rowOrder, type SortKey } from './report-order';
 
 export type Granularity = 'DAY' | 'MONTH';
 export type AccessMethodName = 'regular' | 'machine';
@@ -58,20 +58,23 @@ export interface UsageTableRow {
   count: number;
 }
 
-/** Order of types in the table (as the merged report: collections, datasets, files). */
-const TYPE_ORDER: Record<ResourceType, number> = { COLLECTION: 0, DATASET: 1, FILE: 2 };
+/**
+ * Order of the table: type (as the merged report: collections, datasets,
+ * files), date, user, resource, country, metric, access method.
+ */
+export const USAGE_TABLE_ORDER = rowOrder<UsageTableRow>([
+  (r) => TYPE_ORDER[r.resourceType],
+  (r) => r.date,
+  (r) => r.userId ?? '',
+  (r) => r.resourceId,
+  // Unknown after every country.
+  (r) => (r.country === null ? '' : r.country === UNKNOWN_LABEL ? '~' : r.country),
+  (r) => USAGE_METRICS.findIndex((m) => m.metric === r.metric),
+  (r) => (r.accessMethod === 'regular' ? 0 : 1),
+]);
 
 export function usageTableKey(r: UsageTableRow): SortKey {
-  return [
-    TYPE_ORDER[r.resourceType],
-    r.date,
-    r.userId ?? '',
-    r.resourceId,
-    // Unknown after every country.
-    r.country === null ? '' : r.country === UNKNOWN_LABEL ? '~' : r.country,
-    USAGE_METRICS.findIndex((m) => m.metric === r.metric),
-    r.accessMethod === 'regular' ? 0 : 1,
-  ];
+  return USAGE_TABLE_ORDER.key(r);
 }
 
 /** Sums of counter fields of one (date bucket, resource, user). */

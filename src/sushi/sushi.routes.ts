@@ -7,7 +7,7 @@ import express from 'express';
 import { callerOf, queryParam, sendKnownError, wants, type ResolveCaller } from '../http/route-helpers';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
-import { assertCanReport } from '../reports/report.service';
+import { assertCanReport } from '../auth/report-access';
 import { dsrToTsv } from './dsr-tsv';
 import { reportList } from './report-list';
 import type { SushiService } from './sushi.service';

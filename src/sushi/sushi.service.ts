@@ -11,7 +11,7 @@ import { countersOf, counterMetrics, COUNTRY_FIELDS } from '../domain/counters';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
 import { lastDayOfMonth, parseDateInput, utcMonth } from '../dates/date-input';
-import { assertCanReport } from '../reports/report.service';
+import { assertCanReport } from '../auth/report-access';
 import type { DatasetDayRead, SushiRepository } from '../store/sushi.repository';
 import { buildDsr, emptyFigures, reportingPeriod, type AccessMethod, type DsrDatasetInput, type DsrProfile, type MethodFigures, type MetricType } from './dsr-report';
 
@@ -22,6 +22,8 @@ export interface DsrRequest {
   datasetId?: string | null;
   /** `full` (default) or `hub` (DataCite's usage hub: one month, no volume, lower-case countries; dsr-report.ts). Both leave drafts out. */
   profile?: DsrProfile;
+  /** The report's time (`created`, the months not over yet); default the service's clock. `sushi submit` passes the time it chose its months by, so both agree at a month's turn. */
+  now?: Date;
 }
 
 export interface SushiOptions {
@@ -101,6 +103,11 @@ export class SushiService {
     return { beginMonth, endMonth };
   }
 
+  /** The first UTC day with stored usage, or null when none is stored. */
+  firstDataDay(): Promise<string | null> {
+    return this.repo.firstDataDay();
+  }
+
   async dsr(caller: Caller, req: DsrRequest): Promise<Record<string, unknown>> {
     assertCanReport(caller);
     const { beginMonth, endMonth } = SushiService.period(req.beginDate, req.endDate);
@@ -109,7 +116,7 @@ export class SushiService {
     if (hub && beginMonth !== endMonth) {
       throw badInput(`the hub profile covers one month: begin_date and end_date must be in the same month (got ${beginMonth} to ${endMonth})`);
     }
-    const now = this.clock();
+    const now = req.now ?? this.clock();
     const [datasets, portals, dataFrom] = await Promise.all([this.repo.datasets(), this.repo.portals(), this.repo.firstDataDay()]);
     if (req.portal && !portals.has(req.portal)) throw new GatewayError(ErrorCode.NOT_FOUND, `no portal with id "${req.portal}"`);
     const wanted = (id: string): boolean => {
@@ -167,7 +174,6 @@ export class SushiService {
       createdBy: this.options.createdBy,
       now,
       dataFrom,
-      dataTo: null,
       profile: hub ? 'hub' : 'full',
     });
   }
