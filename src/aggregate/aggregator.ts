@@ -1,22 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { ResourceType } from '../domain/resources';
-import type { LoggedEvent, TrafficClass } from '../domain/logged-event';
-import { DayTally, targetKey, tallyEventOf, type TargetFigures } from '../counting/day-tally';
+import type { TrafficClass } from '../domain/logged-event';
 import type { EventLogRepository, QueueItem } from '../store/event-log.repository';
-import { AggregationTurns } from './aggregation-turns';
-import { StoredEventReader } from './stored-events';
-import { evictDays, zeroed } from './day-memory';
-import type { RecentFlushes } from './recent-flushes';
-import type { Quarantine } from './quarantine';
-import { checkStoredEvent } from './stored-event-check';
-import type { DayFigures, UsageWriteRepository } from '../store/usage-write.repository';
+import type { UsageWriteRepository } from '../store/usage-write.repository';
 import type { DbLock } from '../store/db-lock';
 import { ensureUsageIndexes } from '../store/store';
 import { withDeadline } from '../util/deadline';
-import { countedClass } from '../privacy/stored-form';
-
-const ALL_TYPES = [ResourceType.DATASET, ResourceType.FILE, ResourceType.COLLECTION];
+import { AggregationTurns } from './aggregation-turns';
+import { StoredEventReader } from './stored-events';
+import type { RecentFlushes } from './recent-flushes';
+import type { Quarantine } from './quarantine';
+import { TalliedDays, type DayWork } from './tallied-days';
 
 /** How often an instance that does not hold the lock checks the rule set's version, ms. */
 const RULES_SYNC_MS = 5_000;
@@ -25,8 +19,8 @@ const RULES_SYNC_MS = 5_000;
 export const INCOMPLETE_ENTRY_MS = 120_000;
 
 export interface AggregatorOptions {
-  /** How often an idle aggregator looks for new events, ms. Default 200. */
-  pollMs?: number;
+  /** How often an idle aggregator looks for new events, ms (`AGGREGATE_POLL_MS`). */
+  pollMs: number;
   /** Queue entries taken per pass. Default 2000. */
   queueBatch?: number;
   /**
@@ -48,14 +42,6 @@ export interface AggregatorOptions {
   quarantine?: Quarantine;
 }
 
-/** The figures a day's documents hold, by target key. */
-type Written = Map<string, DayFigures>;
-
-interface CachedDay {
-  tally: DayTally;
-  written: Written;
-}
-
 /**
  * Derives the figures (day documents, totals, per-user figures) from the
  * event log, invenio-stats style: the log is the source of truth, the
@@ -64,21 +50,19 @@ interface CachedDay {
  *
  * One aggregator writes at a time, across instances (the `aggregator` lock,
  * renewed while it works). A pass takes the queued day indexes, adds their
- * events to the day's {@link DayTally} (kept in memory for the last few days
+ * events to the day's `DayTally` (kept in memory for the last few days
  * an instance aggregated, else rebuilt from the log) and writes the targets
  * whose figures changed. A day in memory is trusted only while no other
  * writer has written since (the writer mark in `agg_state`).
  */
 export class Aggregator {
-  private readonly days = new Map<string, CachedDay>();
+  /** The days this instance tallied, and the writes of what changed in them (tallied-days.ts). */
+  private readonly days: TalliedDays;
   private readonly pollMs: number;
   private readonly queueBatch: number;
-  private readonly cachedEvents: number;
   private readonly recent: RecentFlushes | null;
-  private readonly reader: StoredEventReader;
   private readonly syncRules: () => Promise<boolean>;
   private rulesSyncedAt = 0;
-  private readonly quarantine: Quarantine | null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
   /** Passes, recounts and rebuilds of this instance run one after another (aggregation-turns.ts). */
@@ -96,21 +80,23 @@ export class Aggregator {
     private readonly lock: DbLock,
     private readonly state: { readMark(): Promise<string | null>; writeMark(mark: string): Promise<void> },
     private readonly logger: Logger,
-    options: AggregatorOptions = {},
+    options: AggregatorOptions,
     /**
      * Classifies traffic with the current robot and machine lists. Figures
      * always follow the current lists, so a recount after a list refresh
      * equals a fresh ingestion, and a later pass never reverts it.
      */
-    private readonly classify: (userAgent: string | null, automated: boolean) => TrafficClass,
+    classify: (userAgent: string | null, automated: boolean) => TrafficClass,
   ) {
-    this.pollMs = options.pollMs ?? 200;
+    this.pollMs = options.pollMs;
     this.queueBatch = options.queueBatch ?? 2000;
-    this.cachedEvents = options.cachedEvents ?? 100_000;
     this.recent = options.recentFlushes ?? null;
-    this.reader = new StoredEventReader(log, this.recent);
+    this.days = new TalliedDays(new StoredEventReader(log, this.recent), usage, {
+      cachedEvents: options.cachedEvents ?? 100_000,
+      quarantine: options.quarantine ?? null,
+      classify,
+    });
     this.syncRules = options.syncRules ?? (async () => false);
-    this.quarantine = options.quarantine ?? null;
     this.turns = new AggregationTurns(lock);
   }
 
@@ -214,16 +200,16 @@ export class Aggregator {
       }
       // Every day of the pass is tallied first and written in one go, so
       // totals move once per target per pass (not once per day).
-      const work: { day: string; cached: CachedDay; changed: TargetFigures[] }[] = [];
+      const work: DayWork[] = [];
       const keep = new Set<string>();
       for (const [day, entries] of [...byDay].sort(([a], [b]) => a.localeCompare(b))) {
         held.check();
-        const c = await this.collect(day, entries);
-        for (const k of c.keep) keep.add(k.queueId);
-        work.push({ day, cached: c.cached, changed: c.changed });
+        const c = await this.days.collect(day, entries);
+        for (const k of entriesToKeep(entries, c.incomplete)) keep.add(k.queueId);
+        work.push(c.work);
       }
       held.check();
-      await this.writeChanged(work);
+      await this.days.writeChanged(work);
       // A flush's entry goes once every day it names is aggregated; a kept
       // entry's other days are read again next time, which changes nothing
       // (a tally ignores the events it has; a rebuilt day writes only differences).
@@ -259,8 +245,8 @@ export class Aggregator {
       await this.usage.replayJournal();
       for (const day of days) {
         held.check();
-        const n = await this.rebuildDay(day);
-        this.days.delete(day);
+        const n = await this.days.rebuildDay(day);
+        this.days.forget(day);
         events += n;
         opts.onDay?.(day, n);
       }
@@ -287,8 +273,7 @@ export class Aggregator {
       await rebuild.carryOver(days[0] ?? null);
       for (const day of days) {
         held.check();
-        const tally = new DayTally(day);
-        await this.reader.forEachOfDay(day, (e) => this.addTo(tally, e));
+        const tally = await this.days.tallyOf(day);
         await rebuild.addDay(tally.all().map((f) => ({ ...f, day })));
         events += tally.size;
         opts.onDay?.(day, tally.size);
@@ -332,115 +317,21 @@ export class Aggregator {
     await this.state.writeMark(mark);
     this.lastMark = mark;
   }
+}
 
-  /**
-   * Adds a day's queued events to its tally (built from the log when not in
-   * memory); returns what changed, and the queue entries to keep for the
-   * next pass: those whose index names events not visible yet.
-   *
-   * Why: a flush's `insertMany` is committed in several transactions (on
-   * FerretDB, in batches; on MongoDB, per document), and its index and
-   * queue entry are written first, so a pass may see an entry before all
-   * its events. Such an entry is kept and read again (a tally ignores the
-   * events it has) until its events appear, or for at most
-   * {@link INCOMPLETE_ENTRY_MS} (a flush cut by a crash that was never
-   * retried: its events were not acknowledged).
-   */
-  private async collect(day: string, entries: readonly QueueItem[]): Promise<{ cached: CachedDay; changed: TargetFigures[]; keep: QueueItem[] }> {
-    const indexes = await this.reader.indexes(entries.map((e) => e.index));
-    const keys = new Set<string>();
-    for (const i of indexes) for (const k of i.keys) keys.add(k);
-    const cached = this.days.get(day);
-    let built: { cached: CachedDay; changed: TargetFigures[]; found: Set<string> };
-    if (!cached) {
-      built = await this.buildDay(day, keys);
-    } else {
-      // LRU: most recently used last.
-      this.days.delete(day);
-      this.days.set(day, cached);
-      const found = new Set<string>();
-      await this.reader.forEach([...keys], (e) => {
-        this.addTo(cached.tally, e);
-        found.add(e._id);
-      });
-      evictDays(this.days, this.cachedEvents);
-      built = { cached, changed: cached.tally.takeChanged(), found };
-    }
-    const incomplete = new Set(indexes.filter((i) => i.keys.some((k) => !built.found.has(k))).map((i) => i._id));
-    const now = Date.now();
-    const keep = entries.filter((e) => incomplete.has(e.index) && (e.at ? now - e.at.getTime() : Infinity) < INCOMPLETE_ENTRY_MS);
-    return { cached: built.cached, changed: built.changed, keep };
-  }
-
-  /** Builds a day from all its events and writes what differs from storage. */
-  private async rebuildDay(day: string): Promise<number> {
-    const built = await this.buildDay(day);
-    await this.writeChanged([{ day, ...built }]);
-    return built.cached.tally.size;
-  }
-
-  /**
-   * A day's tally from all its events, the figures stored for it, and the
-   * targets whose figures differ (stored targets the events no longer
-   * support — reclassified, dropped — come back zeroed).
-   */
-  private async buildDay(day: string, wanted: ReadonlySet<string> = new Set()): Promise<{ cached: CachedDay; changed: TargetFigures[]; found: Set<string> }> {
-    const tally = new DayTally(day);
-    // Only the keys of the queued indexes are checked for visibility: the
-    // day's other events are not collected (the day may hold millions).
-    const found = new Set<string>();
-    await this.reader.forEachOfDay(day, (e) => {
-      if (wanted.has(e._id)) found.add(e._id);
-      this.addTo(tally, e);
-    });
-    const stored = await this.usage.dayFigures(day, ALL_TYPES);
-    const written: Written = new Map(stored.map((f) => [targetKey(f.resourceType, f.resourceId, f.userId), f]));
-    const cached: CachedDay = { tally, written };
-    const changed = tally.takeChanged();
-    const present = new Set(changed.map((f) => targetKey(f.resourceType, f.resourceId, f.userId)));
-    for (const [k, f] of written) {
-      if (!present.has(k)) changed.push({ ...f, counters: zeroed(f.counters), countries: null, lastViewedAt: null, lastDownloadedAt: null, lastApiCallAt: null });
-    }
-    this.days.set(day, cached);
-    evictDays(this.days, this.cachedEvents);
-    return { cached, changed, found };
-  }
-
-  /** Adds a stored event to a day's tally if it belongs there (its day, or the next day's first 30 s). */
-  private addTo(tally: DayTally, e: LoggedEvent): void {
-    // The one door into a tally: an event that cannot be counted (written
-    // by an older version, an edited import, by hand) is quarantined and
-    // skipped, never allowed to stop the pass or reach the writer.
-    const problem = checkStoredEvent(e);
-    if (problem) return this.quarantine?.record(e, problem);
-    try {
-      // An index may name a key whose stored event is of another day (a
-      // conflicting retry listed it): the event's own time decides.
-      if (!tally.accepts(e.t.getTime())) return;
-      tally.add({ ...tallyEventOf(e), trafficClass: countedClass(e, this.classify) });
-    } catch (err) {
-      this.quarantine?.record(e, { code: 'INTERNAL_SERVER_ERROR', message: `counting failed: ${(err as Error).message}` });
-    }
-  }
-
-  private async writeChanged(work: readonly { day: string; cached: CachedDay; changed: readonly TargetFigures[] }[]): Promise<void> {
-    const after: DayFigures[] = [];
-    const before: (DayFigures | null)[] = [];
-    for (const w of work) {
-      for (const f of w.changed) {
-        const a = { ...f, day: w.day };
-        after.push(a);
-        before.push(w.cached.written.get(targetKey(f.resourceType, f.resourceId, f.userId)) ?? null);
-      }
-    }
-    if (!after.length) return;
-    await this.usage.write(`${work[0].day}.${randomBytes(6).toString('hex')}`, before, after);
-    for (const w of work) {
-      for (const f of w.changed) {
-        const k = targetKey(f.resourceType, f.resourceId, f.userId);
-        if (Object.values(f.counters).every((v) => v === 0)) w.cached.written.delete(k);
-        else w.cached.written.set(k, { ...f, day: w.day });
-      }
-    }
-  }
+/**
+ * The queue entries of a day to keep for the next pass: those whose index
+ * names events not visible yet (`incomplete`, by index id).
+ *
+ * Why: a flush's `insertMany` is committed in several transactions (on
+ * FerretDB, in batches; on MongoDB, per document), and its index and
+ * queue entry are written first, so a pass may see an entry before all
+ * its events. Such an entry is kept and read again (a tally ignores the
+ * events it has) until its events appear, or for at most
+ * {@link INCOMPLETE_ENTRY_MS} (a flush cut by a crash that was never
+ * retried: its events were not acknowledged).
+ */
+function entriesToKeep(entries: readonly QueueItem[], incomplete: ReadonlySet<string>): QueueItem[] {
+  const now = Date.now();
+  return entries.filter((e) => incomplete.has(e.index) && (e.at ? now - e.at.getTime() : Infinity) < INCOMPLETE_ENTRY_MS);
 }

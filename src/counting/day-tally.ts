@@ -84,7 +84,11 @@ function zeroCountry(): CountryCounts {
   return { ti: 0, ui: 0, tr: 0, ur: 0, mti: 0, mui: 0, mtr: 0, mur: 0 };
 }
 
-/** `TYPE|id` or `TYPE|id|user`: the key of a target in this tally. */
+/**
+ * The key of a target in this tally: type and id, and the user id for a
+ * user's figures, joined by NUL (`\u0000`), which no id can hold (domain/ids.ts).
+ * In memory only; stored `_id`s are built in store/.
+ */
 export function targetKey(type: ResourceType, id: string, userId: string | null): string {
   return userId === null ? `${type}\u0000${id}` : `${type}\u0000${id}\u0000${userId}`;
 }

@@ -1,7 +1,8 @@
 /**
  * Group commit: requests that arrive while a flush is running wait and are
  * written together in the next flush, so the database sees few large writes
- * instead of many small ones, and increments to the same counter are merged.
+ * instead of many small ones. Items are passed to `flush` as submitted, in
+ * order, nothing merged (ingestion's flush is one `insertMany` of events).
  * Each caller's promise settles only after the flush holding its items has
  * been written (acknowledged means stored).
  */
