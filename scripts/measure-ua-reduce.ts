@@ -26,6 +26,7 @@ import { AccessAction, ResourceType } from '../src/domain/resources';
 import { planDayIndexes } from '../src/ingest/day-index';
 import { CountingRules } from '../src/counting/rule-set';
 import { localRuleSet } from '../src/services';
+import { readSetting } from '../src/config';
 import { AgentReducer } from '../src/privacy/agent-reducer';
 import { AgentReductionRepository } from '../src/store/agent-reduction.repository';
 import { DbLock } from '../src/store/db-lock';
@@ -99,7 +100,7 @@ async function reinsert(c: Collection<Document>, docs: Document[]): Promise<void
 
 async function measureReducer(client: MongoClient): Promise<void> {
   const store = storeFor(client, 'measure_reducer', true);
-  const log = new EventLogRepository(store);
+  const log = new EventLogRepository(store, { appendTimeoutMs: readSetting('ingestWriteTimeoutMs') });
   const day = '2026-01-15';
   const agents = ['Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0', 'curl/8.4.0', 'Googlebot/2.1 (+http://www.google.com/bot.html)'];
   const events: LoggedEvent[] = Array.from({ length: N }, (_, i) => ({
@@ -115,7 +116,7 @@ async function measureReducer(client: MongoClient): Promise<void> {
     await log.append(flush, indexes, queue);
   }
   const rules = new CountingRules(new RulesRepository(store), localRuleSet({ robotPatterns: undefined, machinePatterns: undefined }));
-  const reducer = new AgentReducer(new AgentReductionRepository(store), log, rules, new DbLock(store.locks, 'aggregator', 'measure', 15_000), {
+  const reducer = new AgentReducer(new AgentReductionRepository(store), log, rules, new DbLock(store.locks, 'aggregator', 'measure', readSetting('aggregationLeaseMs')), {
     windowDays: 30,
     keepUserAgent: false,
   });

@@ -24,7 +24,7 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import type * as CommanderModule from 'commander';
-import { loadConfig } from './config';
+import { loadConfig, readSetting } from './config';
 import { existsSync } from 'node:fs';
 import { MongoClient } from 'mongodb';
 import { SOCKET_NAME, startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded-database';
@@ -164,7 +164,7 @@ async function withAdmin(io: CliIo, fn: (admin: UserAdminService) => Promise<num
   let conn: Connection | null = null;
   try {
     conn = await connect(io.env, { create, log: io.err });
-    return await fn(new UserAdminService(conn.store, new AuthRepository(conn.store)));
+    return await fn(new UserAdminService(conn.store, new AuthRepository(conn.store, readSetting('cacheTtlMs', io.env))));
   } catch (err) {
     if (!(err instanceof Error)) throw err;
     // A refusal (GatewayError) or an unreachable database: the message says it all.

@@ -143,7 +143,7 @@ export function createServices(store: Store, config: GatewayConfig, logger: Logg
     userAdmin: new UserAdminService(store, auth),
     erasure: new ErasureService(new ErasureRepository(store), new PrivacyAuditRepository(store), eventLog, aggregator, logger),
     sushi: new SushiService(new SushiRepository(store), { platform: config.sushiPlatform, createdBy: config.sushiPlatform }),
-    eventExport: new EventExportService(new EventExportRepository(store)),
+    eventExport: new EventExportService(new EventExportRepository(store, eventLog)),
     embed: new EmbedService(new EmbedRepository(store), dashboard),
   };
 }

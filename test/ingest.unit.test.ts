@@ -171,7 +171,7 @@ describe('Aggregator.stop', () => {
       {} as unknown as DbLock,
       { readMark: never, writeMark: never },
       pino({ level: 'silent' }),
-      {},
+      { pollMs: 200 },
       () => 'regular',
     );
     void agg.runOnce();

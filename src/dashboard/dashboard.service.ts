@@ -90,7 +90,8 @@ interface ScopeInputs {
 export class DashboardService {
   constructor(
     private readonly repo: DashboardRepository,
-    readonly weights: PopularityWeights = DEFAULT_POPULARITY_WEIGHTS,
+    /** `POPULARITY_WEIGHTS`, parsed by {@link popularityWeightsFrom}. */
+    readonly weights: PopularityWeights,
   ) {}
 
   /**

@@ -33,8 +33,8 @@ export interface IngestOptions extends EventLimits {
   maxBatch: number;
   /** Most events in one request. */
   maxEventsPerRequest: number;
-  /** Store URLs with their query string and fragment (`KEEP_URL_QUERY`). Default false. */
-  keepUrlQuery?: boolean;
+  /** Store URLs with their query string and fragment (`KEEP_URL_QUERY`). */
+  keepUrlQuery: boolean;
 }
 
 type FlushResult = { status: 'RECORDED' | 'DUPLICATE' } | { status: 'CONFLICT' };

@@ -12,11 +12,11 @@ export class AuthRepository {
   /**
    * @param cacheTtlMs - how long a resolved key is trusted, ms; a key revoked
    *   on another instance stops working within this time. 0 disables the
-   *   cache. Default 10000.
+   *   cache (`CACHE_TTL_MS`).
    */
   constructor(
     private readonly store: Store,
-    cacheTtlMs = 10_000,
+    cacheTtlMs: number,
   ) {
     this.callers = new TtlCache(cacheTtlMs, 10_000);
   }

@@ -85,11 +85,11 @@ export class DashboardRepository {
   private readonly figures = new Map<string, { mark: string | null; usage: unknown }>();
 
   /**
-   * @param cacheTtlMs - how long catalog rows are trusted, ms (0: no cache).
+   * @param cacheTtlMs - how long catalog rows are trusted, ms (0: no cache; `CACHE_TTL_MS`).
    */
   constructor(
     private readonly store: Store,
-    private readonly cacheTtlMs = 0,
+    private readonly cacheTtlMs: number,
   ) {}
 
   /** Forgets cached catalog rows (the catalog changed on this instance). */

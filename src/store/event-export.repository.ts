@@ -11,11 +11,10 @@ import type { Store } from './store';
 import { EventLogRepository, INDEX_PREFIX, type DayIndexDoc } from './event-log.repository';
 
 export class EventExportRepository {
-  private readonly log: EventLogRepository;
-
-  constructor(private readonly store: Store) {
-    this.log = new EventLogRepository(store);
-  }
+  constructor(
+    private readonly store: Store,
+    private readonly log: EventLogRepository,
+  ) {}
 
   /** Events whose UTC day is in [fromDay, toDay] (null = open), each once. */
   async *events(fromDay: string | null, toDay: string | null, signal?: AbortSignal): AsyncGenerator<LoggedEvent> {

@@ -129,17 +129,17 @@ export function queueItems(q: QueueDoc | LegacyQueueDoc): QueueItem[] {
 }
 
 export interface EventLogOptions {
-  /** Longest a flush's `insertMany` may take before it is reported failed, ms. Default 10000. */
-  appendTimeoutMs?: number;
+  /** Longest a flush's `insertMany` may take before it is reported failed, ms (`INGEST_WRITE_TIMEOUT_MS`). */
+  appendTimeoutMs: number;
 }
 
 export class EventLogRepository {
   private readonly col: Collection<LogDoc>;
   private readonly appendTimeoutMs: number;
 
-  constructor(store: Store, options: EventLogOptions = {}) {
+  constructor(store: Store, options: EventLogOptions) {
     this.col = store.eventLog as unknown as Collection<LogDoc>;
-    this.appendTimeoutMs = options.appendTimeoutMs ?? 10_000;
+    this.appendTimeoutMs = options.appendTimeoutMs;
   }
 
   /**
