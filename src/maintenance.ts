@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { identityKeyWindowDays, type GatewayConfig } from './config';
 import type { Services } from './services';
-import { utcDay } from './counting/identity';
+import { utcDay } from './util/utc-day';
 import { CountingRules } from './counting/rule-set';
 import { localRuleSet } from './services';
 import { registerRetentionMetrics, type GatewayMetrics, type RetentionMetrics } from './http/metrics';

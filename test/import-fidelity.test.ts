@@ -18,7 +18,8 @@ import { EXIT_FAILED, EXIT_REJECTED, exportEventsCommand, importLogsCommand } fr
 import { parseMdcLine } from '../src/logs/mdc-log';
 import { logUserId } from '../src/logs/log-events';
 import { randomBytes } from 'node:crypto';
-import { eventKeys, secretDaysOf, utcDay, type DaySecret } from '../src/counting/identity';
+import { eventKeys, secretDaysOf, type DaySecret } from '../src/counting/identity';
+import { utcDay } from '../src/util/utc-day';
 import { IdentitySecretRepository } from '../src/store/identity-secret.repository';
 import { AccessAction, ResourceType, Visibility } from '../src/domain/resources';
 

@@ -14,12 +14,12 @@ import {
   hashKey,
   secretDaysOf,
   uniqueSession,
-  utcDay,
   type DaySecret,
   type EventKeyInput,
   type EventKeys,
   type KeyPart,
 } from '../src/counting/identity';
+import { utcDay } from '../src/util/utc-day';
 import { firstKeptSecretDay } from '../src/ingest/day-secrets';
 import { importHint } from '../src/logs/log-cli';
 import { identityKeyWindowDays, loadConfig } from '../src/config';

@@ -20,6 +20,7 @@
  * @packageDocumentation
  */
 import { createHash, createHmac } from 'node:crypto';
+import { DAY_MS, previousDay, utcDay } from '../util/utc-day';
 
 /** The fields of an event the COUNTER identity rules look at. */
 export interface IdentityInput {
@@ -102,11 +103,6 @@ export function hashKey(kind: string, parts: readonly KeyPart[], secret: DaySecr
   return `${kind}:${h.update(data).digest('base64url').slice(0, 22)}`;
 }
 
-/** `YYYY-MM-DD` of a date, in UTC. */
-export function utcDay(t: Date): string {
-  return t.toISOString().slice(0, 10);
-}
-
 /** `YYYY-MM-DDTHH` of a date, in UTC. */
 function utcHour(t: Date): string {
   return t.toISOString().slice(0, 13);
@@ -162,13 +158,6 @@ export function uniqueSession(e: IdentityInput): KeyPart[] | null {
  */
 export function clickItem(e: ItemInput): KeyPart[] {
   return [e.resourceType, e.resourceId, e.action, present(e.url)];
-}
-
-const DAY_MS = 86_400_000;
-
-/** `YYYY-MM-DD` of the UTC day before `day`. */
-export function previousDay(day: string): string {
-  return utcDay(new Date(Date.parse(`${day}T00:00:00.000Z`) - 1));
 }
 
 /**

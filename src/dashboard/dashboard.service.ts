@@ -20,7 +20,8 @@ import type { DayUsage, ReuseLink, UsageFigures } from '../domain/dashboard-inpu
 import { distinctReuseLinks, storedReuseKey } from './reuse-url';
 import { DEFAULT_POPULARITY_WEIGHTS, parsePopularityWeights, type PopularityWeights } from './popularity';
 import { addCountries, type CountryMap } from '../domain/country-usage';
-import { checkSeriesRange, dayCount, usageSeries, utcDayOf, type SeriesGranularity, type UsagePoint } from './usage-series';
+import { checkSeriesRange, dayCount, usageSeries, type SeriesGranularity, type UsagePoint } from './usage-series';
+import { utcDay } from '../util/utc-day';
 
 /**
  * A per-request memo (the `memo` of the request's loaders): values computed
@@ -104,7 +105,7 @@ export class DashboardService {
     if (from && to && from.getTime() > to.getTime()) {
       throw new GatewayError(ErrorCode.BAD_USER_INPUT, `"from" (${from.toISOString()}) is after "to" (${to.toISOString()})`);
     }
-    return { firstDay: from ? utcDayOf(from) : null, lastDay: to ? utcDayOf(to) : null };
+    return { firstDay: from ? utcDay(from) : null, lastDay: to ? utcDay(to) : null };
   }
 
   private scopeInputs(caller: Caller, w: DayWindow, memo: RequestMemo, signal?: AbortSignal): Promise<ScopeInputs> {

@@ -19,7 +19,7 @@ import {
   type PopularityResult,
   type PopularityWeights,
 } from './popularity';
-import { utcDayOf } from './usage-series';
+import { utcDay } from '../util/utc-day';
 
 /** Which published datasets a dashboard is built from. */
 export type DashboardVisibility = 'ALL' | 'PUBLIC' | 'PRIVATE';
@@ -186,7 +186,7 @@ export function selectDatasets(
  */
 export function reusesUpTo<T extends DatedReuseLink>(reuses: readonly T[], lastDay: string | null): T[] {
   if (lastDay === null) return [...reuses];
-  return reuses.filter((r) => utcDayOf(r.createdAt) <= lastDay);
+  return reuses.filter((r) => utcDay(r.createdAt) <= lastDay);
 }
 
 /**

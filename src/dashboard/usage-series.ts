@@ -6,6 +6,7 @@
  * `YYYY-MM`; string order is time order for both.
  */
 import type { DayUsage } from '../domain/dashboard-inputs';
+import { DAY_MS, utcDay } from '../util/utc-day';
 
 export type SeriesGranularity = 'DAY' | 'MONTH';
 
@@ -23,29 +24,23 @@ export const MAX_DAY_POINTS = 3 * 365 + 1;
 export const MAX_MONTH_POINTS = 120;
 
 const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const MS_PER_DAY = 86_400_000;
-
-/** UTC day of an instant, `YYYY-MM-DD`. */
-export function utcDayOf(d: Date): string {
-  return d.toISOString().slice(0, 10);
-}
 
 function dayToMs(day: string): number {
   const m = DAY_RE.exec(day);
   if (!m) throw new RangeError(`not a YYYY-MM-DD day: "${day}"`);
   const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  if (utcDayOf(new Date(ms)) !== day) throw new RangeError(`not a calendar day: "${day}"`);
+  if (utcDay(new Date(ms)) !== day) throw new RangeError(`not a calendar day: "${day}"`);
   return ms;
 }
 
 /** `day` plus `n` days (n may be negative). */
 export function addDays(day: string, n: number): string {
-  return utcDayOf(new Date(dayToMs(day) + n * MS_PER_DAY));
+  return utcDay(new Date(dayToMs(day) + n * DAY_MS));
 }
 
 /** Days from `firstDay` to `lastDay`, both included (0 when `lastDay` is before `firstDay`). */
 export function dayCount(firstDay: string, lastDay: string): number {
-  return Math.max(0, Math.round((dayToMs(lastDay) - dayToMs(firstDay)) / MS_PER_DAY) + 1);
+  return Math.max(0, Math.round((dayToMs(lastDay) - dayToMs(firstDay)) / DAY_MS) + 1);
 }
 
 /** Calendar months touched by the days `firstDay`..`lastDay`, both included. */
@@ -89,7 +84,7 @@ export function seriesPeriods(firstDay: string, lastDay: string, g: SeriesGranul
   if (g === 'DAY') {
     const n = dayCount(firstDay, lastDay);
     const start = dayToMs(firstDay);
-    for (let i = 0; i < n; i += 1) out.push(utcDayOf(new Date(start + i * MS_PER_DAY)));
+    for (let i = 0; i < n; i += 1) out.push(utcDay(new Date(start + i * DAY_MS)));
     return out;
   }
   let y = Number(firstDay.slice(0, 4));

@@ -13,6 +13,7 @@
  */
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
+import { utcDay } from '../util/utc-day';
 
 export type DateInputKind = 'month' | 'day' | 'instant';
 
@@ -103,11 +104,6 @@ export function parseInstantWindow(since: unknown, until: unknown, names: [strin
     throw new GatewayError(ErrorCode.BAD_USER_INPUT, `${names[0]} (${String(since)}) is after ${names[1]} (${String(until)})`);
   }
   return { from, to };
-}
-
-/** UTC day `YYYY-MM-DD` of an instant. */
-export function utcDay(d: Date): string {
-  return d.toISOString().slice(0, 10);
 }
 
 /** UTC month `YYYY-MM` of an instant. */

@@ -1,4 +1,5 @@
-import { DOUBLE_CLICK_WINDOW_MS, utcDay, type DaySecret, type SecretOfDay } from '../counting/identity';
+import { DOUBLE_CLICK_WINDOW_MS, type DaySecret, type SecretOfDay } from '../counting/identity';
+import { utcDay } from '../util/utc-day';
 import type { IdentitySecretRepository } from '../store/identity-secret.repository';
 
 const DAY_MS = 86_400_000;

@@ -18,7 +18,7 @@ import type { Caller } from '../domain/caller';
 import { identityKeyWindowDays, loadConfig } from '../config';
 import { destroyExpiredSecrets } from '../ingest/secret-expiry';
 import { reduceImportedDays } from '../maintenance';
-import { utcDay } from '../counting/identity';
+import { utcDay } from '../util/utc-day';
 import { createServices, type Services } from '../services';
 import { SushiRepository } from '../store/sushi.repository';
 import { EventExportRepository } from '../store/event-export.repository';

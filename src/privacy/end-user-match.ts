@@ -14,7 +14,8 @@
  * @packageDocumentation
  */
 import { ResourceType } from '../domain/resources';
-import { clickIdentity, clickItem, hashKey, uniqueSession, utcDay, type DaySecret } from '../counting/identity';
+import { clickIdentity, clickItem, hashKey, uniqueSession, type DaySecret } from '../counting/identity';
+import { utcDay } from '../util/utc-day';
 import type { EventTrace, TotalsTarget } from '../store/erasure.repository';
 
 /** The fields a cookie match needs, plus the sender (`scope`, the `_id` up to its first `|`). */

@@ -22,6 +22,7 @@ import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
 import { INCOMPLETE_ENTRY_MS, type Aggregator } from '../aggregate/aggregator';
 import type { EventLogRepository } from '../store/event-log.repository';
+import { indexDaysOf } from '../ingest/day-index';
 import type { ErasureRepository, EventTrace } from '../store/erasure.repository';
 import { newReceipt, type PrivacyAuditDoc, type PrivacyAuditRepository } from '../store/privacy-audit.repository';
 import { changedCounters, eventsPerDay, eventsPerSender, madeFromCookie, targetsOf, type CounterChange } from './end-user-match';
@@ -110,7 +111,7 @@ export class ErasureService {
     let daysRecounted: string[] = [];
     let after = before;
     if (!opts.dryRun && events.length) {
-      const removed = await this.repo.removeEvents(events);
+      const removed = await this.repo.removeEvents(events.map((e) => ({ _id: e._id, indexDays: indexDaysOf(e.t) })));
       daysRecounted = removed.days;
       await this.aggregator.recount({ days: removed.days, onDay: opts.onDay, finish: () => this.repo.resetTotals(targets) });
       after = await this.repo.totals(targets);

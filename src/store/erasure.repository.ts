@@ -14,7 +14,6 @@ import { Long, type Collection, type Document } from 'mongodb';
 import { COUNTER_FIELDS, countersOf, type Counters } from '../domain/counters';
 import type { LoggedEvent } from '../domain/logged-event';
 import type { ResourceType } from '../domain/resources';
-import { previousDay, utcDay, inDayOpening } from '../counting/identity';
 import type { Store } from './store';
 import { INDEX_PREFIX, QUEUE_PREFIX, READ_CHUNK, queueItems, type DayIndexDoc, type QueueDoc } from './event-log.repository';
 import { QUARANTINE_PREFIX } from './quarantine.repository';
@@ -63,12 +62,6 @@ function trace(d: Doc): EventTrace {
     sk: d.sk as string,
     ckp: (d.ckp as string | undefined) ?? null,
   };
-}
-
-/** The days whose index documents list an event: its own, and the day before for a day's first 30 s (src/ingest/day-index.ts). */
-export function indexDaysOf(t: Date): string[] {
-  const day = utcDay(t);
-  return inDayOpening(t) ? [day, previousDay(day)] : [day];
 }
 
 /** A document of a collection whose `_id`s are strings (every collection here). */
@@ -139,13 +132,14 @@ export class ErasureRepository {
    * Removes events and every trace of them in the log: the events first
    * (the personal data goes before anything else), then their entries in
    * the day indexes (an index emptied is deleted), then their quarantine
-   * records (which hold a copy). Returns the events removed and the days
-   * whose indexes listed them: the days to recount.
+   * records (which hold a copy). Each event comes with the days whose index
+   * documents list it (`indexDaysOf`, src/ingest/day-index.ts). Returns the
+   * events removed and the days whose indexes listed them: the days to recount.
    *
    * A crash between the steps leaves index entries naming deleted events,
    * which every reader skips (StoredEventReader, retention, the export).
    */
-  async removeEvents(events: readonly EventTrace[]): Promise<{ removed: number; days: string[] }> {
+  async removeEvents(events: readonly { _id: string; indexDays: readonly string[] }[]): Promise<{ removed: number; days: string[] }> {
     const keys = events.map((e) => e._id);
     let removed = 0;
     for (let i = 0; i < keys.length; i += READ_CHUNK) {
@@ -153,7 +147,7 @@ export class ErasureRepository {
     }
     const byDay = new Map<string, Set<string>>();
     for (const e of events) {
-      for (const day of indexDaysOf(e.t)) {
+      for (const day of e.indexDays) {
         if (!byDay.has(day)) byDay.set(day, new Set());
         byDay.get(day)!.add(e._id);
       }
