@@ -88,7 +88,6 @@ describe('the DSR TSV in LibreOffice Calc', () => {
       createdBy: 'usage-gateway',
       now: new Date('2026-12-05T08:00:00Z'),
       dataFrom: '2026-01-03',
-      dataTo: null,
     });
     const tsv = dsrToTsv(report);
     const file = path.join(tmp, 'dsr.tsv');

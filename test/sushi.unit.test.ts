@@ -46,7 +46,6 @@ const params = {
   createdBy: 'usage-gateway',
   now: new Date('2026-05-10T12:00:00.123Z'),
   dataFrom: '2025-06-01',
-  dataTo: '2026-05-10',
 };
 
 describe('COUNTER DSR (rd1)', () => {

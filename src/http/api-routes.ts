@@ -9,14 +9,8 @@ import type { Caller } from '../domain/caller';
 import { mountReports } from '../reports/report.routes';
 import { mountUsageTable } from '../reports/usage-table.routes';
 import { mountSushi } from '../sushi/sushi.routes';
-import { SushiService } from '../sushi/sushi.service';
-import { SushiRepository } from '../store/sushi.repository';
 import { mountEventExport } from '../events/event-export.routes';
-import { EventExportService } from '../events/event-export.service';
-import { EventExportRepository } from '../store/event-export.repository';
 import { mountEmbed } from '../embed/embed.routes';
-import { EmbedService } from '../embed/embed.service';
-import { EmbedRepository } from '../store/embed.repository';
 import { requestRateLimit } from './rate-limits';
 
 type Deps = { services: Services; resolveCaller: (req: express.Request) => Promise<Caller | 'invalid'> };
@@ -26,10 +20,9 @@ export function apiRoutes(config: GatewayConfig): (app: express.Express, deps: D
     // Before mountReports: its router answers 404 for any other /api/reports path.
     mountUsageTable(app, { usageTable: deps.services.usageTable, resolveCaller: deps.resolveCaller });
     mountReports(app, deps);
-    const sushi = new SushiService(new SushiRepository(deps.services.store), { platform: config.sushiPlatform, createdBy: config.sushiPlatform });
-    mountSushi(app, { sushi, resolveCaller: deps.resolveCaller, platform: config.sushiPlatform });
-    mountEventExport(app, { events: new EventExportService(new EventExportRepository(deps.services.store)), resolveCaller: deps.resolveCaller });
+    mountSushi(app, { sushi: deps.services.sushi, resolveCaller: deps.resolveCaller, platform: config.sushiPlatform });
+    mountEventExport(app, { events: deps.services.eventExport, resolveCaller: deps.resolveCaller });
     // Public badge and widget (docs/embed.md): outside /api, so with their own per-IP rate limit.
-    mountEmbed(app, { embed: new EmbedService(new EmbedRepository(deps.services.store), deps.services.dashboard), before: [requestRateLimit(config)] });
+    mountEmbed(app, { embed: deps.services.embed, before: [requestRateLimit(config)] });
   };
 }

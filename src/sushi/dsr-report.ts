@@ -83,9 +83,8 @@ export interface DsrParams {
   platform: string;
   createdBy: string;
   now: Date;
-  /** First and last UTC day with stored events (null: none stored). */
+  /** First UTC day with stored events (null: none stored). */
   dataFrom: string | null;
-  dataTo: string | null;
   /**
    * `full` (default): the CoP-RD report for any client, with `volume` and
    * several months. `hub`: what DataCite's usage hub (datacite/sashimi)
