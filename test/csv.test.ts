@@ -21,9 +21,9 @@ import {
   csvDate,
   idList,
   nameList,
-  neutralizeFormula,
   toCells,
 } from '../src/reports/csv-format';
+import { neutralizeFormula } from '../src/domain/csv-cell';
 import { csvContentDisposition, writeCsv } from '../src/reports/csv-stream';
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);

@@ -62,18 +62,6 @@ export function nameList(names: readonly string[]): string {
 }
 
 /**
- * Formula-injection defence for one text cell: the shared rule of
- * src/domain/csv-cell.ts (also bundled into the dashboard page's CSV
- * downloads), applied here to **every** string cell of every report, ids
- * included (an id, a parent-id list or a user id is as attacker-controlled
- * as a name). Controls, DEL, C1 and bidi overrides are stripped; a cell that
- * starts a formula, right away or after leading whitespace, invisible
- * characters or separators, gets a leading `'`; plain numbers (`-5`) and
- * values starting with a letter or digit are kept.
- */
-export { neutralizeFormula };
-
-/**
  * Decimal text of a number, never exponent notation for integers (String(1e21)
  * is `1e+21`, which a spreadsheet may then round). Non-finite numbers give ''
  * rather than `NaN`/`Infinity`, which would be read back as text in a numeric
@@ -129,9 +117,11 @@ export function cellText(value: unknown): string {
  * Dates give {@link csvDate}. Keys of the record that are not columns are
  * ignored (so one row object can feed several reports).
  *
- * Every string value goes through {@link neutralizeFormula} (ids and lists
- * included); numbers, booleans and Dates are produced by the gateway and
- * printed as they are.
+ * Every string value goes through `neutralizeFormula`, the formula-injection
+ * rule of src/domain/csv-cell.ts (also bundled into the dashboard page's
+ * CSV downloads), ids and lists included: an id, a parent-id list or a user
+ * id is as attacker-controlled as a name. Numbers, booleans and Dates are
+ * produced by the gateway and printed as they are.
  */
 export function toCells(row: Readonly<Record<string, CellValue>>, columns: readonly string[]): string[] {
   return recordCells(row, columns);

@@ -13,7 +13,7 @@
  *   is no `Platform` column in the research-data report.
  */
 import { monthsBetween } from '../dates/date-input';
-import { neutralizeFormula } from '../reports/csv-format';
+import { neutralizeFormula } from '../domain/csv-cell';
 import { DSR_REPORT_ID, METRIC_TYPES, metricLabel, type DsrException, type MetricType } from './dsr-report';
 
 /** Table 7.2, column A, in order (row 11 is blank). */

@@ -8,8 +8,8 @@
  */
 import { Writable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
-import { neutralizeFormula, toCells } from '../../src/reports/csv-format';
-import { stripUnsafeChars } from '../../src/domain/csv-cell';
+import { toCells } from '../../src/reports/csv-format';
+import { neutralizeFormula, stripUnsafeChars } from '../../src/domain/csv-cell';
 import { writeCsv } from '../../src/reports/csv-stream';
 import { DATASET_REPORT_COLUMNS } from '../../src/reports/report-columns';
 import { toCsv } from '../../web/src/csv';
