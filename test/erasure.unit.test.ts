@@ -4,7 +4,7 @@
  * report printed by `usage-gateway forget`.
  */
 import { randomBytes } from 'node:crypto';
-import { eventKeys, hashKey, type EventKeyInput } from '../src/counting/identity';
+import { eventKeys, unkeyedEventKeys, type EventKeyInput } from '../src/counting/identity';
 import { ResourceType, AccessAction } from '../src/domain/resources';
 import { changedCounters, eventsPerDay, eventsPerSender, madeFromCookie, scopeOf, targetsOf, type CookieCandidate } from '../src/privacy/end-user-match';
 import { forgetReport } from '../src/privacy/privacy-cli';
@@ -22,17 +22,8 @@ function stored(input: Partial<EventKeyInput> & { t: string; key: string }, secr
     ...input,
     timestamp: new Date(input.t),
   };
-  const keys = secret === null ? unkeyed(e) : eventKeys(e, input.key, () => secret);
+  const keys = secret === null ? unkeyedEventKeys(e, input.key) : eventKeys(e, input.key, () => secret);
   return { _id: input.key, t: e.timestamp, resourceType: e.resourceType as ResourceType, resourceId: e.resourceId, action: e.action as AccessAction, url: e.url ?? null, ck: keys.ck, sk: keys.sk };
-}
-
-/** The keys of a cookie visitor as versions before keyed hashing stored them (unkeyed SHA-256 of the same parts). */
-function unkeyed(e: EventKeyInput): { ck: string; sk: string } {
-  const hour = e.timestamp.toISOString().slice(0, 13);
-  return {
-    ck: hashKey('k', [e.scope, ['c', e.userCookie!], [e.resourceType, e.resourceId, e.action, e.url ?? null]], null),
-    sk: hashKey('s', [e.scope, ['C', e.userCookie!, hour]], null),
-  };
 }
 
 describe('madeFromCookie', () => {

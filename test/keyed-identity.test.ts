@@ -10,7 +10,7 @@
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 import { loadSmallCatalog, BROWSER_UA } from './support/fixtures';
 import { recountCommand } from '../src/cli';
-import { clickIdentity, clickItem, eventKeys, hashKey, uniqueSession, type EventKeyInput, type KeyPart } from '../src/counting/identity';
+import { eventKeys, unkeyedEventKeys, type EventKeyInput } from '../src/counting/identity';
 import { destroyExpiredSecrets } from '../src/ingest/secret-expiry';
 import { firstKeptSecretDay } from '../src/ingest/day-secrets';
 import { IdentitySecretRepository } from '../src/store/identity-secret.repository';
@@ -31,9 +31,8 @@ type Input = { eventId: string; timestamp: string; resourceType: string; resourc
 
 /** What the event would have stored before keyed hashing: unkeyed SHA-256, no `ckp` (identity.ts). */
 function legacyKeys(i: Input): { ck: string; sk: string } {
-  const e = keyInput(i);
-  const alone: KeyPart[] = ['e', `${SCOPE}|${i.eventId}`];
-  return { ck: hashKey('k', [SCOPE, clickIdentity(e) ?? alone, clickItem(e)], null), sk: hashKey('s', [SCOPE, uniqueSession(e) ?? alone], null) };
+  const { ck, sk } = unkeyedEventKeys(keyInput(i), `${SCOPE}|${i.eventId}`);
+  return { ck, sk };
 }
 
 function keyInput(i: Input): EventKeyInput {

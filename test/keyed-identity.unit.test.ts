@@ -8,12 +8,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { DayTally, type TallyEvent, type TargetFigures } from '../src/counting/day-tally';
 import {
-  clickIdentity,
-  clickItem,
   eventKeys,
   hashKey,
   secretDaysOf,
-  uniqueSession,
+  unkeyedEventKeys,
   type DaySecret,
   type EventKeyInput,
   type EventKeys,
@@ -31,12 +29,7 @@ const secretOf = (day: string): DaySecret => createHash('sha256').update(`secret
 
 /** The keys as versions before keyed hashing stored them: unkeyed SHA-256, one key for every day, no `ckp`. */
 function legacyKeys(e: EventKeyInput, eventKey: string): EventKeys {
-  const alone: KeyPart[] = ['e', eventKey];
-  const item = clickItem(e.ownAccess ? { ...e, url: null } : e);
-  return {
-    ck: hashKey('k', [e.scope, clickIdentity(e) ?? alone, item], null),
-    sk: hashKey('s', [e.scope, uniqueSession(e) ?? alone], null),
-  };
+  return unkeyedEventKeys(e, eventKey);
 }
 
 type Keying = (e: EventKeyInput, id: string) => EventKeys;

@@ -181,7 +181,8 @@ export class DayTally {
   private chainInsert(e: TallyEvent, peek: boolean): void {
     // A next-day event is chained by its key under this day's secret
     // (`ckp`, identity.ts eventKeys); events stored before keyed hashing
-    // have none and one key for every day.
+    // have none and one key for every day. REMOVE the `?? e.ck` with the
+    // unkeyed-keys path (docs/legacy-reads.md).
     const key = peek ? (e.ckp ?? e.ck) : e.ck;
     let chain = this.chains.get(key);
     if (!chain) {

@@ -95,7 +95,8 @@ export type SecretOfDay = (day: string) => DaySecret;
  *
  * `secret` null is the unkeyed SHA-256 that versions before keyed hashing
  * stored (same shape): kept only so such keys can be explained and
- * compared; ingestion always passes a secret.
+ * compared; ingestion always passes a secret. REMOVE the null case with
+ * the unkeyed-keys path (docs/legacy-reads.md).
  */
 export function hashKey(kind: string, parts: readonly KeyPart[], secret: DaySecret | null): string {
   const data = JSON.stringify([kind, ...parts]);
@@ -210,15 +211,39 @@ export interface EventKeys {
  * (DayTally). Sessions never cross a day (`sk` needs no such twin).
  */
 export function eventKeys(e: EventKeyInput, eventKey: string, secretOf: SecretOfDay): EventKeys {
+  const day = utcDay(e.timestamp);
+  const keys: EventKeys = keysWith(e, eventKey, secretOf(day));
+  if (inDayOpening(e.timestamp)) keys.ckp = keysWith(e, eventKey, secretOf(previousDay(day))).ck;
+  return keys;
+}
+
+/**
+ * The keys versions before keyed hashing stored: {@link eventKeys} unkeyed
+ * (`hashKey` with no secret), one `ck` for every day and no `ckp`. Nothing
+ * stores them any more; erasure matches them and tests write such events.
+ * REMOVE with the unkeyed-keys path (docs/legacy-reads.md).
+ */
+export function unkeyedEventKeys(e: EventKeyInput, eventKey: string): EventKeys {
+  return keysWith(e, eventKey, null);
+}
+
+/** `ck` and `sk` of an event under one secret (null: unkeyed). */
+function keysWith(e: EventKeyInput, eventKey: string, secret: DaySecret | null): EventKeys {
   const alone: KeyPart[] = ['e', eventKey];
   const item = clickItem(e.ownAccess ? { ...e, url: null } : e);
-  const clickParts: KeyPart[] = [e.scope, clickIdentity(e) ?? alone, item];
-  const day = utcDay(e.timestamp);
-  const secret = secretOf(day);
-  const keys: EventKeys = {
-    ck: hashKey('k', clickParts, secret),
-    sk: hashKey('s', [e.scope, uniqueSession(e) ?? alone], secret),
-  };
-  if (inDayOpening(e.timestamp)) keys.ckp = hashKey('k', clickParts, secretOf(previousDay(day)));
-  return keys;
+  return { ck: clickKey(e.scope, clickIdentity(e) ?? alone, item, secret), sk: sessionKey(e.scope, uniqueSession(e) ?? alone, secret) };
+}
+
+/**
+ * The double-click key (`ck`, `ckp`): sender + {@link clickIdentity} +
+ * {@link clickItem}, hashed. The one formula: ingestion and erasure's
+ * cookie match both call it.
+ */
+export function clickKey(scope: string, identity: KeyPart[], item: KeyPart[], secret: DaySecret | null): string {
+  return hashKey('k', [scope, identity, item], secret);
+}
+
+/** The unique-count session key (`sk`): sender + {@link uniqueSession}, hashed. The one formula, as {@link clickKey}. */
+export function sessionKey(scope: string, session: KeyPart[], secret: DaySecret | null): string {
+  return hashKey('s', [scope, session], secret);
 }

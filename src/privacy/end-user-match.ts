@@ -14,7 +14,7 @@
  * @packageDocumentation
  */
 import { ResourceType } from '../domain/resources';
-import { clickIdentity, clickItem, hashKey, uniqueSession, type DaySecret } from '../counting/identity';
+import { clickIdentity, clickItem, clickKey, sessionKey, uniqueSession, type DaySecret } from '../counting/identity';
 import { utcDay } from '../util/utc-day';
 import type { EventTrace, TotalsTarget } from '../store/erasure.repository';
 
@@ -34,7 +34,8 @@ export function scopeOf(eventKey: string): string {
  * unkeyed. `secretOf` answers null for a day whose secret is destroyed.
  *
  * The double-click key also hashes the URL as it was sent: if the stored
- * URL was shortened since, only the session key can match.
+ * URL was shortened since, only the session key can match. REMOVE the
+ * unkeyed try with the unkeyed-keys path (docs/legacy-reads.md).
  */
 export function madeFromCookie(e: CookieCandidate, cookie: string, secretOf: (day: string) => DaySecret | null): boolean {
   const identity = { userCookie: cookie, timestamp: e.t };
@@ -44,8 +45,8 @@ export function madeFromCookie(e: CookieCandidate, cookie: string, secretOf: (da
   const scope = scopeOf(e._id);
   const secret = secretOf(utcDay(e.t));
   for (const s of secret === null ? [null] : [secret, null]) {
-    if (hashKey('s', [scope, session], s) === e.sk) return true;
-    if (hashKey('k', [scope, click, clickItem(e)], s) === e.ck) return true;
+    if (sessionKey(scope, session, s) === e.sk) return true;
+    if (clickKey(scope, click, clickItem(e), s) === e.ck) return true;
   }
   return false;
 }
