@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { CONFIG_GROUPS, SETTINGS, loadConfig } from '../src/config';
-import { DEFAULT_POPULARITY_WEIGHTS, parsePopularityWeights } from '../src/dashboard/popularity';
+import { DEFAULT_POPULARITY_WEIGHTS, parsePopularityWeights } from '../src/dashboard/popularity-weights';
 import { README, configTables, readmeTables } from '../scripts/config-doc';
 
 describe('configuration: src/config.ts is the one source, the README follows it', () => {

@@ -1,15 +1,7 @@
 import { Visibility } from '../src/domain/resources';
-import {
-  buildDashboard,
-  distinctReuses,
-  reuseCounts,
-  reusesUpTo,
-  scoreScope,
-  selectDatasets,
-  topBy,
-  type DashboardDataset,
-  type DashboardInput,
-} from '../src/dashboard/dashboard';
+import { buildDashboard, selectDatasets, topBy, type DashboardDataset, type DashboardInput } from '../src/dashboard/dashboard';
+import { distinctReuses, reuseCounts, reusesUpTo } from '../src/dashboard/reuse-counts';
+import { scoreScope } from '../src/dashboard/popularity-scope';
 import type { UsageFigures } from '../src/domain/dashboard-inputs';
 import {
   MAX_DAY_POINTS,
@@ -23,7 +15,8 @@ import {
 } from '../src/dashboard/usage-series';
 import { popularityWeightsFrom } from '../src/dashboard/dashboard.service';
 import { canEditReuse, canSeeReuse } from '../src/dashboard/reuse.service';
-import { DEFAULT_POPULARITY_WEIGHTS, POPULARITY_FORMULA_VERSION } from '../src/dashboard/popularity';
+import { POPULARITY_FORMULA_VERSION } from '../src/dashboard/popularity';
+import { DEFAULT_POPULARITY_WEIGHTS } from '../src/dashboard/popularity-weights';
 import type { Caller } from '../src/domain/caller';
 
 /**

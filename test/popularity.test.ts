@@ -2,18 +2,15 @@ import { mulberry32 } from '../src/demo/prng';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  DEFAULT_POPULARITY_WEIGHTS,
   POPULARITY_FORMULA_VERSION,
   popularityInput,
   compareByScoreDesc,
-  parsePopularityWeights,
-  scoreHistogram,
   scorePopularity,
-  validateWeights,
   type PopularityInput,
   type PopularityResult,
-  type PopularityWeights,
 } from '../src/dashboard/popularity';
+import { DEFAULT_POPULARITY_WEIGHTS, parsePopularityWeights, validateWeights, type PopularityWeights } from '../src/dashboard/popularity-weights';
+import { scoreHistogram } from '../src/dashboard/score-histogram';
 
 type Metric = 'downloads' | 'apiCalls' | 'reuses';
 const METRICS: readonly Metric[] = ['downloads', 'apiCalls', 'reuses'];

@@ -4,21 +4,12 @@ import { canSeeDataset } from '../auth/visibility';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
 import type { DashboardRepository } from '../store/dashboard.repository';
-import {
-  buildDashboard,
-  reuseCounts,
-  reusesUpTo,
-  scoreScope,
-  selectDatasets,
-  type DashboardDataset,
-  type DashboardResult,
-  type DashboardVisibility,
-  type PopularityScore,
-  type PopularityScopeKind,
-} from './dashboard';
+import { buildDashboard, selectDatasets, type DashboardDataset, type DashboardResult, type DashboardVisibility } from './dashboard';
+import { scoreScope, type PopularityScore, type PopularityScopeKind } from './popularity-scope';
+import { reuseCounts, reusesUpTo } from './reuse-counts';
 import type { DayUsage, ReuseLink, UsageFigures } from '../domain/dashboard-inputs';
 import { distinctReuseLinks, storedReuseKey } from './reuse-url';
-import { DEFAULT_POPULARITY_WEIGHTS, parsePopularityWeights, type PopularityWeights } from './popularity';
+import { DEFAULT_POPULARITY_WEIGHTS, parsePopularityWeights, type PopularityWeights } from './popularity-weights';
 import { addCountries, type CountryMap } from '../domain/country-usage';
 import { checkSeriesRange, dayCount, usageSeries, type SeriesGranularity, type UsagePoint } from './usage-series';
 import { utcDay } from '../util/utc-day';

@@ -3,29 +3,20 @@
  *
  * Pure module: no I/O, no clock. The service reads the datasets, their usage
  * and the reuses once and hands them here; everything else (selection,
- * totals, scores, top lists, themes) is computed in this file, so the
+ * totals, top lists, themes) is computed in this file, the scores in
+ * popularity-scope.ts and the reuse counts in reuse-counts.ts, so the
  * figures can be checked without a database.
  */
 import { Visibility } from '../domain/resources';
-import type { DatedReuseLink, ReuseLink, UsageFigures } from '../domain/dashboard-inputs';
-import {
-  DEFAULT_POPULARITY_WEIGHTS,
-  POPULARITY_FORMULA_VERSION,
-  popularityInput,
-  compareByScoreDesc,
-  scoreHistogram,
-  scorePopularity,
-  type HistogramBucket,
-  type PopularityResult,
-  type PopularityWeights,
-} from './popularity';
-import { utcDay } from '../util/utc-day';
+import type { ReuseLink, UsageFigures } from '../domain/dashboard-inputs';
+import { POPULARITY_FORMULA_VERSION, compareByScoreDesc, round2 } from './popularity';
+import { DEFAULT_POPULARITY_WEIGHTS, type PopularityWeights } from './popularity-weights';
+import { scoreHistogram, type HistogramBucket } from './score-histogram';
+import { scoreScope, type PopularityScopeKind, type PopularityScore } from './popularity-scope';
+import { distinctReuses, reuseCounts } from './reuse-counts';
 
 /** Which published datasets a dashboard is built from. */
 export type DashboardVisibility = 'ALL' | 'PUBLIC' | 'PRIVATE';
-
-/** What a popularity score is relative to: one portal's datasets, or all portals'. */
-export type PopularityScopeKind = 'PORTAL' | 'NETWORK';
 
 /** Length of the top and bottom lists. */
 export const TOP_N = 5;
@@ -45,16 +36,6 @@ export interface DashboardDataset {
 
 function share(part: number, whole: number): number {
   return whole === 0 ? 0 : part / whole;
-}
-
-/** A popularity result with what it is relative to. */
-export interface PopularityScore extends PopularityResult {
-  scope: PopularityScopeKind;
-  /** The portal of a PORTAL score; null for NETWORK. */
-  portalId: string | null;
-  /** Datasets in the scope (the denominator of the percentile, the largest rank). */
-  scopeSize: number;
-  formulaVersion: string;
 }
 
 export interface DashboardTotals {
@@ -135,7 +116,7 @@ export interface DashboardInput {
   portalId: string | null;
   /** Usage by dataset id; a missing id has no usage. */
   usage: ReadonlyMap<string, UsageFigures>;
-  /** Reuses that count (already cut to the time window, see {@link reusesUpTo}). */
+  /** Reuses that count (already cut to the time window: reusesUpTo in reuse-counts.ts). */
   reuses: readonly ReuseLink[];
   /** Theme names by id; an unknown theme is named by its id. */
   themeNames: ReadonlyMap<string, string>;
@@ -151,10 +132,6 @@ function byId(a: string, b: string): number {
 
 function blank(s: string | null | undefined): boolean {
   return s == null || s.trim() === '';
-}
-
-function round2(x: number): number {
-  return Math.round(x * 100) / 100;
 }
 
 /**
@@ -177,72 +154,6 @@ export function selectDatasets(
         (portalId === null || d.portalId === portalId),
     )
     .sort((a, b) => byId(a.id, b.id));
-}
-
-/**
- * Reuses that count in a window ending on `lastDay` (UTC, included): those
- * registered on or before that day. Reuses are a stock, not a flow: a reuse
- * still exists after the day it was registered. `lastDay` null = all reuses.
- */
-export function reusesUpTo<T extends DatedReuseLink>(reuses: readonly T[], lastDay: string | null): T[] {
-  if (lastDay === null) return [...reuses];
-  return reuses.filter((r) => utcDay(r.createdAt) <= lastDay);
-}
-
-/**
- * Number of distinct reuses pointing at each of `datasetIds` (a reuse that
- * lists a dataset twice counts once). Every id gets an entry.
- */
-export function reuseCounts(datasetIds: Iterable<string>, reuses: readonly ReuseLink[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const id of datasetIds) counts.set(id, 0);
-  for (const r of reuses) {
-    for (const id of new Set(r.datasetIds)) {
-      const c = counts.get(id);
-      if (c !== undefined) counts.set(id, c + 1);
-    }
-  }
-  return counts;
-}
-
-/** Distinct reuses pointing at one or more of `datasetIds`. */
-export function distinctReuses(datasetIds: ReadonlySet<string>, reuses: readonly ReuseLink[]): number {
-  return reuses.filter((r) => r.datasetIds.some((id) => datasetIds.has(id))).length;
-}
-
-/**
- * Popularity of every dataset of a scope, relative to that scope: the
- * published formula (popularity.ts) on the datasets' downloads and API
- * calls counted per session (`popularityInput`) and reuse counts.
- */
-export function scoreScope(
-  datasets: readonly Pick<DashboardDataset, 'id'>[],
-  usage: ReadonlyMap<string, UsageFigures>,
-  reuseCount: ReadonlyMap<string, number>,
-  scope: { kind: PopularityScopeKind; portalId: string | null },
-  weights: PopularityWeights = DEFAULT_POPULARITY_WEIGHTS,
-): Map<string, PopularityScore> {
-  const results = scorePopularity(
-    datasets.map((d) => {
-      const u = usage.get(d.id) ?? NO_USAGE;
-      const use = popularityInput({ uniqueRequests: u.uniqueRequests ?? 0, uniqueInvestigations: u.uniqueInvestigations ?? 0, apiCalls: u.apiCalls });
-      return { id: d.id, ...use, reuses: reuseCount.get(d.id) ?? 0 };
-    }),
-    weights,
-  );
-  const out = new Map<string, PopularityScore>();
-  for (const [id, r] of results) {
-    out.set(id, {
-      ...r,
-      contributions: { ...r.contributions },
-      metrics: { ...r.metrics },
-      scope: scope.kind,
-      portalId: scope.kind === 'PORTAL' ? scope.portalId : null,
-      scopeSize: results.size,
-      formulaVersion: POPULARITY_FORMULA_VERSION,
-    });
-  }
-  return out;
 }
 
 /**

@@ -23,6 +23,13 @@
  * rules, defaults) must bump {@link POPULARITY_FORMULA_VERSION} and
  * docs/popularity.md.
  */
+import {
+  DEFAULT_POPULARITY_WEIGHTS,
+  POPULARITY_METRICS,
+  validateWeights,
+  type PopularityMetric,
+  type PopularityWeights,
+} from './popularity-weights';
 
 /**
  * Version of the popularity formula (semver). MAJOR: scores are not
@@ -31,32 +38,6 @@
  * documented output. See docs/popularity.md, "Versioning".
  */
 export const POPULARITY_FORMULA_VERSION = '2.0.0';
-
-/**
- * Relative importance of each metric. Non-negative, finite, not all zero;
- * they are normalised to sum to 1, so `{1, 1, 1}` and `{5, 5, 5}` are the
- * same weights.
- */
-export interface PopularityWeights {
-  downloads: number;
-  apiCalls: number;
-  reuses: number;
-}
-
-/**
- * Default weights (downloads 0.5, API calls 0.3, reuses 0.2).
- *
- * Why: a download is the most direct sign that someone used the data. API
- * calls matter but one integration can poll thousands of times, so they weigh
- * less (log scaling already damps them too). Reuses are the strongest signal
- * per unit but are sparse — most datasets have none — so a larger weight would
- * turn the score into a "has a reuse or not" flag.
- */
-export const DEFAULT_POPULARITY_WEIGHTS: PopularityWeights = Object.freeze({
-  downloads: 0.5,
-  apiCalls: 0.3,
-  reuses: 0.2,
-});
 
 /** Usage of one dataset inside the scope (and time window, if any). */
 export interface PopularityInput {
@@ -97,15 +78,6 @@ export interface PopularityResult {
   metrics: { downloads: number; apiCalls: number; reuses: number };
 }
 
-/** One bucket of a score histogram: `[from, to)`, the last one `[from, 100]`. */
-export interface HistogramBucket {
-  from: number;
-  to: number;
-  count: number;
-}
-
-type Metric = keyof PopularityWeights;
-
 /** The stored regular COUNTER figures of a dataset the score's use metrics come from. */
 export interface PopularityUsage {
   /** Sessions that downloaded the dataset (COUNTER unique requests). */
@@ -131,93 +103,11 @@ export function popularityInput(u: PopularityUsage): Pick<PopularityInput, 'down
 }
 
 /**
- * Fixed metric order. It is the order of the weights in the docs, and it
- * breaks ties when distributing rounding hundredths, so it is part of the
- * formula: do not reorder without a version bump.
- */
-const METRICS: readonly Metric[] = ['downloads', 'apiCalls', 'reuses'];
-
-/**
  * Rounds to 2 decimals, halves up (scores are never negative). Kept as one
  * helper so score, contributions and percentile round identically.
  */
-function round2(x: number): number {
+export function round2(x: number): number {
   return Math.round(x * 100) / 100;
-}
-
-/**
- * Checks weights: each must be a finite number >= 0, and at least one must be
- * > 0 (all-zero weights cannot be normalised).
- *
- * @returns A message naming the problem, or `null` when the weights are valid.
- */
-export function validateWeights(w: PopularityWeights): string | null {
-  for (const m of METRICS) {
-    const v = w[m];
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
-      return `popularity weight "${m}" must be a finite number, got ${String(v)}`;
-    }
-    if (v < 0) return `popularity weight "${m}" must be >= 0, got ${v}`;
-  }
-  if (METRICS.every((m) => w[m] === 0)) {
-    return 'popularity weights must not all be zero (at least one of downloads, apiCalls, reuses must be > 0)';
-  }
-  return null;
-}
-
-/**
- * Parses weights in the `POPULARITY_WEIGHTS` format:
- * `downloads=0.5,apiCalls=0.3,reuses=0.2`.
- *
- * Rules: comma-separated `name=value` entries; all three names required,
- * each exactly once, case-sensitive; spaces around names, values and commas
- * are ignored; values are plain non-negative decimals (`2`, `0.25`, `.5`);
- * not all zero. Values need not sum to 1 (they are normalised when scoring).
- * An unset or empty variable means "use {@link DEFAULT_POPULARITY_WEIGHTS}";
- * that decision is the caller's, this function rejects empty text.
- *
- * @throws Error with a message saying what is wrong and what is expected.
- */
-export function parsePopularityWeights(text: string): PopularityWeights {
-  const expected = 'expected e.g. "downloads=0.5,apiCalls=0.3,reuses=0.2"';
-  if (text.trim() === '') throw new Error(`POPULARITY_WEIGHTS is empty; ${expected}`);
-  const found: Partial<PopularityWeights> = {};
-  for (const rawEntry of text.split(',')) {
-    const entry = rawEntry.trim();
-    if (entry === '') throw new Error(`POPULARITY_WEIGHTS has an empty entry in "${text}"; ${expected}`);
-    const eq = entry.indexOf('=');
-    if (eq < 0) throw new Error(`POPULARITY_WEIGHTS entry "${entry}" is not name=value; ${expected}`);
-    const name = entry.slice(0, eq).trim();
-    const value = entry.slice(eq + 1).trim();
-    if (!(METRICS as readonly string[]).includes(name)) {
-      throw new Error(
-        `POPULARITY_WEIGHTS has unknown metric "${name}"; known metrics: ${METRICS.join(', ')}`,
-      );
-    }
-    const metric = name as Metric;
-    if (found[metric] !== undefined) {
-      throw new Error(`POPULARITY_WEIGHTS sets "${metric}" more than once`);
-    }
-    // Plain decimals only: Number() alone would accept "", "0x10", "1e3", "Infinity".
-    if (!/^(?:\d+(?:\.\d*)?|\.\d+)$/.test(value)) {
-      throw new Error(
-        `POPULARITY_WEIGHTS value for "${metric}" must be a non-negative decimal number, got "${value}"`,
-      );
-    }
-    found[metric] = Number(value);
-  }
-  const missing = METRICS.filter((m) => found[m] === undefined);
-  if (missing.length > 0) {
-    throw new Error(`POPULARITY_WEIGHTS is missing ${missing.join(', ')}; ${expected}`);
-  }
-  const weights: PopularityWeights = {
-    downloads: found.downloads ?? 0,
-    apiCalls: found.apiCalls ?? 0,
-    reuses: found.reuses ?? 0,
-  };
-  const problem = validateWeights(weights);
-  if (problem !== null) throw new Error(`POPULARITY_WEIGHTS: ${problem}`);
-  return weights;
 }
 
 /**
@@ -242,18 +132,18 @@ export function compareByScoreDesc(
  * Why largest remainder rather than "last = score − others": the latter can
  * give a metric with no activity −0.01, or a metric a share it did not earn.
  * Here each metric gets floor(hundredths) and the 0–3 missing hundredths go,
- * one each, to the largest fractional parts (ties in METRICS order). Since
+ * one each, to the largest fractional parts (ties in POPULARITY_METRICS order). Since
  * round(Σ frac) <= number of positive fracs, a metric with raw contribution 0
  * stays exactly 0 and none is ever negative.
  */
 function allocateContributions(
-  raw: Record<Metric, number>,
+  raw: Record<PopularityMetric, number>,
   scoreCents: number,
 ): PopularityContributions {
-  const cents: Record<Metric, number> = { downloads: 0, apiCalls: 0, reuses: 0 };
-  const fracs: { m: Metric; frac: number; order: number }[] = [];
+  const cents: Record<PopularityMetric, number> = { downloads: 0, apiCalls: 0, reuses: 0 };
+  const fracs: { m: PopularityMetric; frac: number; order: number }[] = [];
   let allocated = 0;
-  METRICS.forEach((m, order) => {
+  POPULARITY_METRICS.forEach((m, order) => {
     const hundredths = raw[m] * 100;
     const floor = Math.floor(hundredths);
     cents[m] = floor;
@@ -306,11 +196,11 @@ export function scorePopularity(
   if (problem !== null) throw new Error(problem);
 
   const ids = new Set<string>();
-  const max: Record<Metric, number> = { downloads: 0, apiCalls: 0, reuses: 0 };
+  const max: Record<PopularityMetric, number> = { downloads: 0, apiCalls: 0, reuses: 0 };
   for (const input of inputs) {
     if (ids.has(input.id)) throw new Error(`duplicate dataset id "${input.id}" in popularity input`);
     ids.add(input.id);
-    for (const m of METRICS) {
+    for (const m of POPULARITY_METRICS) {
       const v = input[m];
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
         throw new RangeError(
@@ -322,22 +212,22 @@ export function scorePopularity(
   }
 
   const total = weights.downloads + weights.apiCalls + weights.reuses;
-  const w: Record<Metric, number> = {
+  const w: Record<PopularityMetric, number> = {
     downloads: weights.downloads / total,
     apiCalls: weights.apiCalls / total,
     reuses: weights.reuses / total,
   };
   // Computed once per metric: the denominator is the same for the whole scope.
-  const logMax: Record<Metric, number> = {
+  const logMax: Record<PopularityMetric, number> = {
     downloads: Math.log1p(max.downloads),
     apiCalls: Math.log1p(max.apiCalls),
     reuses: Math.log1p(max.reuses),
   };
 
   const scored = inputs.map((input) => {
-    const raw: Record<Metric, number> = { downloads: 0, apiCalls: 0, reuses: 0 };
+    const raw: Record<PopularityMetric, number> = { downloads: 0, apiCalls: 0, reuses: 0 };
     let sum = 0;
-    for (const m of METRICS) {
+    for (const m of POPULARITY_METRICS) {
       // log1p: counts are heavy-tailed (a few datasets get orders of magnitude
       // more use), so a linear x/max would put almost everyone near 0. log1p
       // also maps 0 to exactly 0, so no activity gives exactly 0, not NaN.
@@ -380,39 +270,4 @@ export function scorePopularity(
     if (r !== undefined) byInput.set(input.id, r);
   }
   return byInput;
-}
-
-/**
- * Equal-width buckets over [0, 100]; the last bucket includes 100.
- *
- * Bucket i covers `[i·100/k, (i+1)·100/k)` (edges computed as `i*100/k`, not
- * accumulated, so they are exact when k divides 100). A score is placed by
- * comparing it with those same edges, so a score equal to an edge always
- * lands in the bucket that starts there, whatever the floating-point
- * rounding of `score*k/100`.
- *
- * @param bucketCount Integer 1..100.
- * @throws RangeError on a bad bucket count or a score that is not a finite
- *   number in [0, 100].
- */
-export function scoreHistogram(scores: readonly number[], bucketCount: number): HistogramBucket[] {
-  if (!Number.isInteger(bucketCount) || bucketCount < 1 || bucketCount > 100) {
-    throw new RangeError(`bucketCount must be an integer from 1 to 100, got ${String(bucketCount)}`);
-  }
-  const k = bucketCount;
-  const edges: number[] = [];
-  for (let i = 0; i <= k; i += 1) edges.push((i * 100) / k);
-  const buckets: HistogramBucket[] = [];
-  for (let i = 0; i < k; i += 1) buckets.push({ from: edges[i], to: edges[i + 1], count: 0 });
-  for (const s of scores) {
-    if (typeof s !== 'number' || !Number.isFinite(s) || s < 0 || s > 100) {
-      throw new RangeError(`histogram scores must be finite numbers in [0, 100], got ${String(s)}`);
-    }
-    let idx = Math.min(k - 1, Math.floor((s * k) / 100));
-    // Correct the estimate against the actual edges (at most one step off).
-    while (idx > 0 && s < edges[idx]) idx -= 1;
-    while (idx < k - 1 && s >= edges[idx + 1]) idx += 1;
-    buckets[idx].count += 1;
-  }
-  return buckets;
 }

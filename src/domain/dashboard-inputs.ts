@@ -1,7 +1,7 @@
 /**
  * What the data dashboard computes from: the shapes `store/dashboard.repository.ts`
  * reads and the pure dashboard modules (`dashboard/dashboard.ts`,
- * `dashboard/usage-series.ts`) take. Types only.
+ * `dashboard/popularity-scope.ts`, `dashboard/usage-series.ts`) take. Types only.
  */
 
 /** Regular (human) use of a dataset, all time or inside a window. */

@@ -5,7 +5,8 @@ import { DateTimeResolver } from './date-time.scalar';
 /*
  * Types of the data dashboard, dataset popularity and usage series
  * (docs/dashboard.md). Resolvers return the plain objects of
- * src/dashboard/dashboard.ts and dashboard.service.ts, which have these shapes.
+ * src/dashboard/dashboard.ts, popularity-scope.ts and dashboard.service.ts,
+ * which have these shapes.
  */
 
 export enum DashboardVisibility {

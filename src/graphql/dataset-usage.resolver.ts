@@ -6,9 +6,9 @@ import { PageArgs } from './dataset.resolver';
 import { type ConnectionShape, connectionFromArray } from './connection';
 import type { GatewayContext } from './context';
 import { checkDateRange } from './date-range';
-import type { DatasetDoc } from '../store/documents';
-import type { ReuseDoc } from '../store/documents-ingest';
-import type { PopularityScore as PopularityScoreResult } from '../dashboard/dashboard';
+import type { DatasetDoc } from '../store/catalog.documents';
+import type { ReuseDoc } from '../store/reuse.documents';
+import type { PopularityScore as PopularityScoreResult } from '../dashboard/popularity-scope';
 import type { UsageSeriesResult } from '../dashboard/dashboard.service';
 
 /** Dataset fields of the data dashboard issue: popularity, reuses, usage series. */
