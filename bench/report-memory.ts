@@ -20,7 +20,8 @@ import { startGateway } from '../src/gateway';
 import { startEmbeddedDatabase } from '../src/db/embedded-database';
 import { connectStore, type Store } from '../src/store/store';
 import { Visibility } from '../src/domain/resources';
-import type { DatasetDoc, FileDoc, UsageTotalsDoc } from '../src/store/documents';
+import type { DatasetDoc, FileDoc } from '../src/store/catalog.documents';
+import type { UsageTotalsDoc } from '../src/store/usage.documents';
 
 const N = Number(process.argv[2] ?? 200_000);
 const DATASETS = 2_000;

@@ -17,7 +17,7 @@ import { loadCatalog } from './support/formats-fixture';
 import { connect, type CliIo } from '../src/cli';
 import { importEventsCommand, importLogsCommand } from '../src/logs/log-cli';
 import { quarantineListCommand } from '../src/events/quarantine-cli';
-import { indexId, queueId } from '../src/store/event-log.repository';
+import { dayIndexId, queueId } from '../src/store/storage-keys';
 
 const ROOT = path.resolve(__dirname, '..');
 const MAPPING = path.resolve(ROOT, 'examples/log-mapping.json');
@@ -265,7 +265,7 @@ describe('hostile input cannot stop the figures', () => {
     // As an older version stored a flush: queue entry, day index, events.
     await t.gw.store.eventLog.insertMany([
       { _id: queueId(flush), days: [YESTERDAY], at: new Date() },
-      { _id: indexId(YESTERDAY, flush), day: YESTERDAY, keys: rows.map((r) => r._id) },
+      { _id: dayIndexId(YESTERDAY, flush), day: YESTERDAY, keys: rows.map((r) => r._id) },
       ...rows,
     ]);
     await t.settle();

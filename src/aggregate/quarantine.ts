@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { MAX_RAW, QUARANTINE_PREFIX, type QuarantineRecord } from '../store/quarantine.repository';
+import { MAX_RAW, type QuarantineRecord } from '../store/quarantine.repository';
+import { quarantineId } from '../store/storage-keys';
 import type { EventProblem } from './stored-event-check';
 
 export interface QuarantineStore {
@@ -38,7 +39,7 @@ export class Quarantine {
     const key = keyOf(event);
     if (this.stored.has(key)) return;
     if (!this.pending.has(key)) {
-      this.pending.set(key, { _id: `${QUARANTINE_PREFIX}${key}`, eventKey: key, code: problem.code, reason: problem.message, at: new Date(), raw: rawOf(event) });
+      this.pending.set(key, { _id: quarantineId(key), eventKey: key, code: problem.code, reason: problem.message, at: new Date(), raw: rawOf(event) });
       this.logger.warn({ event: key, code: problem.code, reason: problem.message }, 'stored event quarantined: it is not counted');
     }
     this.writing ??= this.write();

@@ -14,6 +14,7 @@ import { ErrorCode, type ErrorCodeName } from '../errors/error-codes';
 import { AccessAction, ResourceType } from '../domain/resources';
 import { isValidId } from '../domain/ids';
 import type { LoggedEvent } from '../domain/logged-event';
+import { eventKey } from '../store/storage-keys';
 import { COUNTRY, EVENT_ID, MAX_URL, MAX_USER_AGENT, type EventLimits } from '../ingest/validate-event';
 
 export interface EventProblem {
@@ -62,7 +63,7 @@ export function checkStoredEvent(e: Partial<Record<keyof LoggedEvent, unknown>>)
   if (typeof e.eventId !== 'string' || !EVENT_ID.test(e.eventId)) {
     return problem(ErrorCode.INVALID_EVENT_ID, `eventId ${show(e.eventId)} must be 1-128 printable ASCII characters without spaces`);
   }
-  if (e._id !== `${e.scope}|${e.eventId}`) return problem(ErrorCode.INVALID_ID, `_id ${show(e._id)} is not scope|eventId`);
+  if (e._id !== eventKey(e.scope, e.eventId)) return problem(ErrorCode.INVALID_ID, `_id ${show(e._id)} is not scope|eventId`);
   if (!RESOURCE_TYPES.includes(e.resourceType)) return problem(ErrorCode.BAD_USER_INPUT, `resourceType ${show(e.resourceType)} is not one of ${RESOURCE_TYPES.join(', ')}`);
   if (!ACTIONS.includes(e.action)) return problem(ErrorCode.BAD_USER_INPUT, `action ${show(e.action)} is not one of ${ACTIONS.join(', ')}`);
   if (!isValidId(e.resourceId)) return problem(ErrorCode.INVALID_ID, `resourceId ${show(e.resourceId)} is not an id`);

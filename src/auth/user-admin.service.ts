@@ -1,7 +1,7 @@
 import { MongoServerError } from 'mongodb';
 import type { Store } from '../store/store';
-import type { UserDoc } from '../store/documents';
-import type { ApiKeyDoc } from '../store/documents-ingest';
+import type { UserDoc } from '../store/catalog.documents';
+import type { ApiKeyDoc } from '../store/api-key.documents';
 import type { AuthRepository } from '../store/auth.repository';
 import type { Role } from '../domain/caller';
 import { hashApiKey } from '../domain/api-keys';

@@ -1,6 +1,6 @@
 import type { Filter } from 'mongodb';
 import { Visibility } from '../domain/resources';
-import type { DatasetDoc, PortalDoc } from '../store/documents';
+import type { DatasetDoc, PortalDoc } from '../store/catalog.documents';
 import type { Caller } from '../domain/caller';
 
 /**

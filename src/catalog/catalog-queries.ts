@@ -2,7 +2,7 @@ import type { Filter } from 'mongodb';
 import type { Caller } from '../domain/caller';
 import { datasetVisibilityFilter } from '../auth/visibility';
 import type { CatalogRepository, Page } from '../store/catalog.repository';
-import type { CollectionDoc, DatasetDoc, PortalDoc, ThemeDoc } from '../store/documents';
+import type { CollectionDoc, DatasetDoc, PortalDoc, ThemeDoc } from '../store/catalog.documents';
 import type { Visibility } from '../domain/resources';
 
 export interface DatasetQueryFilter {

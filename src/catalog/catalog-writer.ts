@@ -5,16 +5,8 @@ import type { Store } from '../store/store';
 import { bulkWriteTolerant } from '../store/bulk';
 import { findByIds } from '../store/find-in';
 import { findCollectionCycle } from './catalog-validation';
-import type {
-  CollectionDoc,
-  DatasetDoc,
-  FileDoc,
-  PortalDoc,
-  SpaceDoc,
-  ThemeDoc,
-  UserDoc,
-} from '../store/documents';
-import type { ReuseDoc } from '../store/documents-ingest';
+import type { CollectionDoc, DatasetDoc, FileDoc, PortalDoc, SpaceDoc, ThemeDoc, UserDoc } from '../store/catalog.documents';
+import type { ReuseDoc } from '../store/reuse.documents';
 
 type Without<T, K extends keyof T> = Omit<T, K>;
 

@@ -4,8 +4,8 @@ import { canSeeDataset } from '../auth/visibility';
 import type { CatalogWriter } from '../catalog/catalog-writer';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
-import type { DatasetDoc } from '../store/documents';
-import type { ReuseDoc, ReuseType } from '../store/documents-ingest';
+import type { DatasetDoc } from '../store/catalog.documents';
+import type { ReuseDoc, ReuseType } from '../store/reuse.documents';
 import type { DashboardRepository } from '../store/dashboard.repository';
 import { reuseIdFor, reuseUrlKey, storedReuseKey } from './reuse-url';
 

@@ -12,18 +12,10 @@
  * and a seeded PRNG, so the same options always give deep-equal output
  * (demos, screenshots and tests stay reproducible).
  */
-import type {
-  CollectionDoc,
-  DatasetDoc,
-  FileDoc,
-  PortalDoc,
-  SpaceDoc,
-  ThemeDoc,
-  UserDoc,
-} from '../store/documents';
+import type { CollectionDoc, DatasetDoc, FileDoc, PortalDoc, SpaceDoc, ThemeDoc, UserDoc } from '../store/catalog.documents';
+import type { ReuseDoc, ReuseType } from '../store/reuse.documents';
 import { AccessAction, ResourceType, Visibility } from '../domain/resources';
 import type { TrackEventInput } from '../domain/tracking';
-import type { ReuseDoc, ReuseType } from '../store/documents-ingest';
 import { mulberry32 } from './prng';
 
 export type { ReuseType };

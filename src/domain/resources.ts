@@ -19,8 +19,3 @@ export enum Visibility {
   PUBLIC = 'PUBLIC',
   PRIVATE = 'PRIVATE',
 }
-
-/** Key of a resource in the usage collections: `DATASET:abc`. */
-export function resourceKey(type: ResourceType, id: string): string {
-  return `${type}:${id}`;
-}

@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { ErrorCode } from '../errors/error-codes';
 import type { LoggedEvent } from '../domain/logged-event';
+import { eventKey } from '../store/storage-keys';
 import { MAX_USER_AGENT, truncateText, type EventLimits } from '../ingest/validate-event';
 import { checkImportedEvent } from '../aggregate/stored-event-check';
 import { MAX_LINE_BYTES, readTextLines } from '../util/text-lines';
@@ -112,7 +113,7 @@ function parseLine(text: string, now: Date, limits: EventLimits, keepUrlQuery: b
     // re-send; exports from before it was exported have none.
     e = {
       ...f,
-      _id: `${f.scope}|${f.eventId}`,
+      _id: eventKey(f.scope, f.eventId),
       h: f.h ?? 'import',
       userAgent: f.userAgent === null ? null : truncateText(f.userAgent, MAX_USER_AGENT),
       url: storedUrl(f.url, keepUrlQuery),

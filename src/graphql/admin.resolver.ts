@@ -4,8 +4,8 @@ import { requireRole } from './guards';
 import { present } from './present';
 import { ApiKey, CreateUserInput, IssuedApiKey, Me, UserAccount, UserRole } from './admin.types';
 import type { Space } from './catalog.types';
-import type { UserDoc } from '../store/documents';
-import type { ApiKeyDoc } from '../store/documents-ingest';
+import type { UserDoc } from '../store/catalog.documents';
+import type { ApiKeyDoc } from '../store/api-key.documents';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
 

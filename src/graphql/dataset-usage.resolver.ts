@@ -8,7 +8,7 @@ import type { GatewayContext } from './context';
 import { checkDateRange } from './date-range';
 import type { DatasetDoc } from '../store/catalog.documents';
 import type { ReuseDoc } from '../store/reuse.documents';
-import type { PopularityScore as PopularityScoreResult } from '../dashboard/popularity-scope';
+import type { PopularityScore as PopularityScoreResult } from '../dashboard/dashboard';
 import type { UsageSeriesResult } from '../dashboard/dashboard.service';
 
 /** Dataset fields of the data dashboard issue: popularity, reuses, usage series. */

@@ -5,8 +5,8 @@ import { type ConnectionShape, connectionFromArray, connectionFromPage, decodeCu
 import { UsageStats, toUsageStats } from './usage-stats.type';
 import { Visibility, ResourceType } from './enums';
 import type { GatewayContext } from './context';
-import type { DatasetDoc, FileDoc } from '../store/documents';
-import { resourceKey } from '../domain/resources';
+import type { DatasetDoc, FileDoc } from '../store/catalog.documents';
+import { totalsId } from '../store/storage-keys';
 import { canSeeDataset, canSeeOwner } from '../auth/visibility';
 import { present } from './present';
 
@@ -60,7 +60,7 @@ export class DatasetResolver {
 
   @FieldResolver(() => UsageStats)
   async stats(@Root() d: DatasetDoc, @Ctx() ctx: GatewayContext): Promise<UsageStats> {
-    const key = resourceKey(ResourceType.DATASET, d._id);
+    const key = totalsId(ResourceType.DATASET, d._id);
     return toUsageStats(await ctx.loaders.usageTotals.load(key), [key]);
   }
 

@@ -3,8 +3,8 @@ import { Dataset, File } from './catalog.types';
 import { UsageStats, toUsageStats } from './usage-stats.type';
 import { ResourceType } from './enums';
 import type { GatewayContext } from './context';
-import type { DatasetDoc, FileDoc } from '../store/documents';
-import { resourceKey } from '../domain/resources';
+import type { DatasetDoc, FileDoc } from '../store/catalog.documents';
+import { totalsId } from '../store/storage-keys';
 import { canSeeDataset } from '../auth/visibility';
 import { present } from './present';
 
@@ -24,7 +24,7 @@ export class FileResolver {
 
   @FieldResolver(() => UsageStats)
   async stats(@Root() f: FileDoc, @Ctx() ctx: GatewayContext): Promise<UsageStats> {
-    const key = resourceKey(ResourceType.FILE, f._id);
+    const key = totalsId(ResourceType.FILE, f._id);
     return toUsageStats(await ctx.loaders.usageTotals.load(key), [key]);
   }
 

@@ -6,8 +6,8 @@ import { requireRole } from './guards';
 import { present } from './present';
 import { canSeeDataset } from '../auth/visibility';
 import { canSeeReuse } from '../dashboard/reuse.service';
-import type { DatasetDoc, UserDoc } from '../store/documents';
-import type { ReuseDoc } from '../store/documents-ingest';
+import type { DatasetDoc, UserDoc } from '../store/catalog.documents';
+import type { ReuseDoc } from '../store/reuse.documents';
 
 @Resolver(() => Reuse)
 export class ReuseResolver {

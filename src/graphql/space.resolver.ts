@@ -4,7 +4,7 @@ import { CollectionConnection, DatasetConnection } from './catalog-connections.t
 import { connectionFromArray } from './connection';
 import { PageArgs } from './dataset.resolver';
 import type { GatewayContext } from './context';
-import type { SpaceDoc } from '../store/documents';
+import type { SpaceDoc } from '../store/catalog.documents';
 import { canSeeDataset } from '../auth/visibility';
 
 @Resolver(() => Space)

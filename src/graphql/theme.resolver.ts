@@ -4,7 +4,7 @@ import { DatasetConnection } from './catalog-connections.types';
 import { connectionFromArray } from './connection';
 import { PageArgs } from './dataset.resolver';
 import type { GatewayContext } from './context';
-import type { ThemeDoc } from '../store/documents';
+import type { ThemeDoc } from '../store/catalog.documents';
 import { canSeeDataset } from '../auth/visibility';
 
 @Resolver(() => Theme)

@@ -5,7 +5,7 @@ import { CountryUsage } from './usage-stats.type';
 import { descendantsOf } from './collection.resolver';
 import type { GatewayContext } from './context';
 import { checkDateRange } from './date-range';
-import type { CollectionDoc, DatasetDoc, FileDoc, PortalDoc } from '../store/documents';
+import type { CollectionDoc, DatasetDoc, FileDoc, PortalDoc } from '../store/catalog.documents';
 import { canSeeDataset } from '../auth/visibility';
 import { countryRows, type CountryUsageRow } from '../domain/country-usage';
 import type { DataDashboard as DataDashboardResult, UsageSeriesResult } from '../dashboard/dashboard.service';

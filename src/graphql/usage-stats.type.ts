@@ -2,7 +2,7 @@ import { Field, ObjectType } from 'type-graphql';
 import { NonNegativeIntResolver, SafeIntResolver } from 'graphql-scalars';
 import { DateTimeResolver } from './date-time.scalar';
 import { countersOf } from '../domain/counters';
-import type { UsageTotalsDoc } from '../store/documents';
+import type { UsageTotalsDoc } from '../store/usage.documents';
 
 @ObjectType({ description: 'Use by scripts, harvesters and automated accounts (COUNTER "machine").' })
 export class MachineUsage {
@@ -122,7 +122,7 @@ export class UsageStats {
   failedEvents!: number;
 
   /**
-   * The totals documents (`resourceKey`s) whose countries make up
+   * The totals documents (`totalsId`s, store/storage-keys.ts) whose countries make up
    * `countries` (resolved in usage-stats.resolver.ts, read only when asked
    * for: a popular dataset's map holds hundreds of numbers).
    */

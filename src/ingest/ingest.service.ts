@@ -12,6 +12,7 @@ import { eventKeys, hashKey, secretDaysOf, type DaySecret, type KeyPart, type Se
 import { utcDay } from '../util/utc-day';
 import type { ResourceFacts } from '../store/catalog.repository';
 import type { DayIndexDoc, EventLogRepository } from '../store/event-log.repository';
+import { eventKey } from '../store/storage-keys';
 import { planDayIndexes } from './day-index';
 import { validateEvent, type EventLimits, type ValidEvent } from './validate-event';
 import type { IngestCatalog } from './ingest-catalog';
@@ -200,7 +201,7 @@ export class IngestService {
       caller.automated || (userId ? automatedUsers.get(userId) === true : false) || e.accessMethod === 'MACHINE';
     const identity = { userId, userCookie, sessionId, ipAddress: e.ipAddress, userAgent: e.userAgent, timestamp: e.timestamp };
     const eventId = e.eventId ?? `gen-${randomUUID()}`;
-    const key = `${caller.userId}|${eventId}`;
+    const key = eventKey(caller.userId, eventId);
     const logged: LoggedEvent = {
       _id: key,
       scope: caller.userId,
@@ -340,11 +341,9 @@ function secretTagOf(h: string): string | undefined {
 
 /**
  * The unkeyed content hash that versions before keyed hashing stored as `h`
- * (22 characters, no `h:` prefix), byte for byte. REMOVE (with
- * {@link legacyContentHash} and the unkeyed branch of `sameContent`) once
- * retention has passed since 2026-12-02, not MAX_EVENT_AGE_DAYS: a retry
- * without a timestamp is dated "now" and meets its stored twin as long as
- * the twin is kept (docs/legacy-reads.md).
+ * (22 characters, no `h:` prefix), byte for byte. Remove once
+ * MAX_EVENT_AGE_DAYS has passed since the upgrade: no retry of such an
+ * event is accepted after that.
  */
 function unkeyedContentHash(fields: ContentFields): string {
   return createHash('sha256').update(JSON.stringify(fields)).digest('base64url').slice(0, 22);

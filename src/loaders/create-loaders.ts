@@ -1,17 +1,9 @@
 import DataLoader from 'dataloader';
 import type { Collection } from 'mongodb';
 import type { Store } from '../store/store';
-import type {
-  CollectionDoc,
-  DatasetDoc,
-  FileDoc,
-  PortalDoc,
-  SpaceDoc,
-  ThemeDoc,
-  UsageTotalsDoc,
-  UserDoc,
-} from '../store/documents';
-import type { ReuseDoc } from '../store/documents-ingest';
+import type { CollectionDoc, DatasetDoc, FileDoc, PortalDoc, SpaceDoc, ThemeDoc, UserDoc } from '../store/catalog.documents';
+import type { UsageTotalsDoc } from '../store/usage.documents';
+import type { ReuseDoc } from '../store/reuse.documents';
 import { findByArrayField, findByIds, findIn, IN_CHUNK } from '../store/find-in';
 import type { CountryMap } from '../domain/country-usage';
 import { orderByKey, groupByKey } from './order-by-key';
@@ -26,9 +18,9 @@ export interface Loaders {
   user: DataLoader<string, UserDoc | null>;
   theme: DataLoader<string, ThemeDoc | null>;
   reuse: DataLoader<string, ReuseDoc | null>;
-  /** Usage totals by `resourceKey(type, id)`, without their countries. */
+  /** Usage totals by `totalsId(type, id)`, without their countries. */
   usageTotals: DataLoader<string, UsageTotalsDoc | null>;
-  /** The `countries` of usage totals by `resourceKey(type, id)` (null: none stored). */
+  /** The `countries` of usage totals by `totalsId(type, id)` (null: none stored). */
   countryTotals: DataLoader<string, CountryMap | null>;
   filesOfDataset: DataLoader<string, FileDoc[]>;
   datasetsOfCollection: DataLoader<string, DatasetDoc[]>;

@@ -1,7 +1,8 @@
 import type { Collection, Document } from 'mongodb';
 import type { TrafficClass } from '../domain/logged-event';
 import type { Store } from './store';
-import { INDEX_PREFIX, READ_CHUNK } from './event-log.repository';
+import { READ_CHUNK } from './event-log.repository';
+import { dayIndexesAfter } from './storage-keys';
 
 /** The reducer's bookmark in `meta`: every day up to `day` has its agents reduced (as of `updatedAt`). */
 interface ReductionBookmark {
@@ -39,9 +40,7 @@ export class AgentReductionRepository {
 
   /** The first day after `afterDay` (or the first of all) that has day indexes, i.e. events. One `_id` range read. */
   async nextDayWithEvents(afterDay: string | null): Promise<string | null> {
-    // `}` sorts after `|`, so `~i|<day>}` is past every index of that day.
-    const from = afterDay === null ? INDEX_PREFIX : `${INDEX_PREFIX}${afterDay}}`;
-    const d = await this.log.findOne({ _id: { $gte: from, $lt: '~i}' } } as Document, { sort: { _id: 1 }, projection: { day: 1 } });
+    const d = await this.log.findOne({ _id: dayIndexesAfter(afterDay) } as Document, { sort: { _id: 1 }, projection: { day: 1 } });
     return (d?.day as string | undefined) ?? null;
   }
 

@@ -1,5 +1,5 @@
 import type { Store } from './store';
-import type { ApiKeyDoc } from './documents-ingest';
+import type { ApiKeyDoc } from './api-key.documents';
 import type { Caller } from '../domain/caller';
 import { generateApiKey, hashApiKey } from '../domain/api-keys';
 import { TtlCache } from '../util/ttl-cache';

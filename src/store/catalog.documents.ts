@@ -1,13 +1,15 @@
 /**
- * Shapes of the documents the gateway keeps in MongoDB. Catalog documents
- * use the portal's own ids as `_id`, so pushing the catalog again is an
- * idempotent upsert.
+ * Documents of the catalog the portal pushes: `portals`, `spaces`,
+ * `collections`, `datasets`, `files`, `users` and `themes`. They use the
+ * portal's own ids as `_id`, so pushing the catalog again is an idempotent
+ * upsert. (Other collections: usage.documents.ts, reuse.documents.ts,
+ * api-key.documents.ts, event-log.repository.ts; every `_id` layout:
+ * storage-keys.ts.)
  *
  * FerretDB limits shape these: no `.` or leading `$` in keys, no nested
  * arrays.
  */
-import type { Counters } from '../domain/counters';
-import type { ResourceType, Visibility } from '../domain/resources';
+import type { Visibility } from '../domain/resources';
 
 export interface PortalDoc {
   _id: string;
@@ -93,41 +95,4 @@ export interface UserDoc {
 export interface ThemeDoc {
   _id: string;
   name: string;
-}
-
-/** Marker list of the ingestion batches already applied to a counter. */
-export interface AppliedBatches {
-  /** Ids of the last ingestion batches applied here (bounded), so a batch
-   * replayed after a crash is never applied twice. */
-  batches: string[];
-}
-
-export interface UsageTotalsDoc extends Partial<Counters>, Partial<AppliedBatches> {
-  /** `resourceKey(type, id)` */
-  _id: string;
-  resourceType: ResourceType;
-  resourceId: string;
-  lastViewedAt?: Date;
-  lastDownloadedAt?: Date;
-  lastApiCallAt?: Date;
-}
-
-export interface UserUsageDoc extends UsageTotalsDoc {
-  /** `${userId}|${resourceKey}` */
-  userId: string;
-}
-
-export interface DailyUsageDoc extends Partial<Counters>, Partial<AppliedBatches> {
-  /** `${resourceKey}|${day}` */
-  _id: string;
-  resourceType: ResourceType;
-  resourceId: string;
-  /** UTC day, `YYYY-MM-DD`: string order is time order. */
-  day: string;
-}
-
-/** Per user, resource and UTC day: by-user reports over an activity window read these. */
-export interface UserDailyUsageDoc extends DailyUsageDoc {
-  /** `${userId}|${resourceKey}|${day}` */
-  userId: string;
 }

@@ -1,6 +1,6 @@
 import type { Collection, Filter } from 'mongodb';
 import type { Store } from './store';
-import type { DatasetDoc, UserDoc } from './documents';
+import type { DatasetDoc, UserDoc } from './catalog.documents';
 import { ResourceType, Visibility } from '../domain/resources';
 import { findByIds, findIn } from './find-in';
 

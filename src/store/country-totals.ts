@@ -8,7 +8,7 @@ import { Long, type AnyBulkWriteOperation, type Collection, type Document } from
 import { COUNTRY_FIELDS, type CountryCounts } from '../domain/counters';
 import { EXTRA_FIELDS } from '../domain/country-usage';
 
-/** A `countries` map with every count as int64 (see `wideCounters`, usage-write.repository.ts). */
+/** A `countries` map with every count as int64 (see `wideCounters`, day-figures.ts). */
 export function wideCountries(countries: Record<string, Record<string, number>>): Document {
   const out: Document = {};
   for (const [cc, counts] of Object.entries(countries)) {

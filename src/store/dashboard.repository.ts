@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Store } from './store';
-import type { DatasetDoc, DailyUsageDoc, UsageTotalsDoc } from './documents';
-import type { ReuseDoc } from './documents-ingest';
+import { ResourceType } from '../domain/resources';
+import { dailyId, dailyRange, totalsRange } from './storage-keys';
+import { readWriterMark } from './writer-mark';
+import type { DatasetDoc } from './catalog.documents';
+import type { DailyUsageDoc, UsageTotalsDoc } from './usage.documents';
+import type { ReuseDoc } from './reuse.documents';
 import { findByArrayField, findByIds, findIn } from './find-in';
 import type { DatedReuseLink, DayUsage, UsageFigures } from '../domain/dashboard-inputs';
 import { addCountries, type CountryMap } from '../domain/country-usage';
@@ -110,8 +114,7 @@ export class DashboardRepository {
 
   /** Usage figures through the mark-keyed cache. */
   private async cachedFigures<T>(key: string, load: () => Promise<T>): Promise<T> {
-    const doc = await this.store.db.collection<{ _id: string; mark: string }>('agg_state').findOne({ _id: 'writer' });
-    const mark = doc?.mark ?? null;
+    const mark = await readWriterMark(this.store);
     const hit = this.figures.get(key);
     if (hit && mark !== null && hit.mark === mark) return hit.usage as T;
     const usage = await load();
@@ -131,8 +134,8 @@ export class DashboardRepository {
    */
   private async loadDatasetTotals(signal?: AbortSignal): Promise<Map<string, UsageFigures>> {
     const out = new Map<string, UsageFigures>();
-    // `DATASET:` ids are an `_id` range (':' < ';'): an index read, not a scan.
-    const cursor = this.store.usageTotals.find({ _id: { $gte: 'DATASET:', $lt: 'DATASET;' } }, { projection: USAGE_PROJECTION, ...(signal ? { signal } : {}) }).batchSize(10_000);
+    // One `_id` range: an index read, not a scan.
+    const cursor = this.store.usageTotals.find({ _id: totalsRange(ResourceType.DATASET) }, { projection: USAGE_PROJECTION, ...(signal ? { signal } : {}) }).batchSize(10_000);
     for await (const doc of cursor) {
       signal?.throwIfAborted();
       addUsage(out, doc);
@@ -150,9 +153,9 @@ export class DashboardRepository {
 
   private async loadUsageBetween(firstDay: string | null, lastDay: string | null, signal?: AbortSignal): Promise<Map<string, UsageFigures>> {
     const out = new Map<string, UsageFigures>();
-    // Day documents are `DATASET|<day>|<id>`: a window is one `_id` range.
+    // A window of day documents is one `_id` range.
     const cursor = this.store.usageDaily
-      .find({ _id: { $gte: `DATASET|${firstDay ?? ''}`, $lt: lastDay === null ? 'DATASET}' : `DATASET|${lastDay}}` } }, { projection: USAGE_PROJECTION, ...(signal ? { signal } : {}) })
+      .find({ _id: dailyRange(ResourceType.DATASET, firstDay, lastDay) }, { projection: USAGE_PROJECTION, ...(signal ? { signal } : {}) })
       .batchSize(10_000);
     for await (const doc of cursor) {
       signal?.throwIfAborted();
@@ -174,12 +177,12 @@ export class DashboardRepository {
         ? await findIn(
             this.store.usageDaily,
             '_id',
-            datasetIds.flatMap((id) => days.map((d) => `${type}|${d}|${id}`)),
+            datasetIds.flatMap((id) => days.map((d) => dailyId(type, d, id))),
             { projection },
           )
         : (
             await this.store.usageDaily
-              .find({ _id: { $gte: `${type}|${firstDay}`, $lt: `${type}|${lastDay}}` } }, { projection })
+              .find({ _id: dailyRange(type, firstDay, lastDay) }, { projection })
               .batchSize(10_000)
               .toArray()
           ).filter((d) => wanted.has(d.resourceId));
@@ -205,7 +208,7 @@ export class DashboardRepository {
     const byDay = new Map<string, DayUsage>();
     const cursor = this.store.usageDaily
       .find(
-        { _id: { $gte: `DATASET|${firstDay}`, $lt: `DATASET|${lastDay}}` } },
+        { _id: dailyRange(ResourceType.DATASET, firstDay, lastDay) },
         { projection: { _id: 0, resourceId: 1, day: 1, views: 1, downloads: 1, apiCalls: 1 }, ...(signal ? { signal } : {}) },
       )
       .batchSize(10_000);
@@ -232,9 +235,9 @@ export class DashboardRepository {
       const out = new Map<string, CountryMap>();
       const allTime = firstDay === null && lastDay === null;
       const cursor = allTime
-        ? this.store.usageTotals.find({ _id: { $gte: 'DATASET:', $lt: 'DATASET;' } }, { projection: { _id: 0, resourceId: 1, countries: 1 }, ...(signal ? { signal } : {}) })
+        ? this.store.usageTotals.find({ _id: totalsRange(ResourceType.DATASET) }, { projection: { _id: 0, resourceId: 1, countries: 1 }, ...(signal ? { signal } : {}) })
         : this.store.usageDaily.find(
-            { _id: { $gte: `DATASET|${firstDay ?? ''}`, $lt: lastDay === null ? 'DATASET}' : `DATASET|${lastDay}}` } },
+            { _id: dailyRange(ResourceType.DATASET, firstDay, lastDay) },
             { projection: { _id: 0, resourceId: 1, countries: 1 }, ...(signal ? { signal } : {}) },
           );
       for await (const doc of cursor.batchSize(10_000)) {

@@ -1,7 +1,8 @@
 import type { Store } from './store';
-import type { DatasetDoc } from './documents';
+import type { DatasetDoc } from './catalog.documents';
 import { countersOf, type Counters } from '../domain/counters';
-import { ResourceType, resourceKey } from '../domain/resources';
+import { ResourceType } from '../domain/resources';
+import { totalsId } from './storage-keys';
 
 /** The fields of a dataset that decide whether the public may see it. */
 export type DatasetVisibilityRow = Pick<DatasetDoc, '_id' | 'published' | 'visibility' | 'ownerId' | 'spaceIds'>;
@@ -21,6 +22,6 @@ export class EmbedRepository {
 
   /** The dataset's all-time counters (zeros before its first counted event). */
   async datasetTotals(id: string): Promise<Counters> {
-    return countersOf(await this.store.usageTotals.findOne({ _id: resourceKey(ResourceType.DATASET, id) }));
+    return countersOf(await this.store.usageTotals.findOne({ _id: totalsId(ResourceType.DATASET, id) }));
   }
 }

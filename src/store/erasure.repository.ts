@@ -15,9 +15,8 @@ import { COUNTER_FIELDS, countersOf, type Counters } from '../domain/counters';
 import type { LoggedEvent } from '../domain/logged-event';
 import type { ResourceType } from '../domain/resources';
 import type { Store } from './store';
-import { INDEX_PREFIX, QUEUE_PREFIX, READ_CHUNK, queueItems, type DayIndexDoc, type QueueDoc } from './event-log.repository';
-import { QUARANTINE_PREFIX } from './quarantine.repository';
-import { totalsId, userTotalsId } from './usage-write.repository';
+import { READ_CHUNK, queueItems, type DayIndexDoc, type QueueDoc } from './event-log.repository';
+import { dayIndexRange, eventRange, quarantineId, queueRange, totalsId, userTotalsId } from './storage-keys';
 
 /** The fields of a stored event erasure needs to find it, recount it and match a cookie against it. */
 export type EventTrace = Pick<LoggedEvent, '_id' | 't' | 'resourceType' | 'resourceId' | 'action' | 'datasetIds' | 'userId' | 'url' | 'ck' | 'sk'> & {
@@ -42,11 +41,6 @@ export interface StoredTotals extends TotalsTarget {
 
 const TRACE_PROJECTION = { _id: 1, t: 1, resourceType: 1, resourceId: 1, action: 1, datasetIds: 1, userId: 1, url: 1, ck: 1, sk: 1, ckp: 1 } as const;
 const LAST_FIELDS = ['lastViewedAt', 'lastDownloadedAt', 'lastApiCallAt'] as const;
-
-/** The `_id` range of a sender's events (`${scope}|…`), or of every event (ids start with a letter or digit, below `~`). */
-function eventRange(scope: string | null): Document {
-  return scope === null ? { $lt: '~' } : { $gte: `${scope}|`, $lt: `${scope}}` };
-}
 
 function trace(d: Doc): EventTrace {
   return {
@@ -117,7 +111,7 @@ export class ErasureRepository {
 
   /** How many of `keys` a day index still waiting in the aggregation queue lists. */
   async queuedAmong(keys: ReadonlySet<string>): Promise<number> {
-    const queue = (await this.log.find({ _id: { $gte: QUEUE_PREFIX, $lt: '~q}' } }).toArray()) as unknown as QueueDoc[];
+    const queue = (await this.log.find({ _id: queueRange() }).toArray()) as unknown as QueueDoc[];
     const indexIds = queue.flatMap(queueItems).map((q) => q.index);
     let n = 0;
     for (let i = 0; i < indexIds.length; i += READ_CHUNK) {
@@ -156,7 +150,7 @@ export class ErasureRepository {
     for (const [day, gone] of [...byDay].sort(([a], [b]) => a.localeCompare(b))) {
       if (await this.dropFromDayIndexes(day, gone)) days.push(day);
     }
-    const quarantined = keys.map((k) => `${QUARANTINE_PREFIX}${k}`);
+    const quarantined = keys.map(quarantineId);
     for (let i = 0; i < quarantined.length; i += READ_CHUNK) {
       await this.log.deleteMany({ _id: { $in: quarantined.slice(i, i + READ_CHUNK) } });
     }
@@ -168,7 +162,7 @@ export class ErasureRepository {
     // Read the day's indexes whole (a page at a time) and filter here: a
     // `keys: {$in}` filter would be checked against every index in Go anyway.
     const touched: DayIndexDoc[] = [];
-    const cursor = this.log.find({ _id: { $gte: `${INDEX_PREFIX}${day}|`, $lt: `${INDEX_PREFIX}${day}}` } }).batchSize(200);
+    const cursor = this.log.find({ _id: dayIndexRange(day, day) }).batchSize(200);
     for await (const d of cursor) {
       const idx = d as unknown as DayIndexDoc;
       if (idx.keys.some((k) => gone.has(k))) touched.push(idx);

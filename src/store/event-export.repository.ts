@@ -8,7 +8,8 @@
 import type { Document } from 'mongodb';
 import type { LoggedEvent } from '../domain/logged-event';
 import type { Store } from './store';
-import { EventLogRepository, INDEX_PREFIX, type DayIndexDoc } from './event-log.repository';
+import { EventLogRepository, type DayIndexDoc } from './event-log.repository';
+import { dayIndexRange } from './storage-keys';
 
 export class EventExportRepository {
   constructor(
@@ -19,7 +20,7 @@ export class EventExportRepository {
   /** Events whose UTC day is in [fromDay, toDay] (null = open), each once. */
   async *events(fromDay: string | null, toDay: string | null, signal?: AbortSignal): AsyncGenerator<LoggedEvent> {
     const cursor = this.store.eventLog
-      .find({ _id: { $gte: `${INDEX_PREFIX}${fromDay ?? ''}`, $lt: toDay ? `${INDEX_PREFIX}${toDay}}` : '~i}' } } as Document)
+      .find({ _id: dayIndexRange(fromDay || null, toDay || null) } as Document)
       .sort({ _id: 1 })
       .batchSize(20);
     // A key can be listed by several index documents of a day (a retried

@@ -3,16 +3,16 @@ import type { LoggedEvent } from '../domain/logged-event';
 import type { Store } from './store';
 import { DUPLICATE_KEY } from './bulk';
 import { withDeadline } from '../util/deadline';
+import { dayIndexId, dayIndexRange, dayIndexesBefore, eventIdOfKey, flushIdOfQueueId, queueRange, scopeOfKey } from './storage-keys';
 
 /**
  * The event log: every accepted event, append-only, in one collection
- * (`event_log`) holding three kinds of document, told apart by `_id`:
- *
- * | `_id`                          | what |
- * | ------------------------------ | ---- |
- * | `${scope}\|${eventId}`         | the event ({@link LoggedEvent}); the unique `_id` makes a retry a duplicate |
- * | `~i\|${day}\|${flushId}`       | day index: the keys of the events one flush stored for that day |
- * | `~q\|${flushId}`               | queue entry: the days of that flush whose indexes are not yet aggregated |
+ * (`event_log`) holding kinds of document told apart by `_id`
+ * (layouts: storage-keys.ts): the event ({@link LoggedEvent}; the unique
+ * `_id` makes a retry a duplicate), day indexes (the keys of the events
+ * one flush stored for a day), queue entries (the days of a flush whose
+ * indexes are not yet aggregated), and quarantine records
+ * (quarantine.repository.ts).
  *
  * Why one collection: a flush is then **one** `insertMany` — the cheapest
  * write FerretDB has (an insert costs it a hundredth of an update) — and
@@ -21,8 +21,7 @@ import { withDeadline } from '../util/deadline';
  * Why `_id`-keyed everything: FerretDB (as patched here) answers `_id`
  * equality, `$in` and ranges from an index; every other filter scans. A
  * day's events are found through its index documents (an `_id` range), not
- * by a time field. Ids of events start with a letter or digit (ID_PATTERN),
- * so they never fall in the `~` ranges.
+ * by a time field.
  */
 export interface DayIndexDoc {
   _id: string;
@@ -32,10 +31,9 @@ export interface DayIndexDoc {
 
 /**
  * A queue entry: one per flush, naming the days whose index documents
- * (`indexId(day, flushId)`) are to be aggregated. Entries written before
+ * (`dayIndexId(day, flushId)`) are to be aggregated. Entries written before
  * 2026-11-30 named one day each (`{ day, index }`, `_id` ending in `|day`);
- * {@link EventLogRepository.queue} reads both. REMOVE `LegacyQueueDoc` as
- * docs/legacy-reads.md says.
+ * {@link EventLogRepository.queue} reads both.
  */
 export interface QueueDoc {
   _id: string;
@@ -61,9 +59,6 @@ export interface QueueItem {
 }
 
 type LogDoc = LoggedEvent | DayIndexDoc | QueueDoc | LegacyQueueDoc;
-
-export const INDEX_PREFIX = '~i|';
-export const QUEUE_PREFIX = '~q|';
 
 /**
  * Keys per `$in` read. Why not more: an unpatched FerretDB checks every
@@ -102,11 +97,8 @@ function restoredEvent(d: Document): LoggedEvent {
   e.datasetIds ??= [];
   e.automated ??= false;
   if (e.scope === undefined || e.eventId === undefined) {
-    // The scope is a user id, which never holds a `|` (ID_PATTERN); the eventId may.
-    const id = e._id as string;
-    const bar = id.indexOf('|');
-    e.scope ??= id.slice(0, bar);
-    e.eventId ??= id.slice(bar + 1);
+    e.scope ??= scopeOfKey(e._id as string);
+    e.eventId ??= eventIdOfKey(e._id as string);
   }
   // A document written by hand may hold no valid date: it is read as it is
   // (the aggregator quarantines it), never allowed to fail the whole read.
@@ -114,19 +106,11 @@ function restoredEvent(d: Document): LoggedEvent {
   return e as unknown as LoggedEvent;
 }
 
-export function indexId(day: string, flushId: string): string {
-  return `${INDEX_PREFIX}${day}|${flushId}`;
-}
-
-export function queueId(flushId: string): string {
-  return `${QUEUE_PREFIX}${flushId}`;
-}
-
 /** The day indexes a queue entry names (either format). */
 export function queueItems(q: QueueDoc | LegacyQueueDoc): QueueItem[] {
   if ('index' in q) return [{ queueId: q._id, day: q.day, index: q.index, at: q.at ?? null }];
-  const flushId = q._id.slice(QUEUE_PREFIX.length);
-  return q.days.map((day) => ({ queueId: q._id, day, index: indexId(day, flushId), at: q.at }));
+  const flushId = flushIdOfQueueId(q._id);
+  return q.days.map((day) => ({ queueId: q._id, day, index: dayIndexId(day, flushId), at: q.at }));
 }
 
 export interface EventLogOptions {
@@ -191,7 +175,7 @@ export class EventLogRepository {
   /** The day indexes of the first `limit` queue entries, oldest flush first. */
   async queue(limit: number): Promise<QueueItem[]> {
     const docs = (await this.col
-      .find({ _id: { $gte: QUEUE_PREFIX, $lt: '~q}' } } as Document)
+      .find({ _id: queueRange() } as Document)
       .sort({ _id: 1 })
       .limit(limit)
       .toArray()) as (QueueDoc | LegacyQueueDoc)[];
@@ -219,7 +203,7 @@ export class EventLogRepository {
    */
   dayIndexes(day: string): AsyncIterable<DayIndexDoc> {
     return this.col
-      .find({ _id: { $gte: `${INDEX_PREFIX}${day}|`, $lt: `${INDEX_PREFIX}${day}}` } } as Document)
+      .find({ _id: dayIndexRange(day, day) } as Document)
       .batchSize(200) as unknown as AsyncIterable<DayIndexDoc>;
   }
 
@@ -227,7 +211,7 @@ export class EventLogRepository {
   async days(sinceDay = '0000-00-00'): Promise<string[]> {
     const days = new Set<string>();
     const cursor = this.col
-      .find({ _id: { $gte: `${INDEX_PREFIX}${sinceDay}`, $lt: '~i}' } } as Document, { projection: { day: 1 } })
+      .find({ _id: dayIndexRange(sinceDay, null) } as Document, { projection: { day: 1 } })
       .batchSize(10_000);
     for await (const d of cursor) days.add((d as DayIndexDoc).day);
     return [...days].sort();
@@ -243,7 +227,7 @@ export class EventLogRepository {
     // are), so an old backlog of millions of events is never held at once.
     for (;;) {
       const old = (await this.col
-        .find({ _id: { $gte: INDEX_PREFIX, $lt: `${INDEX_PREFIX}${beforeDay}` } } as Document)
+        .find({ _id: dayIndexesBefore(beforeDay) } as Document)
         .sort({ _id: 1 })
         .limit(100)
         .toArray()) as DayIndexDoc[];

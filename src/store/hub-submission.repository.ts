@@ -6,6 +6,7 @@
  */
 import type { Collection } from 'mongodb';
 import type { Store } from './store';
+import { hubSubmissionId, hubSubmissionRange } from './storage-keys';
 
 export interface HubSubmissionDoc {
   _id: string;
@@ -29,18 +30,18 @@ export class HubSubmissionRepository {
   }
 
   get(hubUrl: string, month: string): Promise<HubSubmissionDoc | null> {
-    return this.col.findOne({ _id: `${hubUrl}|${month}` });
+    return this.col.findOne({ _id: hubSubmissionId(hubUrl, month) });
   }
 
   async save(doc: Omit<HubSubmissionDoc, '_id'>): Promise<void> {
-    const _id = `${doc.hubUrl}|${doc.month}`;
+    const _id = hubSubmissionId(doc.hubUrl, doc.month);
     await this.col.replaceOne({ _id }, doc, { upsert: true });
   }
 
   /** The months already sent to this hub. */
   async months(hubUrl: string): Promise<Set<string>> {
     const out = new Set<string>();
-    for await (const d of this.col.find({ _id: { $gte: `${hubUrl}|`, $lt: `${hubUrl}|\uffff` } }, { projection: { month: 1 } })) out.add(d.month);
+    for await (const d of this.col.find({ _id: hubSubmissionRange(hubUrl) }, { projection: { month: 1 } })) out.add(d.month);
     return out;
   }
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Collection } from 'mongodb';
 import type { Store } from './store';
 import { DUPLICATE_KEY } from './bulk';
+import { daySecretsBefore } from './storage-keys';
 
 /** One UTC day's identity-key secret (src/counting/identity.ts `hashKey`). */
 export interface IdentitySecretDoc {
@@ -54,7 +55,7 @@ export class IdentitySecretRepository {
 
   /** Destroys the secrets of every day before `day` (`YYYY-MM-DD`); returns how many. */
   async deleteBefore(day: string): Promise<number> {
-    const r = await this.col.deleteMany({ _id: { $lt: day } });
+    const r = await this.col.deleteMany({ _id: daySecretsBefore(day) });
     return r.deletedCount;
   }
 

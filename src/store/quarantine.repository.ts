@@ -1,12 +1,13 @@
 import { MongoBulkWriteError, type Collection, type Document } from 'mongodb';
 import type { Store } from './store';
 import { DUPLICATE_KEY } from './bulk';
+import { keyOfQuarantineId, quarantineRange, quarantineRangeAfter } from './storage-keys';
 
 /**
  * Quarantined events: stored events the aggregator cannot count (unknown
  * action or resource type, an id that is no id, …; see
  * src/aggregate/stored-event-check.ts), one record each, in the event log
- * collection under `~x|${eventKey}`.
+ * collection under `~x|${eventKey}` (storage-keys.ts).
  *
  * Why there: a record is then an insert into a collection that exists on
  * every deployment (FerretDB: an insert costs a hundredth of an update),
@@ -17,8 +18,6 @@ import { DUPLICATE_KEY } from './bulk';
  * The event itself stays in the log as it was (the source of truth; an
  * operator may fix or delete it and `recount` the day).
  */
-export const QUARANTINE_PREFIX = '~x|';
-
 export interface QuarantineRecord {
   /** `~x|${eventKey}`. */
   _id: string;
@@ -58,14 +57,14 @@ export class QuarantineRepository {
   /** Records in event-key order, from after `afterKey`, at most `limit`. */
   async list(limit: number, afterKey = ''): Promise<QuarantineRecord[]> {
     return this.col
-      .find({ _id: { $gt: `${QUARANTINE_PREFIX}${afterKey}`, $lt: '~x}' } } as Document)
+      .find({ _id: quarantineRangeAfter(afterKey) } as Document)
       .sort({ _id: 1 })
       .limit(limit)
       .toArray() as Promise<QuarantineRecord[]>;
   }
 
   async count(): Promise<number> {
-    return this.col.countDocuments({ _id: { $gte: QUARANTINE_PREFIX, $lt: '~x}' } } as Document);
+    return this.col.countDocuments({ _id: quarantineRange() } as Document);
   }
 }
 
@@ -79,15 +78,15 @@ export class QuarantineRepository {
 export async function dropQuarantineRecords(store: Store, before: Date): Promise<number> {
   const col = store.eventLog as unknown as Collection<QuarantineRecord>;
   let removed = 0;
-  let after = QUARANTINE_PREFIX;
+  let afterKey = '';
   for (;;) {
     const page = (await col
-      .find({ _id: { $gt: after, $lt: '~x}' } } as Document, { projection: { eventKey: 1, at: 1 } })
+      .find({ _id: quarantineRangeAfter(afterKey) } as Document, { projection: { eventKey: 1, at: 1 } })
       .sort({ _id: 1 })
       .limit(1000)
       .toArray()) as Pick<QuarantineRecord, '_id' | 'eventKey' | 'at'>[];
     if (!page.length) return removed;
-    after = page[page.length - 1]._id;
+    afterKey = keyOfQuarantineId(page[page.length - 1]._id);
     const alive = new Set(
       (await col.find({ _id: { $in: page.map((r) => r.eventKey) } } as Document, { projection: { _id: 1 } }).toArray()).map((d) => d._id as string),
     );

@@ -1,6 +1,7 @@
 import type { Document, Filter, FindCursor } from 'mongodb';
 import type { Store } from './store';
-import type { DailyUsageDoc, UserDailyUsageDoc, UserUsageDoc } from './documents';
+import { dailyRange, totalsRange, userTotalsRange } from './storage-keys';
+import type { DailyUsageDoc, UserDailyUsageDoc, UserUsageDoc } from './usage.documents';
 import type { ResourceType, Visibility } from '../domain/resources';
 
 export interface UserInfo {
@@ -178,9 +179,9 @@ export class ReportRepository {
 
   /** All-time totals of every resource of a type (`usage_totals`). */
   totals(type: ResourceType, batchSize = BATCH): AsyncGenerator<UsageRead> {
-    // `TYPE:id` ids: one `_id` range (':' < ';'), an index read.
+    // One `_id` range: an index read.
     const cursor = this.store.usageTotals.find(
-      { _id: { $gte: `${type}:`, $lt: `${type};` } },
+      { _id: totalsRange(type) },
       { projection: { resourceId: 1, ...COUNT_FIELDS, lastViewedAt: 1, lastDownloadedAt: 1 }, batchSize },
     );
     return mapCursor(cursor, (d) => d as UsageRead);
@@ -188,7 +189,7 @@ export class ReportRepository {
 
   /** Daily buckets of a type whose UTC day is in [fromDay, toDay] (either bound optional, inclusive). */
   daily(type: ResourceType, fromDay: string | null, toDay: string | null): AsyncGenerator<DailyUsageRead> {
-    const cursor = this.store.usageDaily.find(dayIdRange(type, fromDay, toDay) as Filter<DailyUsageDoc>, {
+    const cursor = this.store.usageDaily.find({ _id: dailyRange(type, fromDay, toDay) } as Filter<DailyUsageDoc>, {
       projection: { resourceId: 1, day: 1, ...COUNT_FIELDS },
       batchSize: BATCH,
     });
@@ -197,7 +198,7 @@ export class ReportRepository {
 
   /** Per-user daily buckets of a type in [fromDay, toDay] (`usage_by_user_daily`), of every user or of one. */
   byUserDaily(type: ResourceType, userId: string | null, fromDay: string | null, toDay: string | null): AsyncGenerator<UserDailyUsageRead> {
-    const filter: Document = dayIdRange(type, fromDay, toDay);
+    const filter: Document = { _id: dailyRange(type, fromDay, toDay) };
     if (userId !== null) filter.userId = userId;
     const cursor = this.store.usageByUserDaily.find(filter as Filter<UserDailyUsageDoc>, {
       projection: { resourceId: 1, userId: 1, day: 1, ...COUNT_FIELDS },
@@ -209,7 +210,7 @@ export class ReportRepository {
   /** Whether any event was ever counted or tallied under this user id (`usage_by_user`, one `_id` range). */
   async userHasUsage(userId: string): Promise<boolean> {
     // A user id holds no `|` (ID_PATTERN): `user|…` is exactly this user's rows.
-    const doc = await this.store.usageByUser.findOne({ _id: { $gte: `${userId}|`, $lt: `${userId}}` } } as Filter<UserUsageDoc>, {
+    const doc = await this.store.usageByUser.findOne({ _id: userTotalsRange(userId) } as Filter<UserUsageDoc>, {
       projection: { _id: 1 },
     });
     return doc !== null;
@@ -218,21 +219,13 @@ export class ReportRepository {
   /** Per-user all-time usage of a type (`usage_by_user`), of every user or of one. */
   byUser(type: ResourceType, userId: string | null): AsyncGenerator<UserUsageRead> {
     // One user's rows are the `_id` range `user|TYPE:`; all users' need a scan.
-    const filter: Document = userId !== null ? { _id: { $gte: `${userId}|${type}:`, $lt: `${userId}|${type};` } } : { resourceType: type };
+    const filter: Document = userId !== null ? { _id: userTotalsRange(userId, type) } : { resourceType: type };
     const cursor = this.store.usageByUser.find(filter as Filter<UserUsageDoc>, {
       projection: { resourceId: 1, userId: 1, ...COUNT_FIELDS, lastViewedAt: 1, lastDownloadedAt: 1 },
       batchSize: BATCH,
     });
     return mapCursor(cursor, (d) => d as unknown as UserUsageRead);
   }
-}
-
-/**
- * Day documents are `TYPE|day|…`: the days of a window are one `_id` range
- * (an index read on FerretDB as patched here and on MongoDB).
- */
-function dayIdRange(type: ResourceType, fromDay: string | null, toDay: string | null): Document {
-  return { _id: { $gte: `${type}|${fromDay ?? ''}`, $lt: toDay === null ? `${type}}` : `${type}|${toDay}}` } };
 }
 
 /** Streams a cursor, closing it when the consumer stops early. */

@@ -1,4 +1,4 @@
-
+/** Documents of `reuses`: uses of datasets (applications, articles, …) the portal or its users declare. */
 export type ReuseType = 'API' | 'APPLICATION' | 'VISUALIZATION' | 'ARTICLE' | 'PAPER' | 'OTHER';
 
 export interface ReuseDoc {
@@ -16,17 +16,4 @@ export interface ReuseDoc {
   authorId: string | null;
   createdAt: Date;
   modifiedAt: Date;
-}
-
-export interface ApiKeyDoc {
-  /** sha256 of the key, hex: the key itself is never stored. */
-  _id: string;
-  userId: string;
-  /** First characters of the key, to tell keys apart in listings. */
-  prefix: string;
-  label: string | null;
-  /** Traffic sent with this key is machine traffic even for a person's account. */
-  automated: boolean;
-  createdAt: Date;
-  revokedAt: Date | null;
 }

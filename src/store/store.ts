@@ -1,19 +1,9 @@
 import { MongoClient, type Collection, type Db, type Document, type MongoClientOptions } from 'mongodb';
-import type {
-  CollectionDoc,
-  DailyUsageDoc,
-  DatasetDoc,
-  FileDoc,
-  PortalDoc,
-  SpaceDoc,
-  ThemeDoc,
-  UserDoc,
-  UsageTotalsDoc,
-  UserUsageDoc,
-  UserDailyUsageDoc,
-} from './documents';
+import type { CollectionDoc, DatasetDoc, FileDoc, PortalDoc, SpaceDoc, ThemeDoc, UserDoc } from './catalog.documents';
+import type { DailyUsageDoc, UsageTotalsDoc, UserUsageDoc, UserDailyUsageDoc } from './usage.documents';
+import type { ApiKeyDoc } from './api-key.documents';
+import type { ReuseDoc } from './reuse.documents';
 import type { LockDoc } from './db-lock';
-import type { ApiKeyDoc, ReuseDoc } from './documents-ingest';
 
 /** Typed handles on every MongoDB collection the gateway uses. */
 export interface Store {

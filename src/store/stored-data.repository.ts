@@ -1,4 +1,5 @@
 import type { Db, Document, Filter } from 'mongodb';
+import { eventLogRanges } from './storage-keys';
 
 /** A collection and a sample of its documents. */
 export interface CollectionSample {
@@ -10,16 +11,10 @@ export interface CollectionSample {
 
 /**
  * `_id` ranges of the event log sampled apart: events (`scope|eventId`,
- * below `~`), then each bookkeeping kind (store/event-log.repository.ts),
+ * below `~`), then each bookkeeping kind (store/storage-keys.ts),
  * then anything else after `~` so a kind added later is still seen.
  */
-const EVENT_LOG_RANGES: Filter<{ _id: string }>[] = [
-  { _id: { $lt: '~' } },
-  { _id: { $gte: '~i|', $lt: '~i}' } },
-  { _id: { $gte: '~q|', $lt: '~q}' } },
-  { _id: { $gte: '~x|', $lt: '~x}' } },
-  { _id: { $gte: '~' } },
-];
+const EVENT_LOG_RANGES: Filter<{ _id: string }>[] = eventLogRanges().map((range) => ({ _id: range }));
 
 /**
  * Samples every collection of the database, for the stored-data inventory

@@ -1,14 +1,14 @@
 /**
  * Reads of the COUNTER SUSHI reports. Every usage read is an `_id` range
  * (the only filter FerretDB serves from an index besides equality):
- * `usage_daily` ids are `DATASET|<YYYY-MM-DD>|<datasetId>`, so one range
+ * `usage_daily` ids are `DATASET|<YYYY-MM-DD>|<datasetId>` (storage-keys.ts), so one range
  * is one span of days of every dataset; the event log's day indexes are
  * a range by day too.
  */
 import type { Document } from 'mongodb';
 import type { Store } from './store';
-import { INDEX_PREFIX } from './event-log.repository';
-import type { Visibility } from '../domain/resources';
+import { dailyRange, dayIndexRange, dayOfDailyId, dayOfIndexId } from './storage-keys';
+import { ResourceType, type Visibility } from '../domain/resources';
 
 const BATCH = 2000;
 
@@ -42,7 +42,7 @@ export class SushiRepository {
   /** Dataset day documents with `fromDay <= day <= toDay`, streamed. */
   async *datasetDays(fromDay: string, toDay: string): AsyncGenerator<DatasetDayRead> {
     const cursor = this.store.usageDaily.find(
-      { _id: { $gte: `DATASET|${fromDay}`, $lt: `DATASET|${toDay}|\uffff` } } as never,
+      { _id: dailyRange(ResourceType.DATASET, fromDay, toDay) } as never,
       { batchSize: BATCH, projection: { batches: 0 } },
     );
     try {
@@ -60,13 +60,13 @@ export class SushiRepository {
    */
   async firstDataDay(): Promise<string | null> {
     const [usage, index] = await Promise.all([
-      this.store.usageDaily.find({ _id: { $gte: 'DATASET|', $lt: 'DATASET}' } } as never, { projection: { _id: 1 } }).sort({ _id: 1 }).limit(1).next(),
-      this.store.eventLog.find({ _id: { $gte: INDEX_PREFIX, $lt: '~i}' } } as Document, { projection: { _id: 1 } }).sort({ _id: 1 }).limit(1).next(),
+      this.store.usageDaily.find({ _id: dailyRange(ResourceType.DATASET, null, null) } as never, { projection: { _id: 1 } }).sort({ _id: 1 }).limit(1).next(),
+      this.store.eventLog.find({ _id: dayIndexRange(null, null) } as Document, { projection: { _id: 1 } }).sort({ _id: 1 }).limit(1).next(),
     ]);
     // Logged days may hold only uncounted events (robots, failures): counted use comes first.
     const days = [
-      usage ? String(usage._id).slice('DATASET|'.length, 'DATASET|'.length + 10) : null,
-      index ? String(index._id).slice(INDEX_PREFIX.length, INDEX_PREFIX.length + 10) : null,
+      usage ? dayOfDailyId(String(usage._id)) : null,
+      index ? dayOfIndexId(String(index._id)) : null,
     ].filter((d): d is string => d !== null && /^\d{4}-\d{2}-\d{2}$/.test(d));
     return days[0] ?? null;
   }

@@ -6,6 +6,7 @@
 import type { Document, FindCursor } from 'mongodb';
 import type { ResourceType } from '../domain/resources';
 import type { Store } from './store';
+import { dailyRange } from './storage-keys';
 
 const BATCH = 2000;
 
@@ -25,7 +26,7 @@ export class UsageTableRepository {
    * `countries` only `withCountries`.
    */
   async *days(type: ResourceType, fromDay: string | null, toDay: string | null, byUser: boolean, signal?: AbortSignal, withCountries = false): AsyncGenerator<DayDocRead> {
-    const range = { $gte: `${type}|${fromDay ?? ''}`, $lt: toDay ? `${type}|${toDay}|\uffff` : `${type}}` };
+    const range = dailyRange(type, fromDay || null, toDay || null);
     const col = byUser ? this.store.usageByUserDaily : this.store.usageDaily;
     // The signal also reaches the driver: a batch the database is still preparing must not outlive the request's budget.
     const cursor = col.find({ _id: range } as Document, { batchSize: BATCH, projection: withCountries ? { batches: 0 } : { batches: 0, countries: 0 }, ...(signal ? { signal } : {}) }).sort({ _id: 1 }) as unknown as FindCursor<DayDocRead>;

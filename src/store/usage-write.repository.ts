@@ -1,9 +1,13 @@
 import { Long, type AnyBulkWriteOperation, type Collection, type Document } from 'mongodb';
-import { COUNTER_FIELDS, type Counters, type CountryCounts } from '../domain/counters';
+import { COUNTER_FIELDS, type Counters } from '../domain/counters';
 import { countryMoves, dropZeroCountries, wideCountries } from './country-totals';
 import type { ResourceType } from '../domain/resources';
 import type { Store } from './store';
 import { bulkWriteTolerant, insertManyIgnoringDuplicates } from './bulk';
+import { dayDoc, figuresOfDayDoc, sameDoc, wideCounters, type DayFigures } from './day-figures';
+import { UsageRebuild } from './usage-rebuild';
+import { readWriterMark, writeWriterMark } from './writer-mark';
+import { dayRange, journalStepId, totalsId, userTotalsId, dailyId, userDailyId } from './storage-keys';
 
 /**
  * Writes the figures derived from the event log: day documents (replaced
@@ -14,20 +18,8 @@ import { bulkWriteTolerant, insertManyIgnoringDuplicates } from './bulk';
  * left behind is replayed before anything else is written. Replacing a day
  * document is idempotent; a totals increment carries the step's id in the
  * document's `batches` list and a replay skips documents that have it.
+ * The day documents' shape: day-figures.ts; a full rebuild: usage-rebuild.ts.
  */
-
-/** Figures of one target on one day, as stored. */
-export interface DayFigures {
-  resourceType: ResourceType;
-  resourceId: string;
-  userId: string | null;
-  day: string;
-  counters: Counters;
-  countries: Record<string, CountryCounts> | null;
-  lastViewedAt: Date | null;
-  lastDownloadedAt: Date | null;
-  lastApiCallAt: Date | null;
-}
 
 interface TotalsStep {
   /** `usage_totals` or `usage_by_user`. */
@@ -58,84 +50,6 @@ interface JournalDoc {
 
 /** How many applied step ids each totals document remembers. */
 export const STEP_MARKS = 32;
-
-/** `DATASET|2026-01-31|ds-1`: a day's documents of one type are an `_id` range. */
-export function dailyId(type: ResourceType, day: string, id: string): string {
-  return `${type}|${day}|${id}`;
-}
-
-/** `DATASET|2026-01-31|u-1|ds-1`. */
-export function userDailyId(type: ResourceType, day: string, userId: string, id: string): string {
-  return `${type}|${day}|${userId}|${id}`;
-}
-
-/** `DATASET:ds-1` (unchanged from the first layout). */
-export function totalsId(type: ResourceType, id: string): string {
-  return `${type}:${id}`;
-}
-
-/** `u-1|DATASET:ds-1`. */
-export function userTotalsId(type: ResourceType, id: string, userId: string): string {
-  return `${userId}|${type}:${id}`;
-}
-
-/**
- * The document with its counter fields as BSON int64 (`Long`), for every
- * write. Why: the driver stores a JS integer below 2^31 as int32, and
- * FerretDB 1.24 adds int32 + int32 in int32 — a total moved by `$inc` past
- * 2^31 wrapped (1.5 GB + 1.5 GB read −1,294,967,296). int64 + int32,
- * int32 + int64 and int64 + int64 give int64 on FerretDB and MongoDB alike,
- * so an `$inc` by a Long also widens an older int32 total. Reads get plain
- * numbers back (the driver's `promoteLongs`, on by default, up to 2^53).
- * Country counts on totals documents are moved by `$inc` too, so they are
- * int64 as well ({@link wideCountries}).
- */
-export function wideCounters(doc: Document): Document {
-  const out: Document = { ...doc };
-  for (const k of COUNTER_FIELDS) {
-    const v = out[k];
-    if (typeof v === 'number') out[k] = Long.fromNumber(v);
-  }
-  return out;
-}
-
-function isZero(c: Counters): boolean {
-  return COUNTER_FIELDS.every((f) => c[f] === 0);
-}
-
-function dayDoc(f: DayFigures): Document | null {
-  if (isZero(f.counters)) return null;
-  const doc: Document = {
-    _id: f.userId === null ? dailyId(f.resourceType, f.day, f.resourceId) : userDailyId(f.resourceType, f.day, f.userId, f.resourceId),
-    resourceType: f.resourceType,
-    resourceId: f.resourceId,
-    day: f.day,
-  };
-  if (f.userId !== null) doc.userId = f.userId;
-  for (const k of COUNTER_FIELDS) if (f.counters[k] !== 0) doc[k] = f.counters[k];
-  if (f.countries && Object.keys(f.countries).length) doc.countries = f.countries;
-  if (f.lastViewedAt) doc.lastViewedAt = f.lastViewedAt;
-  if (f.lastDownloadedAt) doc.lastDownloadedAt = f.lastDownloadedAt;
-  if (f.lastApiCallAt) doc.lastApiCallAt = f.lastApiCallAt;
-  return doc;
-}
-
-/** Reads a stored day document back into figures (absent counters are 0). */
-export function figuresOfDayDoc(doc: Document): DayFigures {
-  const counters = {} as Counters;
-  for (const k of COUNTER_FIELDS) counters[k] = typeof doc[k] === 'number' ? (doc[k] as number) : 0;
-  return {
-    resourceType: doc.resourceType as ResourceType,
-    resourceId: doc.resourceId as string,
-    userId: (doc.userId as string | undefined) ?? null,
-    day: doc.day as string,
-    counters,
-    countries: (doc.countries as Record<string, CountryCounts> | undefined) ?? null,
-    lastViewedAt: (doc.lastViewedAt as Date | undefined) ?? null,
-    lastDownloadedAt: (doc.lastDownloadedAt as Date | undefined) ?? null,
-    lastApiCallAt: (doc.lastApiCallAt as Date | undefined) ?? null,
-  };
-}
 
 /** Totals targets per journal step: bounded document size, bounded replay. */
 const STEP_TARGETS = 500;
@@ -174,15 +88,12 @@ export class UsageWriteRepository {
   }
 
   /** The mark the last writer left (see Aggregator): a change means another writer wrote. */
-  async readMark(): Promise<string | null> {
-    const doc = await this.store.db.collection<{ _id: string; mark: string }>('agg_state').findOne({ _id: 'writer' });
-    return doc?.mark ?? null;
+  readMark(): Promise<string | null> {
+    return readWriterMark(this.store);
   }
 
-  async writeMark(mark: string): Promise<void> {
-    await this.store.db
-      .collection<{ _id: string; mark: string }>('agg_state')
-      .replaceOne({ _id: 'writer' }, { mark }, { upsert: true });
+  writeMark(mark: string): Promise<void> {
+    return writeWriterMark(this.store, mark);
   }
 
   /** Stored day figures of one day (resource and per-user documents). */
@@ -190,7 +101,7 @@ export class UsageWriteRepository {
     const out: DayFigures[] = [];
     for (const type of types) {
       for (const c of [this.col('daily'), this.col('userDaily')]) {
-        const docs = await c.find({ _id: { $gte: `${type}|${day}|`, $lt: `${type}|${day}}` } } as Document).batchSize(10_000).toArray();
+        const docs = await c.find({ _id: dayRange(type, day) } as Document).batchSize(10_000).toArray();
         for (const d of docs) out.push(figuresOfDayDoc(d));
       }
     }
@@ -255,7 +166,7 @@ export class UsageWriteRepository {
       step = null;
     };
     for (const t of byTarget.values()) {
-      step ??= { _id: `${stepPrefix}.${n++}`, createdAt: new Date(), days: [], totals: [] };
+      step ??= { _id: journalStepId(stepPrefix, n++), createdAt: new Date(), days: [], totals: [] };
       step.days.push(...t.days);
       const tot = t.totals;
       if (tot?.cinc) {
@@ -357,121 +268,4 @@ export class UsageWriteRepository {
       await dropZeroCountries(this.col(name), shrunk.map((u) => u._id));
     }
   }
-}
-
-/**
- * A rebuild of every derived figure into fresh collections, swapped in at
- * the end (`finish`): the bulk path (inserts only) for a first load or a
- * full recount. Readers see the old figures until the swap.
- */
-export class UsageRebuild {
-  private readonly totals = new Map<string, { col: 'totals' | 'byUser'; doc: Document }>();
-  private readonly pending: Record<'daily' | 'userDaily', Document[]> = { daily: [], userDaily: [] };
-
-  constructor(
-    private readonly store: Store,
-    private readonly names: Record<'daily' | 'userDaily' | 'totals' | 'byUser', string>,
-  ) {}
-
-  private next(name: keyof UsageRebuild['names']): Collection<Document> {
-    return this.store.db.collection(`${this.names[name]}__next`);
-  }
-
-  async begin(): Promise<void> {
-    for (const n of Object.keys(this.names) as (keyof UsageRebuild['names'])[]) await this.next(n).drop().catch(() => undefined);
-  }
-
-  /**
-   * Keeps the figures of days before `firstEventDay` (all days when null):
-   * their events are past the log's retention, so the log cannot rebuild
-   * them, and a rebuild must not erase them.
-   */
-  async carryOver(firstEventDay: string | null): Promise<number> {
-    let n = 0;
-    for (const name of ['daily', 'userDaily'] as const) {
-      for (const type of ['COLLECTION', 'DATASET', 'FILE']) {
-        const cursor = this.store.db
-          .collection(this.names[name])
-          .find({ _id: { $gte: `${type}|`, $lt: firstEventDay === null ? `${type}}` : `${type}|${firstEventDay}` } } as Document)
-          .batchSize(10_000);
-        let batch: DayFigures[] = [];
-        for await (const doc of cursor) {
-          batch.push(figuresOfDayDoc(doc));
-          if (batch.length >= 5000) {
-            await this.addDay(batch);
-            n += batch.length;
-            batch = [];
-          }
-        }
-        await this.addDay(batch);
-        n += batch.length;
-      }
-    }
-    return n;
-  }
-
-  /** Adds one day's figures. */
-  async addDay(figures: readonly DayFigures[]): Promise<void> {
-    for (const f of figures) {
-      const doc = dayDoc(f);
-      if (!doc) continue;
-      const user = f.userId !== null;
-      this.pending[user ? 'userDaily' : 'daily'].push(doc);
-      const id = user ? userTotalsId(f.resourceType, f.resourceId, f.userId!) : totalsId(f.resourceType, f.resourceId);
-      let t = this.totals.get(id);
-      if (!t) {
-        const identity: Document = { _id: id, resourceType: f.resourceType, resourceId: f.resourceId };
-        if (user) identity.userId = f.userId;
-        t = { col: user ? 'byUser' : 'totals', doc: identity };
-        this.totals.set(id, t);
-      }
-      for (const k of COUNTER_FIELDS) if (f.counters[k]) t.doc[k] = ((t.doc[k] as number | undefined) ?? 0) + f.counters[k];
-      if (!user && f.countries) {
-        const into = (t.doc.countries ??= {}) as Record<string, Record<string, number>>;
-        for (const [path, v] of Object.entries(countryMoves(null, f.countries))) {
-          const [cc, k] = path.split('.');
-          const c = (into[cc] ??= {});
-          c[k] = (c[k] ?? 0) + v;
-        }
-      }
-      for (const k of ['lastViewedAt', 'lastDownloadedAt', 'lastApiCallAt'] as const) {
-        const v = f[k];
-        if (v && (!t.doc[k] || (t.doc[k] as Date) < v)) t.doc[k] = v;
-      }
-    }
-    for (const n of ['daily', 'userDaily'] as const) if (this.pending[n].length >= 5000) await this.flush(n);
-  }
-
-  private async flush(n: 'daily' | 'userDaily' | 'totals' | 'byUser', docs: Document[] = this.pending[n as 'daily']): Promise<void> {
-    const wide = (d: Document): Document => (n === 'totals' && d.countries ? { ...wideCounters(d), countries: wideCountries(d.countries as Record<string, Record<string, number>>) } : wideCounters(d));
-    for (let i = 0; i < docs.length; i += 2000) await this.next(n).insertMany(docs.slice(i, i + 2000).map(wide), { ordered: false });
-    if (n === 'daily' || n === 'userDaily') this.pending[n] = [];
-  }
-
-  /**
-   * Writes the totals and swaps the new collections in (drop, then rename:
-   * FerretDB has no `dropTarget`; readers may see no figures for the
-   * instant between the two). `indexes` creates the live indexes on the new
-   * collections first.
-   */
-  async finish(indexes: (col: Collection<Document>, name: keyof UsageRebuild['names']) => Promise<void>): Promise<void> {
-    await this.flush('daily');
-    await this.flush('userDaily');
-    const all = [...this.totals.values()];
-    await this.flush('totals', all.filter((t) => t.col === 'totals').map((t) => t.doc));
-    await this.flush('byUser', all.filter((t) => t.col === 'byUser').map((t) => t.doc));
-    for (const n of Object.keys(this.names) as (keyof UsageRebuild['names'])[]) {
-      const next = this.next(n);
-      // An empty collection may not exist yet: create it so it can be renamed.
-      await next.insertOne({ _id: '~empty' } as Document).then(() => next.deleteOne({ _id: '~empty' } as Document));
-      await indexes(next, n);
-      await this.store.db.collection(this.names[n]).drop().catch(() => undefined);
-      await next.rename(this.names[n]);
-    }
-  }
-}
-
-function sameDoc(a: Document | null, b: Document | null): boolean {
-  if (a === null || b === null) return a === b;
-  return JSON.stringify(a) === JSON.stringify(b);
 }
