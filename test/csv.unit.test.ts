@@ -351,19 +351,17 @@ describe('writeCsv', () => {
       },
     });
 
-    const started = Date.now();
     const count = await writeCsv(source(), FILE_REPORT_COLUMNS, sink);
-    const elapsed = Date.now() - started;
 
     expect(count).toBe(total);
     expect(linesSeen).toBe(total + 1); // header + rows, each ending in CRLF
     expect(producedAtFirstWrite).toBeGreaterThan(0);
     expect(producedAtFirstWrite).toBeLessThan(total);
-    // Backpressure: the source never runs far ahead of what the sink took.
+    // Memory: backpressure keeps the rows produced but not yet written (all
+    // that is held at once) under 1,000 of the 200,000, whatever the speed.
     expect(maxLag).toBeLessThan(1_000);
-    // No time limit: on a busy 2-core machine 200,000 rows took over 20 s;
-    // speed is measured by `npm run bench:reports`.
-    process.stdout.write(`streaming: first write after ${producedAtFirstWrite} rows, max lag ${maxLag} rows, ${elapsed} ms\n`);
+    // No time limit (a busy 2-core machine took over 20 s): time to the first
+    // row and the total are measured by `npm run bench:reports`.
   }, 300_000);
 
   it('rejects and destroys the output when the source fails', async () => {
