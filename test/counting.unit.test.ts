@@ -139,7 +139,7 @@ describe('double clicks (CoP-RD §10 / COUNTER R5 §7.2): same identity, same it
   });
 });
 
-describe('keys no sender can steer (issue 16): per sender, resource first, URL only refines', () => {
+describe('keys no sender can steer: per sender, resource first, URL only refines', () => {
   const base = { userId: 'reader-1', timestamp: T('10:00:00'), resourceType: 'DATASET', resourceId: 'ds-1', action: 'DOWNLOAD' };
   const keys = (o: Partial<Parameters<typeof eventKeys>[0]> = {}, id = 'e-1') => eventKeys({ ...base, scope: 'portal-1', ...o }, id, secretOf);
 

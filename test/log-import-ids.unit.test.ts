@@ -51,7 +51,7 @@ describe('imported log ids', () => {
     expect(idsOf([other])).toEqual(idsOf([line]));
   });
 
-  it('legacy ids are those of the version before issue 19', () => {
+  it('legacy ids are those stored by versions whose request hash took in the IP, session and cookie', () => {
     // Computed with src/logs/log-events.ts at f3e7215 (requestHash then hashed IP, session and cookie in).
     const h = legacyRequestHash(line);
     expect(h).toBe('b30f5ba630a5b3f386622242bc9bdbb9a656e73a6c126435617d90166cf1c544');

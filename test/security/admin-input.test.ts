@@ -5,7 +5,7 @@ import { findCollectionCycle } from '../../src/catalog/catalog-validation';
 
 type Json = { errors?: { message: string; extensions?: { code?: string } }[]; data?: Record<string, unknown> | null };
 
-describe('admin input validation (finding 11)', () => {
+describe('admin input validation: catalog upserts, collection cycles, user ids', () => {
   let t: TestGateway;
   let admin: string;
   beforeAll(async () => {

@@ -29,7 +29,7 @@ describe('failed-authentication limit', () => {
   });
 });
 
-describe('failed-authentication limit with requests in flight (issue 16)', () => {
+describe('failed-authentication limit with wrong keys in flight at once', () => {
   let t: TestGateway;
   beforeAll(async () => {
     t = await startTestGateway({ env: { AUTH_FAILURE_LIMIT: '5' } });

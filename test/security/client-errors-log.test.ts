@@ -22,7 +22,7 @@ const DISK_FULL = {
   codeName: 'InternalError',
 };
 
-describe('client errors, caches and a full disk (issue 16)', () => {
+describe('client errors write no error log, caches stay bounded, a full disk is a 503', () => {
   let gw: RunningGateway;
   let url: string;
   let base: string;

@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/config';
 import { startGateway, type RunningGateway } from '../../src/gateway';
 import { BROWSER_UA } from '../support/fixtures';
 
-describe('embedded database outage (finding 5)', () => {
+describe('embedded database: a private socket, and an outage answered 503 and recovered', () => {
   let dir: string;
   let gw: RunningGateway;
   let key: string;

@@ -12,7 +12,7 @@ type Json = { errors?: { message: string; extensions?: { code?: string; cost?: n
 const aliased = (n: number, field: (i: number) => string) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: ${field(i)}`).join(' ')} }`;
 const day = (i: number) => `2025-01-${String(i + 1).padStart(2, '0')}`;
 
-describe('heavy fields under the cost limit (issue 16, finding 4)', () => {
+describe('heavy fields weighted by the cost limit: refused before running, ordinary calls served', () => {
   let t: TestGateway;
   let k: ReportKeys;
   beforeAll(async () => {
@@ -78,7 +78,7 @@ describe('heavy fields under the cost limit (issue 16, finding 4)', () => {
   });
 });
 
-describe('SUSHI ranges bounded, years as written, clean TSV header (issue 16, finding 5)', () => {
+describe('SUSHI ranges bounded, years as written, clean TSV header', () => {
   let t: TestGateway;
   let k: ReportKeys;
   beforeAll(async () => {

@@ -28,7 +28,7 @@ export function expectation(cell: string): { status: number | null; code: string
   return { status: status ? Number(status) : null, code };
 }
 
-describe('docs/permissions.md matches the code (finding 14)', () => {
+describe('docs/permissions.md matches the code: each row is probed against the gateway', () => {
   let t: TestGateway;
   const keys: Partial<Record<Role, string>> = {};
   beforeAll(async () => {

@@ -30,7 +30,7 @@ async function post(t: TestGateway, body: unknown, headers: Record<string, strin
 
 const code = (j: Json) => j.errors?.[0]?.extensions?.code ?? j.error?.code;
 
-describe('security: cost model and time budget (findings 1, 2)', () => {
+describe('security: the query cost model refuses costly documents before running them', () => {
   let t: TestGateway;
   let admin: string;
   let user: string;
@@ -136,7 +136,7 @@ describe('security: cost model and time budget (findings 1, 2)', () => {
   });
 });
 
-describe('security: request time budget (finding 2)', () => {
+describe('security: request time budget', () => {
   let t: TestGateway;
   let admin: string;
   beforeAll(async () => {
@@ -169,7 +169,7 @@ describe('security: request time budget (finding 2)', () => {
   }, 90_000);
 });
 
-describe('security: rate limits and budgets (finding 3)', () => {
+describe('security: rate limits and budgets', () => {
   let t: TestGateway;
   let user: string;
   let admin: string;
@@ -245,7 +245,7 @@ describe('security: rate limits and budgets (finding 3)', () => {
   });
 });
 
-describe('security: HTTP hygiene (findings 6, 7, 8, 9)', () => {
+describe('security: HTTP hygiene: coded JSON errors, headers, metrics, access to users', () => {
   let t: TestGateway;
   let admin: string;
   let user: string;
@@ -346,7 +346,7 @@ describe('security: HTTP hygiene (findings 6, 7, 8, 9)', () => {
     }
   });
 
-  it('stops starting resolvers when the client goes away (finding 2)', async () => {
+  it('stops starting resolvers when the client goes away', async () => {
     const items = (p: string) => Array.from({ length: 1000 }, (_, i) => ({ id: `${p}-${i}`, name: `T${i}` }));
     const ac = new AbortController();
     const sent = fetch(t.url, {

@@ -41,7 +41,7 @@ function bodyOf(raw: string): { errors: { extensions: { code: string } }[] } {
   return JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) as never;
 }
 
-describe('slow clients (issue 16 item 3)', () => {
+describe('slow clients: a read deadline for headers and bodies', () => {
   let t: TestGateway;
   let port: number;
   beforeAll(async () => {
@@ -77,7 +77,7 @@ describe('slow clients (issue 16 item 3)', () => {
   }, 60_000);
 });
 
-describe('connections per address (issue 16 item 3)', () => {
+describe('connections per address: capped per IP and in total', () => {
   let t: TestGateway;
   let port: number;
   beforeAll(async () => {
