@@ -7,7 +7,7 @@ import type { Role } from '../domain/caller';
 import { hashApiKey } from '../domain/api-keys';
 import { ID_RULE, isValidId } from '../domain/ids';
 import { ErrorCode } from '../errors/error-codes';
-import { GatewayError } from '../errors/gateway-error';
+import { GatewayError, badUserInput } from '../errors/gateway-error';
 
 export const ROLES: readonly Role[] = ['ADMIN', 'USER', 'TRACKER'];
 
@@ -31,13 +31,9 @@ const MAX_ID = 256;
 const MAX_TEXT = 200;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-function bad(message: string): GatewayError {
-  return new GatewayError(ErrorCode.BAD_USER_INPUT, message);
-}
-
 function checkText(name: string, v: string, max = MAX_TEXT): string {
   const t = v.trim();
-  if (!t || t.length > max) throw bad(`${name} must be 1-${max} characters`);
+  if (!t || t.length > max) throw badUserInput(`${name} must be 1-${max} characters`);
   return t;
 }
 
@@ -64,11 +60,11 @@ export class UserAdminService {
   /** Creates a user; BAD_USER_INPUT when the id is taken or a field is invalid. */
   async createUser(input: NewUser, now = new Date()): Promise<UserDoc> {
     const doc = this.validUser(input, now);
-    if (await this.getUser(doc._id)) throw bad(`a user with id "${doc._id}" already exists`);
+    if (await this.getUser(doc._id)) throw badUserInput(`a user with id "${doc._id}" already exists`);
     try {
       await this.store.users.insertOne(doc);
     } catch (err) {
-      if (err instanceof MongoServerError && err.code === 11000) throw bad(`a user with id "${doc._id}" already exists`);
+      if (err instanceof MongoServerError && err.code === 11000) throw badUserInput(`a user with id "${doc._id}" already exists`);
       throw err;
     }
     return doc;
@@ -76,11 +72,11 @@ export class UserAdminService {
 
   private validUser(input: NewUser, now: Date): UserDoc {
     const id = input.id;
-    if (!id || id.length > MAX_ID || id !== id.trim()) throw bad(`id must be 1-${MAX_ID} characters without surrounding spaces`);
+    if (!id || id.length > MAX_ID || id !== id.trim()) throw badUserInput(`id must be 1-${MAX_ID} characters without surrounding spaces`);
     if (!isValidId(id)) throw new GatewayError(ErrorCode.INVALID_ID, `user id "${input.id.slice(0, 60)}": ${ID_RULE}`);
-    if (!ROLES.includes(input.role)) throw bad(`role must be one of ${ROLES.join(', ')}`);
+    if (!ROLES.includes(input.role)) throw badUserInput(`role must be one of ${ROLES.join(', ')}`);
     const email = input.email?.trim() || null;
-    if (email !== null && (email.length > 320 || !EMAIL.test(email))) throw bad('email is not a valid address');
+    if (email !== null && (email.length > 320 || !EMAIL.test(email))) throw badUserInput('email is not a valid address');
     return {
       _id: id,
       name: checkText('name', input.name),
@@ -106,7 +102,7 @@ export class UserAdminService {
    */
   async revokeKey(prefixOrKey: string): Promise<number> {
     const v = prefixOrKey.trim();
-    if (v.length < 8) throw bad('give the key prefix as listed by apiKeys (10 characters) or the full key');
+    if (v.length < 8) throw badUserInput('give the key prefix as listed by apiKeys (10 characters) or the full key');
     let n = await this.auth.revokeKey(v);
     if (n === 0 && v.length > 10) n = await this.auth.revokeKey(hashApiKey(v));
     return n;

@@ -3,7 +3,7 @@ import type { Caller } from '../domain/caller';
 import { canSeeDataset } from '../auth/visibility';
 import type { CatalogWriter } from '../catalog/catalog-writer';
 import { ErrorCode } from '../errors/error-codes';
-import { GatewayError } from '../errors/gateway-error';
+import { GatewayError, badUserInput } from '../errors/gateway-error';
 import type { DatasetDoc } from '../store/catalog.documents';
 import type { ReuseDoc, ReuseType } from '../store/reuse.documents';
 import type { DashboardRepository } from '../store/dashboard.repository';
@@ -62,13 +62,9 @@ export function canEditReuse(reuse: Pick<ReuseDoc, 'authorId'>, caller: Caller):
   return caller.role === 'USER' && reuse.authorId != null && reuse.authorId === caller.userId;
 }
 
-function bad(message: string): GatewayError {
-  return new GatewayError(ErrorCode.BAD_USER_INPUT, message);
-}
-
 function cleanTitle(title: string): string {
   const t = title.trim();
-  if (!t || t.length > MAX_REUSE_TITLE) throw bad(`title must be 1-${MAX_REUSE_TITLE} characters`);
+  if (!t || t.length > MAX_REUSE_TITLE) throw badUserInput(`title must be 1-${MAX_REUSE_TITLE} characters`);
   return t;
 }
 
@@ -77,23 +73,23 @@ function cleanUrl(url: string): string {
   try {
     u = new URL(url);
   } catch {
-    throw bad(`url "${url}" is not a valid URL`);
+    throw badUserInput(`url "${url}" is not a valid URL`);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw bad('url must be an http or https URL');
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw badUserInput('url must be an http or https URL');
   const s = u.toString();
-  if (s.length > MAX_REUSE_URL) throw bad(`url must be at most ${MAX_REUSE_URL} characters`);
+  if (s.length > MAX_REUSE_URL) throw badUserInput(`url must be at most ${MAX_REUSE_URL} characters`);
   return s;
 }
 
 function cleanType(type: string): ReuseType {
-  if (!(REUSE_TYPES as readonly string[]).includes(type)) throw bad(`unknown reuse type "${type}"`);
+  if (!(REUSE_TYPES as readonly string[]).includes(type)) throw badUserInput(`unknown reuse type "${type}"`);
   return type as ReuseType;
 }
 
 function cleanDatasetIds(ids: readonly string[]): string[] {
   const unique = [...new Set(ids)];
   if (unique.length < 1 || unique.length > MAX_REUSE_DATASETS) {
-    throw bad(`a reuse needs 1-${MAX_REUSE_DATASETS} distinct datasetIds`);
+    throw badUserInput(`a reuse needs 1-${MAX_REUSE_DATASETS} distinct datasetIds`);
   }
   return unique;
 }
@@ -170,7 +166,7 @@ export class ReuseService {
     const now = this.now();
     if (input.createdAt != null) {
       if (!who.admin) throw new GatewayError(ErrorCode.FORBIDDEN, 'only an ADMIN may set createdAt');
-      if (input.createdAt.getTime() > now.getTime() + MAX_FUTURE_SKEW_MS) throw bad('createdAt is in the future');
+      if (input.createdAt.getTime() > now.getTime() + MAX_FUTURE_SKEW_MS) throw badUserInput('createdAt is in the future');
     }
     const url = cleanUrl(input.url);
     const urlKey = reuseUrlKey(url);

@@ -12,7 +12,7 @@
  * Pure: no I/O. Errors are GatewayError BAD_USER_INPUT naming the parameter.
  */
 import { ErrorCode } from '../errors/error-codes';
-import { GatewayError } from '../errors/gateway-error';
+import { GatewayError, badUserInput } from '../errors/gateway-error';
 import { utcDay } from '../util/utc-day';
 
 export type DateInputKind = 'month' | 'day' | 'instant';
@@ -32,8 +32,8 @@ const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1
 /** Human-readable rule, for error messages and docs. */
 export const DATE_INPUT_RULE = 'a month YYYY-MM, a date YYYY-MM-DD or an ISO 8601 date-time with a zone (YYYY-MM-DDTHH:mm:ssZ), UTC';
 
-function bad(name: string, raw: unknown): GatewayError {
-  return new GatewayError(ErrorCode.BAD_USER_INPUT, `${name} must be ${DATE_INPUT_RULE}; got ${JSON.stringify(raw)?.slice(0, 80)}`);
+function notADate(name: string, raw: unknown): GatewayError {
+  return badUserInput(`${name} must be ${DATE_INPUT_RULE}; got ${JSON.stringify(raw)?.slice(0, 80)}`);
 }
 
 /**
@@ -57,31 +57,31 @@ function calendar(y: number, m: number, d: number): boolean {
 /** Parses one date input; empty or absent → null. */
 export function parseDateInput(name: string, raw: unknown): DateSpan | null {
   if (raw === undefined || raw === null || raw === '') return null;
-  if (typeof raw !== 'string') throw bad(name, raw);
+  if (typeof raw !== 'string') throw notADate(name, raw);
   const v = raw.trim();
   let m = MONTH.exec(v);
   if (m) {
     const y = +m[1];
     const mo = +m[2];
-    if (mo < 1 || mo > 12 || y < 1) throw bad(name, raw);
+    if (mo < 1 || mo > 12 || y < 1) throw notADate(name, raw);
     return { kind: 'month', start: utcDate(y, mo - 1, 1), end: utcDate(y, mo, 1) };
   }
   m = DAY.exec(v);
   if (m) {
-    if (!calendar(+m[1], +m[2], +m[3])) throw bad(name, raw);
+    if (!calendar(+m[1], +m[2], +m[3])) throw notADate(name, raw);
     const start = utcDate(+m[1], +m[2] - 1, +m[3]);
     return { kind: 'day', start, end: new Date(start.getTime() + 86_400_000) };
   }
   m = DATE_TIME.exec(v);
-  if (!m) throw bad(name, raw);
+  if (!m) throw notADate(name, raw);
   const [, y, mo, d, hh, mi, ss = '0', frac = '', zone] = m;
-  if (!calendar(+y, +mo, +d) || +hh > 23 || +mi > 59 || +ss > 59) throw bad(name, raw);
+  if (!calendar(+y, +mo, +d) || +hh > 23 || +mi > 59 || +ss > 59) throw notADate(name, raw);
   let offsetMin = 0;
   if (zone.toUpperCase() !== 'Z') {
     const digits = zone.slice(1).replace(':', '');
     const oh = +digits.slice(0, 2);
     const om = +digits.slice(2, 4);
-    if (oh > 23 || om > 59) throw bad(name, raw);
+    if (oh > 23 || om > 59) throw notADate(name, raw);
     offsetMin = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om);
   }
   const ms = utcDate(+y, +mo - 1, +d, +hh, +mi, +ss, Math.floor(Number(`0.${frac || '0'}`) * 1000)).getTime() - offsetMin * 60_000;

@@ -41,7 +41,8 @@ export function truncateText(text: string, max: number): string {
   return text.slice(0, end);
 }
 
-function bad(message: string, code: ErrorCodeName = ErrorCode.BAD_USER_INPUT): Validation {
+/** A refusal as a value (the caller reports it per event, not by throwing). */
+function invalid(message: string, code: ErrorCodeName = ErrorCode.BAD_USER_INPUT): Validation {
   return { ok: false, code, message };
 }
 
@@ -53,41 +54,41 @@ function bad(message: string, code: ErrorCodeName = ErrorCode.BAD_USER_INPUT): V
 export function validateEvent(input: TrackEventInput, now: Date, limits: EventLimits): Validation {
   const timestamp = input.timestamp ?? now;
   const t = timestamp instanceof Date ? timestamp.getTime() : Number.NaN;
-  if (Number.isNaN(t)) return bad('timestamp is not a valid date', ErrorCode.INVALID_TIMESTAMP);
+  if (Number.isNaN(t)) return invalid('timestamp is not a valid date', ErrorCode.INVALID_TIMESTAMP);
   if (t > now.getTime() + limits.maxFutureSkewMs) {
-    return bad(
+    return invalid(
       `timestamp ${timestamp.toISOString()} is in the future (more than ${limits.maxFutureSkewMs} ms ahead)`,
       ErrorCode.INVALID_TIMESTAMP,
     );
   }
   if (t < now.getTime() - limits.maxEventAgeDays * 86_400_000) {
-    return bad(`timestamp ${timestamp.toISOString()} is older than ${limits.maxEventAgeDays} days`, ErrorCode.INVALID_TIMESTAMP);
+    return invalid(`timestamp ${timestamp.toISOString()} is older than ${limits.maxEventAgeDays} days`, ErrorCode.INVALID_TIMESTAMP);
   }
   if (input.eventId != null && !EVENT_ID.test(input.eventId)) {
-    return bad('eventId must be 1-128 printable ASCII characters without spaces', ErrorCode.INVALID_EVENT_ID);
+    return invalid('eventId must be 1-128 printable ASCII characters without spaces', ErrorCode.INVALID_EVENT_ID);
   }
-  if (!ID_PATTERN.test(input.resourceId ?? '')) return bad(`resourceId: ${ID_RULE}`);
+  if (!ID_PATTERN.test(input.resourceId ?? '')) return invalid(`resourceId: ${ID_RULE}`);
   // A collection has no data or API of its own (its datasets do), and no
   // collection report shows downloads or API calls: refused, not hidden.
   if (input.resourceType === ResourceType.COLLECTION && input.action !== AccessAction.VIEW) {
-    return bad(`collections are only viewed: a COLLECTION event must be a VIEW, not ${String(input.action)} (send downloads and API calls on the dataset or file)`);
+    return invalid(`collections are only viewed: a COLLECTION event must be a VIEW, not ${String(input.action)} (send downloads and API calls on the dataset or file)`);
   }
-  if (input.userId != null && !ID_PATTERN.test(input.userId)) return bad(`userId: ${ID_RULE}`);
+  if (input.userId != null && !ID_PATTERN.test(input.userId)) return invalid(`userId: ${ID_RULE}`);
   for (const [name, v] of [
     ['ipAddress', input.ipAddress],
     ['sessionId', input.sessionId],
     ['userCookie', input.userCookie],
   ] as const) {
-    if (v != null && v.length > MAX_TEXT) return bad(`${name} is longer than ${MAX_TEXT} characters`);
+    if (v != null && v.length > MAX_TEXT) return invalid(`${name} is longer than ${MAX_TEXT} characters`);
   }
-  if (input.url != null && input.url.length > MAX_URL) return bad(`url is longer than ${MAX_URL} characters`);
+  if (input.url != null && input.url.length > MAX_URL) return invalid(`url is longer than ${MAX_URL} characters`);
   if (input.httpStatus != null && !(Number.isInteger(input.httpStatus) && input.httpStatus >= 100 && input.httpStatus <= 599)) {
-    return bad('httpStatus must be an HTTP status code (100-599)');
+    return invalid('httpStatus must be an HTTP status code (100-599)');
   }
   if (input.bytes != null && !(Number.isSafeInteger(input.bytes) && input.bytes >= 0)) {
-    return bad('bytes must be a non-negative integer');
+    return invalid('bytes must be a non-negative integer');
   }
-  if (input.country != null && !COUNTRY.test(input.country)) return bad('country must be an ISO 3166-1 alpha-2 code');
+  if (input.country != null && !COUNTRY.test(input.country)) return invalid('country must be an ISO 3166-1 alpha-2 code');
   return {
     ok: true,
     event: {

@@ -3,8 +3,6 @@
  * parser, src/dates/date-input.ts) and report scopes. Pure. Who may ask:
  * src/auth/report-access.ts; GraphQL paging: src/graphql/connection.ts.
  */
-import { ErrorCode } from '../errors/error-codes';
-import { GatewayError } from '../errors/gateway-error';
 import { parseDateInput, parseInstantWindow, utcMonth, windowDays } from '../dates/date-input';
 import { utcDay } from '../util/utc-day';
 
@@ -15,10 +13,6 @@ export interface ReportWindow {
 }
 
 export const ALL_TIME: ReportWindow = Object.freeze({ fromDay: null, toDay: null });
-
-export function badInput(message: string): GatewayError {
-  return new GatewayError(ErrorCode.BAD_USER_INPUT, message);
-}
 
 /**
  * Parses a `since`/`until` value with the one date parser

@@ -11,11 +11,11 @@ import { ResourceType } from '../domain/resources';
 import type { Caller } from '../domain/caller';
 import { assertCanReport } from '../auth/report-access';
 import { ErrorCode } from '../errors/error-codes';
-import { GatewayError } from '../errors/gateway-error';
+import { GatewayError, badUserInput } from '../errors/gateway-error';
 import type { ReportRepository } from '../store/report.repository';
 import { byUserRows } from './by-user-report';
 import { monthlyRows } from './monthly-export';
-import { ALL_TIME, badInput, type ReportScope, type ReportWindow } from './report-params';
+import { ALL_TIME, type ReportScope, type ReportWindow } from './report-params';
 import { MERGED_TYPES } from './report-order';
 import type { ByUserReportRow, MonthlyUsageRow, ResourceReportRow } from './report-rows';
 import { accFromTotals, addDaily, newAcc, usageOf } from './report-usage';
@@ -74,9 +74,9 @@ export class ReportService {
     signal?: AbortSignal,
   ): Promise<AsyncIterable<MonthlyUsageRow>> {
     assertCanReport(caller);
-    if (fromMonth !== null && toMonth !== null && fromMonth > toMonth) throw badInput(`from (${fromMonth}) is after to (${toMonth})`);
+    if (fromMonth !== null && toMonth !== null && fromMonth > toMonth) throw badUserInput(`from (${fromMonth}) is after to (${toMonth})`);
     if (portalId === null && caller.role !== 'ADMIN') {
-      throw badInput('portal is required: only admins may export all portals at once');
+      throw badUserInput('portal is required: only admins may export all portals at once');
     }
     if (portalId !== null && !(await this.repo.portalExists(portalId))) {
       throw new GatewayError(ErrorCode.NOT_FOUND, `no portal with id "${portalId}"`);

@@ -9,7 +9,7 @@ import type { Caller } from '../domain/caller';
 import { canSeeDataset } from '../auth/visibility';
 import { countersOf, counterMetrics, COUNTRY_FIELDS } from '../domain/counters';
 import { ErrorCode } from '../errors/error-codes';
-import { GatewayError } from '../errors/gateway-error';
+import { GatewayError, badUserInput } from '../errors/gateway-error';
 import { lastDayOfMonth, parseDateInput, utcMonth } from '../dates/date-input';
 import { assertCanReport } from '../auth/report-access';
 import type { DatasetDayRead, SushiRepository } from '../store/sushi.repository';
@@ -81,10 +81,6 @@ export function addDay(into: Record<AccessMethod, MethodFigures>, day: DatasetDa
 /** Day documents read between two yields of the event loop. */
 const YIELD_EVERY = 2000;
 
-function badInput(message: string): GatewayError {
-  return new GatewayError(ErrorCode.BAD_USER_INPUT, message);
-}
-
 export class SushiService {
   constructor(
     private readonly repo: SushiRepository,
@@ -96,10 +92,10 @@ export class SushiService {
   static period(beginDate: unknown, endDate: unknown): { beginMonth: string; endMonth: string } {
     const b = parseDateInput('begin_date', beginDate);
     const e = parseDateInput('end_date', endDate);
-    if (!b || !e) throw badInput('begin_date and end_date are required (YYYY-MM)');
+    if (!b || !e) throw badUserInput('begin_date and end_date are required (YYYY-MM)');
     const beginMonth = utcMonth(b.start);
     const endMonth = utcMonth(new Date(e.end.getTime() - 1));
-    if (beginMonth > endMonth) throw badInput(`begin_date (${String(beginDate)}) is after end_date (${String(endDate)})`);
+    if (beginMonth > endMonth) throw badUserInput(`begin_date (${String(beginDate)}) is after end_date (${String(endDate)})`);
     return { beginMonth, endMonth };
   }
 
@@ -114,7 +110,7 @@ export class SushiService {
     const hub = req.profile === 'hub';
     // The hub refuses a report whose period spans two months (sashimi validate_monthly_report).
     if (hub && beginMonth !== endMonth) {
-      throw badInput(`the hub profile covers one month: begin_date and end_date must be in the same month (got ${beginMonth} to ${endMonth})`);
+      throw badUserInput(`the hub profile covers one month: begin_date and end_date must be in the same month (got ${beginMonth} to ${endMonth})`);
     }
     const now = req.now ?? this.clock();
     const [datasets, portals, dataFrom] = await Promise.all([this.repo.datasets(), this.repo.portals(), this.repo.firstDataDay()]);
