@@ -8,8 +8,7 @@
  * src/cli.ts.
  */
 import type { Command } from 'commander';
-import type { CliIo } from './cli';
-import type { Connect } from './logs/log-cli';
+import type { CliIo, Connect } from './cli-run';
 import { loadConfig } from './config';
 import { createServices, localRuleSet } from './services';
 import { downloadAgentLists } from './counting/agent-lists';

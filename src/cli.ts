@@ -6,8 +6,8 @@
  *   usage-gateway issue-key --user <id> [--label l] [--automated]
  *   usage-gateway revoke-key --prefix <prefix>
  *   usage-gateway import-logs --mapping rules.json [--portal p] FILE...   (src/logs/log-cli.ts)
- *   usage-gateway export-events [--since d] [--until d] [--format jsonl|csv]
- *   usage-gateway import-events FILE.jsonl...
+ *   usage-gateway export-events [--since d] [--until d] [--format jsonl|csv]   (src/events/event-cli.ts)
+ *   usage-gateway import-events FILE.jsonl...   (src/events/event-cli.ts)
  *   usage-gateway recount [--since YYYY-MM-DD] [--rebuild]
  *   usage-gateway refresh-rules [--download] [--since YYYY-MM-DD] [--rebuild]
  *   usage-gateway quarantine list [--limit n] [--after key] [--json]   (src/events/quarantine-cli.ts)
@@ -20,6 +20,9 @@
  * started for the command. A new key is printed once, alone on stdout (messages go to
  * stderr), so `KEY=$(usage-gateway bootstrap-admin)` works; it is never
  * stored in clear.
+ *
+ * What the commands share (their I/O, the connection, exit codes) is in
+ * src/cli-run.ts: they import that, never this file.
  */
 import 'reflect-metadata';
 import path from 'node:path';
@@ -29,50 +32,20 @@ import { existsSync } from 'node:fs';
 import { MongoClient } from 'mongodb';
 import { SOCKET_NAME, startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded-database';
 import { createServices } from './services';
-import { connectStore, ensureIndexes, type Store } from './store/store';
+import { connectStore, ensureIndexes } from './store/store';
 import { AuthRepository } from './store/auth.repository';
 import { UserAdminService } from './auth/user-admin.service';
 import { GatewayError } from './errors/gateway-error';
-import { registerFormatCommands } from './logs/log-cli';
+import { registerLogCommands } from './logs/log-cli';
+import { registerEventCommands } from './events/event-cli';
 import { registerQuarantineCommands } from './events/quarantine-cli';
 import { registerRulesCommands } from './cli-rules';
 import { registerSushiCommands } from './sushi/sushi-cli';
 import { registerPrivacyCommands } from './privacy/privacy-cli';
 import { registerStoredDataCommand } from './privacy/stored-data-cli';
-import { onDatabase, sinceIsValid } from './cli-run';
+import { onDatabase, processIo, sinceIsValid, type CliIo, type Connection, type ConnectOptions } from './cli-run';
 
-/** Where the CLI reads its environment and writes its output (tests pass their own). */
-export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
-  env: NodeJS.ProcessEnv;
-}
-
-export const processIo: CliIo = {
-  out: (t) => process.stdout.write(t),
-  err: (t) => process.stderr.write(t),
-  env: process.env,
-};
-
-interface Connection {
-  store: Store;
-  close(): Promise<void>;
-}
-
-export interface ConnectOptions {
-  /**
-   * Start an embedded database in a DATA_DIR that holds none. Default
-   * false: a wrong or missing DATA_DIR is an error, not a new empty
-   * database that the command then reads ("exported 0 events") or fills.
-   */
-  create?: boolean;
-  /** The command's flag that sets `create`, named in the refusal (none: not offered). */
-  createFlag?: string;
-  /** Where to say which database the command opened (the CLI: stderr). */
-  log?: (text: string) => void;
-}
-
-/** Connects like the gateway does (exported for the format commands and their tests). */
+/** Connects like the gateway does (handed to the commands; exported for their tests). */
 export async function connect(env: NodeJS.ProcessEnv, opts: ConnectOptions = {}): Promise<Connection> {
   const config = loadConfig(env);
   let embedded: EmbeddedDatabase | null = null;
@@ -277,8 +250,10 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       code = await recountCommand(o, io);
     });
 
-  // import-logs, export-events, import-events (src/logs/log-cli.ts)
-  registerFormatCommands(program, io, connect, (c) => {
+  registerLogCommands(program, io, connect, (c) => {
+    code = c;
+  });
+  registerEventCommands(program, io, connect, (c) => {
     code = c;
   });
   registerQuarantineCommands(program, io, connect, (c) => {

@@ -8,7 +8,8 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
-import { bootstrapAdminCommand, issueKeyCommand, revokeKeyCommand, type CliIo } from '../src/cli';
+import { bootstrapAdminCommand, issueKeyCommand, revokeKeyCommand } from '../src/cli';
+import type { CliIo } from '../src/cli-run';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
 const ROOT = path.resolve(__dirname, '..');

@@ -6,7 +6,8 @@
  * `export` gives every stored field; both are ADMIN-only mutations too, and
  * every request leaves an audit record that names no one.
  */
-import { connect, recountCommand, type CliIo } from '../src/cli';
+import { connect, recountCommand } from '../src/cli';
+import type { CliIo } from '../src/cli-run';
 import { exportCommand, forgetCommand } from '../src/privacy/privacy-cli';
 import type { Document } from 'mongodb';
 import { startTestGateway, type TestGateway } from './support/test-gateway';

@@ -12,8 +12,10 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 import { validateDsr } from './support/sushi-schema';
-import { connect, type CliIo } from '../src/cli';
-import { exportEventsCommand, importEventsCommand, importLogsCommand } from '../src/logs/log-cli';
+import { connect } from '../src/cli';
+import type { CliIo } from '../src/cli-run';
+import { importLogsCommand } from '../src/logs/log-cli';
+import { exportEventsCommand, importEventsCommand } from '../src/events/event-cli';
 import { generateCombinedLog, type GenLine } from '../bench/log-gen';
 import { GEN, loadCatalog } from './support/formats-fixture';
 

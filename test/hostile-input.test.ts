@@ -14,8 +14,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 import { loadCatalog } from './support/formats-fixture';
-import { connect, type CliIo } from '../src/cli';
-import { importEventsCommand, importLogsCommand } from '../src/logs/log-cli';
+import { connect } from '../src/cli';
+import type { CliIo } from '../src/cli-run';
+import { importLogsCommand } from '../src/logs/log-cli';
+import { importEventsCommand } from '../src/events/event-cli';
 import { quarantineListCommand } from '../src/events/quarantine-cli';
 import { dayIndexId, queueId } from '../src/store/storage-keys';
 

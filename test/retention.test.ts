@@ -16,8 +16,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { connect, type CliIo } from '../src/cli';
-import { importEventsCommand } from '../src/logs/log-cli';
+import { connect } from '../src/cli';
+import type { CliIo } from '../src/cli-run';
+import { importEventsCommand } from '../src/events/event-cli';
 import { eventJson } from '../src/events/event-rows';
 import type { LoggedEvent } from '../src/domain/logged-event';
 import { AccessAction, ResourceType } from '../src/domain/resources';

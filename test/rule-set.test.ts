@@ -6,7 +6,8 @@
  * 3 → 0 by the recount, back to 3 by one event). Now the rule set is
  * versioned in the database and every aggregator follows it.
  */
-import { connect, type CliIo } from '../src/cli';
+import { connect } from '../src/cli';
+import type { CliIo } from '../src/cli-run';
 import { refreshRulesCommand, type RefreshRulesOptions } from '../src/cli-rules';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 import { loadSmallCatalog, BROWSER_UA } from './support/fixtures';

@@ -11,7 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 import { startLocalHub, type LocalHub } from './support/datacite-hub';
-import { connect, type CliIo } from '../src/cli';
+import { connect } from '../src/cli';
+import type { CliIo } from '../src/cli-run';
 import { hubConfig, sushiSubmitCommand, type SubmitOptions, type SubmitTuning } from '../src/sushi/sushi-cli';
 import { Visibility } from '../src/domain/resources';
 

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 import { GEN, loadCatalog } from './support/formats-fixture';
 import { generateCombinedLog } from '../bench/log-gen';
-import { connect, type CliIo } from '../src/cli';
+import { connect } from '../src/cli';
+import type { CliIo } from '../src/cli-run';
 import { importLogsCommand } from '../src/logs/log-cli';
 
 const DAY = 86_400_000;

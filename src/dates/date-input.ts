@@ -172,9 +172,3 @@ export function spreadsheetMonth(month: string): string {
   if (/^\d{4}-\d{2}$/.test(month)) return `${month}-01`;
   return /^\d{4}-\d{2}-\d{2}$/.test(month) ? month : '';
 }
-
-/** A day cell: `YYYY-MM-DD` (read as a date by both). Null or invalid → ''. */
-export function spreadsheetDay(d: Date | null | undefined): string {
-  if (!d || Number.isNaN(d.getTime())) return '';
-  return utcDay(d);
-}

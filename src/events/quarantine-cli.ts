@@ -8,9 +8,7 @@
  * recount --since <its day>`.
  */
 import type { Command } from 'commander';
-import type { CliIo } from '../cli';
-import type { Connect } from '../logs/log-cli';
-import { onDatabase } from '../cli-run';
+import { onDatabase, type CliIo, type Connect } from '../cli-run';
 import { QuarantineRepository, type QuarantineRecord } from '../store/quarantine.repository';
 
 export interface QuarantineListOptions {

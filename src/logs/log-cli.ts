@@ -1,48 +1,25 @@
 /**
- * CLI commands of the field formats (registered by src/cli.ts):
+ * The web-server log import command (registered by src/cli.ts; the event
+ * export and import are in src/events/event-cli.ts):
  *
  *   usage-gateway import-logs --mapping rules.json [--portal p] [--format auto|combined|mdc] [--historical] [--create] FILE...
- *   usage-gateway export-events [--since d] [--until d] [--format jsonl|csv] [--portal p] [--out FILE]
- *   usage-gateway import-events [--historical] [--create] FILE.jsonl...
  *
- * They open the database like the other commands (stop the gateway first
+ * It opens the database like the other commands (stop the gateway first
  * when it runs on the embedded database).
  */
 import fs from 'node:fs';
-import { once } from 'node:events';
 import type { Command } from 'commander';
-import type { CliIo, ConnectOptions } from '../cli';
-import type { GatewayConfig } from '../config';
-import type { Store } from '../store/store';
 import type { Caller } from '../domain/caller';
 import { identityKeyWindowDays, loadConfig } from '../config';
 import { destroyExpiredSecrets } from '../ingest/secret-expiry';
 import { reduceImportedDays } from '../maintenance';
 import { utcDay } from '../util/utc-day';
-import { createServices, type Services } from '../services';
 import { SushiRepository } from '../store/sushi.repository';
-import { EventExportRepository } from '../store/event-export.repository';
 import { EventIdsRepository } from '../store/event-ids.repository';
-import { EventExportService } from '../events/event-export.service';
-import { EVENT_EXPORT_COLUMNS } from '../events/event-rows';
-import { writeCsv } from '../reports/csv-stream';
-import { parseInstantWindow } from '../dates/date-input';
 import { compileUrlRules } from './url-rules';
 import { MAX_LINE_BYTES } from '../util/text-lines';
 import { formatImportSummary, hasRejections, importLogFiles, type LogFormat } from './log-import';
-import { importEventFiles, type EventRestorer } from '../events/event-import';
-import { EventLogRestorer } from '../events/event-restore';
-
-/**
- * Exit codes of the import commands: 0 everything read was stored (or was
- * already there, or, for logs, is no dataset request); 1 the command failed
- * (arguments, an unreadable or refused file, the database); 2 it ran to the
- * end but refused some lines (listed on stderr by file:line and code).
- */
-export const EXIT_FAILED = 1;
-export const EXIT_REJECTED = 2;
-
-export type Connect = (env: NodeJS.ProcessEnv, opts?: ConnectOptions) => Promise<{ store: Store; close(): Promise<void> }>;
+import { EXIT_FAILED, EXIT_REJECTED, historicalMaxAgeDays, reportReduced, withServices, type CliIo, type Connect } from '../cli-run';
 
 /**
  * The sender of imported events: one system account whatever the flags
@@ -56,44 +33,13 @@ export function importCaller(portal: string | null): Caller {
   return { kind: 'user', userId: IMPORT_SENDER, role: 'TRACKER', automated: false, spaceIds: [], portalIds: portal ? [portal] : null };
 }
 
-const ADMIN: Caller = { kind: 'user', userId: 'cli', role: 'ADMIN', automated: false, spaceIds: [] };
-
-interface WithServicesOptions {
-  /** May start an embedded database in a DATA_DIR that has none (`--create`). */
-  create?: boolean;
-  createFlag?: string;
-  /** Changes to the configuration for this command (`--historical`). */
-  config?: (c: GatewayConfig) => GatewayConfig;
-}
-
-async function withServices(io: CliIo, connect: Connect, fn: (s: Services) => Promise<number>, o: WithServicesOptions = {}): Promise<number> {
-  let conn: Awaited<ReturnType<Connect>> | null = null;
-  let services: Services | null = null;
-  try {
-    conn = await connect(io.env, { create: o.create ?? false, createFlag: o.createFlag, log: io.err });
-    const config = loadConfig(io.env);
-    services = createServices(conn.store, o.config ? o.config(config) : config);
-    return await fn(services);
-  } catch (err) {
-    if (!(err instanceof Error)) throw err;
-    io.err(`error: ${err.message || String(err)}\n`);
-    return EXIT_FAILED;
-  } finally {
-    // Acknowledged events are stored; derive their figures before leaving,
-    // so reports read right after the command see them.
-    await services?.ingest.drain().catch(() => undefined);
-    await services?.aggregator.settle().catch((err: Error) => io.err(`warning: figures not yet derived (${err.message}); the gateway derives them when it runs\n`));
-    await conn?.close();
-  }
-}
-
 export interface ImportLogsOptions {
   mapping: string;
   portal?: string | null;
   format?: LogFormat;
   /** Progress on stderr: a bar on a terminal, else a line every {@link PROGRESS_EVERY_MS}. Default true. */
   progress?: boolean;
-  /** Accept lines older than MAX_EVENT_AGE_DAYS, back to {@link HISTORICAL_FROM}. Default false. */
+  /** Accept lines older than MAX_EVENT_AGE_DAYS, back to 2000 (HISTORICAL_FROM, src/cli-run.ts). Default false. */
   historical?: boolean;
   /** May start an embedded database in a DATA_DIR that has none. Default false. */
   create?: boolean;
@@ -101,15 +47,8 @@ export interface ImportLogsOptions {
   maxLineBytes?: number | string;
 }
 
-/** The earliest day `--historical` accepts: the aggregator counts dates from 2000 on (src/aggregate/stored-event-check.ts). */
-export const HISTORICAL_FROM = Date.UTC(2000, 0, 1);
 /** Progress lines when stderr is no terminal, ms. */
 export const PROGRESS_EVERY_MS = 30_000;
-
-/** MAX_EVENT_AGE_DAYS for an import that accepts archived logs: back to {@link HISTORICAL_FROM}. */
-export function historicalMaxAgeDays(now = Date.now()): number {
-  return Math.ceil((now - HISTORICAL_FROM) / 86_400_000);
-}
 
 /** What an operator can change about a rejected line: the setting or flag (docs/formats.md). */
 export function importHint(code: string, message: string, c: { maxEventAgeDays: number; identityKeyDays?: number | null; maxFutureSkewMs: number; historical: boolean; portal: string | null; maxLineBytes: number }): string | null {
@@ -238,104 +177,8 @@ export async function importLogsCommand(files: string[], o: ImportLogsOptions, i
   );
 }
 
-export interface ExportEventsOptions {
-  since?: string;
-  until?: string;
-  format?: string;
-  portal?: string;
-  out?: string;
-}
-
-export async function exportEventsCommand(o: ExportEventsOptions, io: CliIo, connect: Connect): Promise<number> {
-  let window;
-  const format = (o.format ?? 'jsonl').toLowerCase();
-  try {
-    if (format !== 'jsonl' && format !== 'csv') throw new Error('--format must be jsonl or csv');
-    window = parseInstantWindow(o.since, o.until);
-  } catch (err) {
-    io.err(`error: ${(err as Error).message}\n`);
-    return 1;
-  }
-  return withServices(io, connect, async (services) => {
-    const open = new EventExportService(new EventExportRepository(services.store)).open(ADMIN, window, o.portal ?? null);
-    const out = o.out ? fs.createWriteStream(o.out) : null;
-    let n = 0;
-    if (format === 'csv') {
-      const target = out ?? textSink(io);
-      n = await writeCsv(open.csv(), EVENT_EXPORT_COLUMNS, target, { bom: false });
-    } else {
-      for await (const line of open.jsonl()) {
-        n++;
-        if (out) {
-          if (!out.write(line)) await once(out, 'drain');
-        } else io.out(line);
-      }
-      if (out) await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-    }
-    io.err(`exported ${n} event${n === 1 ? '' : 's'}\n`);
-    return 0;
-  });
-}
-
-/** A Writable that hands text to `io.out` (CSV to stdout). */
-function textSink(io: CliIo): NodeJS.WritableStream {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { Writable } = require('node:stream') as typeof import('node:stream');
-  return new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      io.out(chunk.toString('utf8'));
-      cb();
-    },
-  });
-}
-
-/** How restored events reach the event log. */
-/** The days an import wrote into may be past the identity-key window: their user agents go now (docs/counting.md, "Reduced user agents"). */
-function reportReduced(io: CliIo, events: number): void {
-  if (events) io.err(`user agents: ${events} events of days past the identity-key window kept their class only (KEEP_USER_AGENT=false)\n`);
-}
-
-function restorerOf(services: Services): EventRestorer {
-  return new EventLogRestorer(services.eventLog, () => services.aggregator.notify());
-}
-
-export interface ImportEventsOptions {
-  /** Accept events older than MAX_EVENT_AGE_DAYS, back to {@link HISTORICAL_FROM}. Default false. */
-  historical?: boolean;
-  /** May start an embedded database in a DATA_DIR that has none (restoring into a new installation). Default false. */
-  create?: boolean;
-}
-
-export async function importEventsCommand(files: string[], io: CliIo, connect: Connect, o: ImportEventsOptions = {}): Promise<number> {
-  return withServices(io, connect, async (services) => {
-    const config = loadConfig(io.env);
-    const maxEventAgeDays = o.historical ? Math.max(config.maxEventAgeDays, historicalMaxAgeDays()) : config.maxEventAgeDays;
-    const restorer = restorerOf(services);
-    const recordedDays = new Set<string>();
-    const r = await importEventFiles(
-      files,
-      {
-        async restore(events) {
-          const statuses = await restorer.restore(events);
-          statuses.forEach((s, i) => s === 'RECORDED' && recordedDays.add(events[i].day));
-          return statuses;
-        },
-      },
-      { limits: { maxFutureSkewMs: config.maxFutureSkewMs, maxEventAgeDays }, keepUrlQuery: config.keepUrlQuery },
-    );
-    reportReduced(io, await reduceImportedDays(services, config, recordedDays));
-    io.err(`events: ${r.lines} lines, ${r.imported} imported, ${r.duplicates} already present, ${r.invalid} invalid\n`);
-    const hint = (c: string): string => (c === 'INVALID_TIMESTAMP' && !o.historical ? ` (older than MAX_EVENT_AGE_DAYS=${config.maxEventAgeDays} or ahead by MAX_FUTURE_SKEW_MS=${config.maxFutureSkewMs}; use --historical for archived events)` : '');
-    const codes = Object.entries(r.rejectedByCode).map(([c, n]) => `${c}: ${n}${hint(c)}`);
-    if (codes.length) io.err(`  refused by code: ${codes.join(', ')}\n`);
-    for (const e of r.examples) io.err(`  ${e}\n`);
-    if (r.invalid > r.examples.length) io.err(`  … and ${r.invalid - r.examples.length} more\n`);
-    return r.invalid ? EXIT_REJECTED : 0;
-  }, { create: o.create === true, createFlag: '--create' });
-}
-
 /** Adds the commands to the CLI program. */
-export function registerFormatCommands(program: Command, io: CliIo, connect: Connect, setCode: (c: number) => void): void {
+export function registerLogCommands(program: Command, io: CliIo, connect: Connect, setCode: (c: number) => void): void {
   program
     .command('import-logs')
     .description('Import web-server (Combined Log Format) or Make Data Count logs, plain or gzipped, through the ingestion path. Idempotent.')
@@ -349,25 +192,5 @@ export function registerFormatCommands(program: Command, io: CliIo, connect: Con
     .option('--no-progress', 'no progress bar or progress lines')
     .action(async (files: string[], o: ImportLogsOptions) => {
       setCode(await importLogsCommand(files, o, io, connect));
-    });
-  program
-    .command('export-events')
-    .description('Write stored events (JSON Lines or CSV) of a window to stdout or --out.')
-    .option('--since <date>', 'YYYY-MM, YYYY-MM-DD or ISO date-time (UTC)')
-    .option('--until <date>', 'inclusive; same forms')
-    .option('--format <format>', 'jsonl or csv', 'jsonl')
-    .option('--portal <id>', 'only this portal')
-    .option('--out <file>', 'output file (default stdout)')
-    .action(async (o: ExportEventsOptions) => {
-      setCode(await exportEventsCommand(o, io, connect));
-    });
-  program
-    .command('import-events')
-    .description('Import a JSON Lines event export (export-events) into this database; events already present are skipped.')
-    .argument('<files...>', 'JSON Lines files')
-    .option('--historical', 'accept events older than MAX_EVENT_AGE_DAYS (back to 2000)')
-    .option('--create', 'start an empty embedded database when DATA_DIR has none (restoring into a new installation)')
-    .action(async (files: string[], o: ImportEventsOptions) => {
-      setCode(await importEventsCommand(files, io, connect, o));
     });
 }

@@ -10,9 +10,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { CliIo } from '../cli';
-import type { Connect } from '../logs/log-cli';
-import { onDatabase } from '../cli-run';
+import { onDatabase, type CliIo, type Connect } from '../cli-run';
 import { loadConfig } from '../config';
 import { createServices } from '../services';
 import { ErrorCode } from '../errors/error-codes';

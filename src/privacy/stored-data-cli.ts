@@ -5,9 +5,7 @@
  * officer asks. Read-only. Registered by src/cli.ts.
  */
 import type { Command } from 'commander';
-import type { CliIo } from '../cli';
-import type { Connect } from '../logs/log-cli';
-import { onDatabase } from '../cli-run';
+import { onDatabase, type CliIo, type Connect } from '../cli-run';
 import { StoredDataRepository } from '../store/stored-data.repository';
 import { formatInventory, inventory, type StoredCollection } from './field-inventory';
 

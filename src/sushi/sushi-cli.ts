@@ -16,14 +16,12 @@ import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import zlib from 'node:zlib';
 import type { Command } from 'commander';
-import type { CliIo } from '../cli';
-import type { Connect } from '../logs/log-cli';
-import { onDatabase } from '../cli-run';
+import { onDatabase, type CliIo, type Connect } from '../cli-run';
 import type { Caller } from '../domain/caller';
 import { monthsBetween } from '../dates/date-input';
+import { loadConfig } from '../config';
+import { createServices } from '../services';
 import { HubSubmissionRepository } from '../store/hub-submission.repository';
-import { SushiRepository } from '../store/sushi.repository';
-import { SushiService } from './sushi.service';
 
 /** DataCite's hubs (`DATACITE_HUB`): the test (staging) and production report APIs. */
 export const HUB_PRESETS: Record<string, string> = {
@@ -150,14 +148,13 @@ export async function sushiSubmitCommand(o: SubmitOptions, io: CliIo, connect: C
     return 1;
   }
   const t = { attempts: tuning.attempts ?? 5, backoffMs: tuning.backoffMs ?? 2000, gzipOverBytes: tuning.gzipOverBytes ?? GZIP_OVER_BYTES };
-  const platform = typeof hub === 'string' ? io.env.SUSHI_PLATFORM || 'usage-gateway' : hub.platform;
   return onDatabase(io, connect, async (store) => {
-    const sushiRepo = new SushiRepository(store);
-    const sushi = new SushiService(sushiRepo, { platform, createdBy: platform }, () => now);
+    // Its platform is SUSHI_PLATFORM, as the hub's (hubConfig).
+    const { sushi } = createServices(store, loadConfig(io.env));
     const sent = new HubSubmissionRepository(store);
     let months: string[];
     if (o.allPending) {
-      const first = await sushiRepo.firstDataDay();
+      const first = await sushi.firstDataDay();
       const last = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
       const done = await sent.months((hub as HubConfig).url);
       months = first && first.slice(0, 7) <= last ? monthsBetween(first.slice(0, 7), last).filter((m) => !done.has(m)) : [];
@@ -168,7 +165,7 @@ export async function sushiSubmitCommand(o: SubmitOptions, io: CliIo, connect: C
     }
     let failed = 0;
     for (const month of months) {
-      const report = await sushi.dsr(SUBMITTER, { beginDate: month, endDate: month, profile: 'hub' });
+      const report = await sushi.dsr(SUBMITTER, { beginDate: month, endDate: month, profile: 'hub', now });
       const datasets = (report['report-datasets'] as unknown[]).length;
       const json = Buffer.from(JSON.stringify(report));
       const gzip = json.length > t.gzipOverBytes;
