@@ -29,8 +29,8 @@ import path from 'node:path';
 import type * as CommanderModule from 'commander';
 import { loadConfig, readSetting } from './config';
 import { existsSync } from 'node:fs';
-import { MongoClient } from 'mongodb';
-import { SOCKET_NAME, startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded-database';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded-database';
+import { runningEmbedded } from './db/running-embedded';
 import { createServices } from './services';
 import { connectStore, ensureIndexes } from './store/store';
 import { AuthRepository } from './store/auth.repository';
@@ -89,27 +89,6 @@ function redactUri(uri: string): string {
   return uri.replace(/^([a-z+]+:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
 }
 
-/**
- * The URI of the embedded database a running gateway serves on its socket
- * in `dataDir`, or null: two FerretDB processes must not share a data
- * directory, and a recount must run beside the serving gateway.
- */
-async function runningEmbedded(dataDir: string): Promise<string | null> {
-  const socket = path.join(dataDir, SOCKET_NAME);
-  if (!existsSync(socket)) return null;
-  const uri = `mongodb://${encodeURIComponent(socket)}/`;
-  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 1500 });
-  try {
-    await client.db('admin').command({ ping: 1 });
-    return uri;
-  } catch {
-    // A socket left by a stopped gateway.
-    return null;
-  } finally {
-    await client.close().catch(() => undefined);
-  }
-}
-
 /** `recount`: recomputes every derived figure from the event log. */
 export async function recountCommand(o: { since?: string; rebuild?: boolean }, io: CliIo = processIo): Promise<number> {
   if (!sinceIsValid(io, o.since)) return 1;
@@ -137,7 +116,7 @@ async function withAdmin(io: CliIo, fn: (admin: UserAdminService) => Promise<num
   let conn: Connection | null = null;
   try {
     conn = await connect(io.env, { create, log: io.err });
-    return await fn(new UserAdminService(conn.store, new AuthRepository(conn.store, readSetting('cacheTtlMs', io.env))));
+    return await fn(new UserAdminService(new AuthRepository(conn.store, readSetting('cacheTtlMs', io.env))));
   } catch (err) {
     if (!(err instanceof Error)) throw err;
     // A refusal (GatewayError) or an unreachable database: the message says it all.

@@ -1,6 +1,7 @@
 import { identityKeyWindowDays, type GatewayConfig } from './config';
 import type { Store } from './store/store';
 import { CatalogRepository } from './store/catalog.repository';
+import { CatalogWriteRepository } from './store/catalog-write.repository';
 import { EventLogRepository } from './store/event-log.repository';
 import { UsageWriteRepository } from './store/usage-write.repository';
 import { DbLock } from './store/db-lock';
@@ -86,7 +87,7 @@ export function createServices(store: Store, config: GatewayConfig, logger: Logg
   );
   const auth = new AuthRepository(store, config.cacheTtlMs);
   const ingestCatalog = new CachedIngestCatalog(catalog, config.cacheTtlMs);
-  const catalogWriter = new CatalogWriter(store, () => {
+  const catalogWriter = new CatalogWriter(new CatalogWriteRepository(store), () => {
     ingestCatalog.clear();
     auth.invalidate();
     dashboardRepo.invalidate();
@@ -140,7 +141,7 @@ export function createServices(store: Store, config: GatewayConfig, logger: Logg
     reuses: new ReuseService(dashboardRepo, catalogWriter),
     reports: new ReportService(new ReportRepository(store)),
     usageTable: new UsageTableService(new ReportRepository(store), new UsageTableRepository(store)),
-    userAdmin: new UserAdminService(store, auth),
+    userAdmin: new UserAdminService(auth),
     erasure: new ErasureService(new ErasureRepository(store), new PrivacyAuditRepository(store), eventLog, aggregator, logger),
     sushi: new SushiService(new SushiRepository(store), { platform: config.sushiPlatform, createdBy: config.sushiPlatform }),
     eventExport: new EventExportService(new EventExportRepository(store, eventLog)),

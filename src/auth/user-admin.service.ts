@@ -1,5 +1,3 @@
-import { MongoServerError } from 'mongodb';
-import type { Store } from '../store/store';
 import type { UserDoc } from '../store/catalog.documents';
 import type { ApiKeyDoc } from '../store/api-key.documents';
 import type { AuthRepository } from '../store/auth.repository';
@@ -43,30 +41,22 @@ function checkText(name: string, v: string, max = MAX_TEXT): string {
  * clear key exists only in the value returned by {@link issueKey}.
  */
 export class UserAdminService {
-  constructor(
-    private readonly store: Store,
-    private readonly auth: AuthRepository,
-  ) {}
+  constructor(private readonly auth: AuthRepository) {}
 
   getUser(id: string): Promise<UserDoc | null> {
-    return this.store.users.findOne({ _id: id });
+    return this.auth.user(id);
   }
 
   /** Some ADMIN user, if there is one. */
   anyAdmin(): Promise<UserDoc | null> {
-    return this.store.users.findOne({ role: 'ADMIN' });
+    return this.auth.anyAdmin();
   }
 
   /** Creates a user; BAD_USER_INPUT when the id is taken or a field is invalid. */
   async createUser(input: NewUser, now = new Date()): Promise<UserDoc> {
     const doc = this.validUser(input, now);
     if (await this.getUser(doc._id)) throw badUserInput(`a user with id "${doc._id}" already exists`);
-    try {
-      await this.store.users.insertOne(doc);
-    } catch (err) {
-      if (err instanceof MongoServerError && err.code === 11000) throw badUserInput(`a user with id "${doc._id}" already exists`);
-      throw err;
-    }
+    if (!(await this.auth.insertUser(doc))) throw badUserInput(`a user with id "${doc._id}" already exists`);
     return doc;
   }
 
@@ -141,7 +131,7 @@ export class UserAdminService {
           `user "${user._id}" exists with role ${user.role}${user.automated ? ' (automated)' : ''}; use --force to make it a human ADMIN`,
         );
       }
-      await this.store.users.updateOne({ _id: user._id }, { $set: { role: 'ADMIN', automated: false } });
+      await this.auth.makeHumanAdmin(user._id);
       user = { ...user, role: 'ADMIN', automated: false };
       promoted = true;
     }

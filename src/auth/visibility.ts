@@ -1,5 +1,5 @@
-import type { Filter } from 'mongodb';
 import { Visibility } from '../domain/resources';
+import type { DatasetListScope } from '../store/catalog.repository';
 import type { DatasetDoc, PortalDoc } from '../store/catalog.documents';
 import type { Caller } from '../domain/caller';
 
@@ -33,12 +33,12 @@ export function canSeeOwner(portal: Pick<PortalDoc, 'publicOwnerNames'> | null |
   return portal?.publicOwnerNames === true;
 }
 
-/** The same rule as a MongoDB filter, for queries that list datasets. */
-export function datasetVisibilityFilter(c: Caller): Filter<DatasetDoc> {
-  const everyone: Filter<DatasetDoc> = { published: true, visibility: Visibility.PUBLIC };
-  if (c.kind !== 'user' || c.role === 'TRACKER') return everyone;
-  if (c.role === 'ADMIN') return {};
-  const or: Filter<DatasetDoc>[] = [everyone, { ownerId: c.userId }];
-  if (c.spaceIds.length) or.push({ published: true, spaceIds: { $in: [...c.spaceIds] } });
-  return { $or: or };
+/**
+ * The same rule for queries that list datasets: which datasets `c` may
+ * list, which the store turns into its filter.
+ */
+export function datasetListScope(c: Caller): DatasetListScope {
+  if (c.kind !== 'user' || c.role === 'TRACKER') return { kind: 'public' };
+  if (c.role === 'ADMIN') return { kind: 'all' };
+  return { kind: 'user', userId: c.userId, spaceIds: c.spaceIds };
 }

@@ -1,9 +1,7 @@
-import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
-import type { Store } from '../store/store';
-import { bulkWriteTolerant } from '../store/bulk';
-import { findByIds } from '../store/find-in';
+import type { CatalogCollection, CatalogDocs } from '../store/catalog.repository';
+import type { CatalogWriteRepository } from '../store/catalog-write.repository';
 import { findCollectionCycle } from './catalog-validation';
 import type { CollectionDoc, DatasetDoc, FileDoc, PortalDoc, SpaceDoc, ThemeDoc, UserDoc } from '../store/catalog.documents';
 import type { ReuseDoc } from '../store/reuse.documents';
@@ -28,7 +26,7 @@ interface Reference {
   /** Field name in the input, for the error message. */
   field: string;
   ids: string[];
-  col: Collection<{ _id: string }>;
+  col: CatalogCollection;
   /** Ids created in the same call count as existing. */
   sameCall?: Set<string>;
 }
@@ -44,7 +42,7 @@ export class CatalogWriter {
    *   catalog facts and callers are dropped (see ingest-catalog.ts).
    */
   constructor(
-    private readonly store: Store,
+    private readonly repo: CatalogWriteRepository,
     private readonly onChange: () => void = () => undefined,
   ) {}
 
@@ -53,7 +51,7 @@ export class CatalogWriter {
     for (const r of refs) {
       const wanted = [...new Set(r.ids)].filter((id) => !r.sameCall?.has(id));
       if (!wanted.length) continue;
-      const found = new Set((await findByIds(r.col, wanted)).map((d) => d._id));
+      const found = await this.repo.existingIds(r.col, wanted);
       const missing = wanted.filter((id) => !found.has(id));
       if (missing.length) problems.push(`${r.field}: unknown ${missing.slice(0, 20).map((m) => `"${m}"`).join(', ')}`);
     }
@@ -73,21 +71,12 @@ export class CatalogWriter {
     }
   }
 
-  private async upsert<T extends { _id: string }>(
-    col: Collection<T>,
-    items: T[],
-    insertOnly: (item: T) => Document = () => ({}),
+  private async upsert<K extends CatalogCollection>(
+    col: K,
+    items: CatalogDocs[K][],
+    insertOnly: (item: CatalogDocs[K]) => Record<string, unknown> = () => ({}),
   ): Promise<UpsertResult> {
-    const existing = new Set((await findByIds(col, items.map((i) => i._id))).map((d) => d._id));
-    const ops = items.map((item): AnyBulkWriteOperation<Document> => {
-      const { _id, ...fields } = item as { _id: string } & Document;
-      const onInsert = insertOnly(item);
-      for (const k of Object.keys(onInsert)) delete fields[k];
-      const update: Document = { $set: fields };
-      if (Object.keys(onInsert).length) update.$setOnInsert = onInsert;
-      return { updateOne: { filter: { _id } as Document, update, upsert: true } };
-    });
-    await bulkWriteTolerant(col as unknown as Collection<Document>, ops);
+    const existing = await this.repo.upsertById(col, items, insertOnly);
     this.onChange();
     const created = items.filter((i) => !existing.has(i._id)).length;
     return { created, updated: items.length - created, ids: items.map((i) => i._id) };
@@ -95,23 +84,23 @@ export class CatalogWriter {
 
   async portals(items: PortalInput[]): Promise<UpsertResult> {
     this.checkIds(items);
-    return this.upsert(this.store.portals, items);
+    return this.upsert('portals', items);
   }
 
   async themes(items: ThemeInput[]): Promise<UpsertResult> {
     this.checkIds(items);
-    return this.upsert(this.store.themes, items);
+    return this.upsert('themes', items);
   }
 
   async users(items: UserInput[], now = new Date()): Promise<UpsertResult> {
     this.checkIds(items);
-    return this.upsert(this.store.users, items.map((u) => ({ ...u, createdAt: now })), (u) => ({ createdAt: u.createdAt }));
+    return this.upsert('users', items.map((u) => ({ ...u, createdAt: now })), (u) => ({ createdAt: u.createdAt }));
   }
 
   async spaces(items: SpaceInput[], now = new Date()): Promise<UpsertResult> {
     this.checkIds(items);
-    await this.checkReferences([{ field: 'memberIds', ids: items.flatMap((s) => s.memberIds), col: this.col('users') }]);
-    return this.upsert(this.store.spaces, items.map((s) => ({ ...s, createdAt: s.createdAt ?? now })), (s) =>
+    await this.checkReferences([{ field: 'memberIds', ids: items.flatMap((s) => s.memberIds), col: 'users' }]);
+    return this.upsert('spaces', items.map((s) => ({ ...s, createdAt: s.createdAt ?? now })), (s) =>
       items.find((i) => i._id === s._id)?.createdAt ? {} : { createdAt: s.createdAt },
     );
   }
@@ -126,11 +115,11 @@ export class CatalogWriter {
     }
     await this.checkCollectionCycles(items);
     await this.checkReferences([
-      { field: 'parentCollectionIds', ids: items.flatMap((c) => c.parentCollectionIds), col: this.col('collections'), sameCall },
-      { field: 'spaceIds', ids: items.flatMap((c) => c.spaceIds), col: this.col('spaces') },
-      { field: 'ownerId', ids: items.flatMap((c) => (c.ownerId ? [c.ownerId] : [])), col: this.col('users') },
+      { field: 'parentCollectionIds', ids: items.flatMap((c) => c.parentCollectionIds), col: 'collections', sameCall },
+      { field: 'spaceIds', ids: items.flatMap((c) => c.spaceIds), col: 'spaces' },
+      { field: 'ownerId', ids: items.flatMap((c) => (c.ownerId ? [c.ownerId] : [])), col: 'users' },
     ]);
-    return this.upsert(this.store.collections, items.map((c) => ({ ...c, createdAt: c.createdAt ?? now })), (c) =>
+    return this.upsert('collections', items.map((c) => ({ ...c, createdAt: c.createdAt ?? now })), (c) =>
       items.find((i) => i._id === c._id)?.createdAt ? {} : { createdAt: c.createdAt },
     );
   }
@@ -143,14 +132,14 @@ export class CatalogWriter {
       }
     }
     await this.checkReferences([
-      { field: 'portalId', ids: items.map((d) => d.portalId), col: this.col('portals') },
-      { field: 'collectionIds', ids: items.flatMap((d) => d.collectionIds), col: this.col('collections') },
-      { field: 'spaceIds', ids: items.flatMap((d) => d.spaceIds), col: this.col('spaces') },
-      { field: 'themeIds', ids: items.flatMap((d) => d.themeIds), col: this.col('themes') },
-      { field: 'ownerId', ids: items.flatMap((d) => (d.ownerId ? [d.ownerId] : [])), col: this.col('users') },
+      { field: 'portalId', ids: items.map((d) => d.portalId), col: 'portals' },
+      { field: 'collectionIds', ids: items.flatMap((d) => d.collectionIds), col: 'collections' },
+      { field: 'spaceIds', ids: items.flatMap((d) => d.spaceIds), col: 'spaces' },
+      { field: 'themeIds', ids: items.flatMap((d) => d.themeIds), col: 'themes' },
+      { field: 'ownerId', ids: items.flatMap((d) => (d.ownerId ? [d.ownerId] : [])), col: 'users' },
     ]);
     return this.upsert(
-      this.store.datasets,
+      'datasets',
       items.map((d) => ({ ...d, createdAt: d.createdAt ?? now, modifiedAt: d.modifiedAt ?? now })),
       (d) => (items.find((i) => i._id === d._id)?.createdAt ? {} : { createdAt: d.createdAt }),
     );
@@ -162,10 +151,10 @@ export class CatalogWriter {
       if (!f.datasetIds.length) throw new GatewayError(ErrorCode.BAD_USER_INPUT, `file "${f._id}" must belong to a dataset`);
     }
     await this.checkReferences([
-      { field: 'datasetIds', ids: items.flatMap((f) => f.datasetIds), col: this.col('datasets') },
-      { field: 'ownerId', ids: items.flatMap((f) => (f.ownerId ? [f.ownerId] : [])), col: this.col('users') },
+      { field: 'datasetIds', ids: items.flatMap((f) => f.datasetIds), col: 'datasets' },
+      { field: 'ownerId', ids: items.flatMap((f) => (f.ownerId ? [f.ownerId] : [])), col: 'users' },
     ]);
-    return this.upsert(this.store.files, items.map((f) => ({ ...f, createdAt: f.createdAt ?? now })), (f) =>
+    return this.upsert('files', items.map((f) => ({ ...f, createdAt: f.createdAt ?? now })), (f) =>
       items.find((i) => i._id === f._id)?.createdAt ? {} : { createdAt: f.createdAt },
     );
   }
@@ -174,10 +163,10 @@ export class CatalogWriter {
   async reuses(items: ReuseDoc[]): Promise<UpsertResult> {
     this.checkIds(items);
     await this.checkReferences([
-      { field: 'datasetIds', ids: items.flatMap((r) => r.datasetIds), col: this.col('datasets') },
-      { field: 'authorId', ids: items.flatMap((r) => (r.authorId ? [r.authorId] : [])), col: this.col('users') },
+      { field: 'datasetIds', ids: items.flatMap((r) => r.datasetIds), col: 'datasets' },
+      { field: 'authorId', ids: items.flatMap((r) => (r.authorId ? [r.authorId] : [])), col: 'users' },
     ]);
-    return this.upsert(this.store.reuses, items, (r) => ({ createdAt: r.createdAt }));
+    return this.upsert('reuses', items, (r) => ({ createdAt: r.createdAt }));
   }
 
   /** COLLECTION_CYCLE when the pushed parent links would close a loop with each other or with the stored ones. */
@@ -189,9 +178,9 @@ export class CatalogWriter {
       const need = [...new Set(frontier)].filter((id) => !stored.has(id) && !pushed.has(id));
       if (!need.length) break;
       for (const id of need) stored.set(id, []);
-      const docs = await findByIds(this.store.collections, need);
-      for (const d of docs) stored.set(d._id, d.parentCollectionIds ?? []);
-      frontier = docs.flatMap((d) => d.parentCollectionIds ?? []);
+      const found = await this.repo.collectionParents(need);
+      for (const [id, parents] of found) stored.set(id, parents);
+      frontier = [...found.values()].flat();
     }
     const cycle = findCollectionCycle(items, (id) => stored.get(id) ?? []);
     if (cycle) {
@@ -199,9 +188,5 @@ export class CatalogWriter {
         cycle,
       });
     }
-  }
-
-  private col(name: 'users' | 'collections' | 'spaces' | 'portals' | 'themes' | 'datasets'): Collection<{ _id: string }> {
-    return this.store[name] as unknown as Collection<{ _id: string }>;
   }
 }

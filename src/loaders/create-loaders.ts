@@ -1,10 +1,11 @@
 import DataLoader from 'dataloader';
-import type { Collection } from 'mongodb';
 import type { Store } from '../store/store';
+import type { CatalogCollection, CatalogDocs } from '../store/catalog.repository';
+import { LoaderRepository } from '../store/loader.repository';
 import type { CollectionDoc, DatasetDoc, FileDoc, PortalDoc, SpaceDoc, ThemeDoc, UserDoc } from '../store/catalog.documents';
 import type { UsageTotalsDoc } from '../store/usage.documents';
 import type { ReuseDoc } from '../store/reuse.documents';
-import { findByArrayField, findByIds, findIn, IN_CHUNK } from '../store/find-in';
+import { IN_CHUNK } from '../store/find-in';
 import type { CountryMap } from '../domain/country-usage';
 import { orderByKey, groupByKey } from './order-by-key';
 
@@ -36,8 +37,8 @@ export interface Loaders {
   memo: Map<string, unknown>;
 }
 
-function byId<T extends { _id: string }>(col: Collection<T>): DataLoader<string, T | null> {
-  return new DataLoader<string, T | null>(async (ids) => orderByKey(ids, await findByIds(col, ids), (d) => d._id), {
+function byId<K extends CatalogCollection>(reads: LoaderRepository, name: K): DataLoader<string, CatalogDocs[K] | null> {
+  return new DataLoader<string, CatalogDocs[K] | null>(async (ids) => orderByKey(ids, await reads.byIds(name, ids), (d) => d._id), {
     maxBatchSize: IN_CHUNK,
   });
 }
@@ -47,14 +48,15 @@ function byId<T extends { _id: string }>(col: Collection<T>): DataLoader<string,
  * later look-up of the same document by id (a file's parent dataset, say)
  * costs no extra query.
  */
-function byArrayField<T extends { _id: string }>(
-  col: Collection<T>,
-  field: keyof T & string,
-  primeInto?: DataLoader<string, T | null>,
-): DataLoader<string, T[]> {
-  return new DataLoader<string, T[]>(
+function byArrayField<K extends CatalogCollection>(
+  reads: LoaderRepository,
+  name: K,
+  field: keyof CatalogDocs[K] & string,
+  primeInto?: DataLoader<string, CatalogDocs[K] | null>,
+): DataLoader<string, CatalogDocs[K][]> {
+  return new DataLoader<string, CatalogDocs[K][]>(
     async (ids) => {
-      const rows = await findByArrayField(col, field, ids);
+      const rows = await reads.byField(name, field, ids);
       if (primeInto) for (const r of rows) primeInto.prime(r._id, r);
       return groupByKey(ids, rows, (d) => (d[field] as unknown as string[]) ?? []);
     },
@@ -63,50 +65,45 @@ function byArrayField<T extends { _id: string }>(
 }
 
 export function createLoaders(store: Store): Loaders {
-  const dataset = byId(store.datasets);
-  const file = byId(store.files);
-  const collection = byId(store.collections);
+  const reads = new LoaderRepository(store);
+  const dataset = byId(reads, 'datasets');
+  const file = byId(reads, 'files');
+  const collection = byId(reads, 'collections');
   return {
     dataset,
     file,
     collection,
-    space: byId(store.spaces),
-    portal: byId(store.portals),
-    user: byId(store.users),
-    theme: byId(store.themes),
-    reuse: byId(store.reuses),
+    space: byId(reads, 'spaces'),
+    portal: byId(reads, 'portals'),
+    user: byId(reads, 'users'),
+    theme: byId(reads, 'themes'),
+    reuse: byId(reads, 'reuses'),
     // Countries apart: only `countries` fields read them (hundreds of numbers on a popular dataset).
-    usageTotals: new DataLoader<string, UsageTotalsDoc | null>(
-      async (ids) => orderByKey(ids, await findIn(store.usageTotals, '_id', ids, { projection: { countries: 0, batches: 0 } }), (d) => d._id),
-      { maxBatchSize: IN_CHUNK },
-    ),
+    usageTotals: new DataLoader<string, UsageTotalsDoc | null>(async (ids) => orderByKey(ids, await reads.usageTotals(ids), (d) => d._id), {
+      maxBatchSize: IN_CHUNK,
+    }),
     countryTotals: new DataLoader<string, CountryMap | null>(
       async (ids) => {
-        const docs = await findIn(store.usageTotals, '_id', ids, { projection: { countries: 1 } });
-        const byKey = new Map(docs.map((d) => [d._id, ((d as { countries?: CountryMap }).countries ?? null) as CountryMap | null]));
+        const byKey = await reads.countries(ids);
         return ids.map((id) => byKey.get(id) ?? null);
       },
       { maxBatchSize: IN_CHUNK },
     ),
-    filesOfDataset: byArrayField(store.files, 'datasetIds', file),
-    datasetsOfCollection: byArrayField(store.datasets, 'collectionIds', dataset),
-    datasetsOfSpace: byArrayField(store.datasets, 'spaceIds', dataset),
-    datasetsOfTheme: byArrayField(store.datasets, 'themeIds', dataset),
+    filesOfDataset: byArrayField(reads, 'files', 'datasetIds', file),
+    datasetsOfCollection: byArrayField(reads, 'datasets', 'collectionIds', dataset),
+    datasetsOfSpace: byArrayField(reads, 'datasets', 'spaceIds', dataset),
+    datasetsOfTheme: byArrayField(reads, 'datasets', 'themeIds', dataset),
     datasetsOfPortal: new DataLoader<string, DatasetDoc[]>(async (ids) => {
-      const rows = await findByArrayField(store.datasets, 'portalId', ids);
+      const rows = await reads.byField('datasets', 'portalId', ids);
       for (const r of rows) dataset.prime(r._id, r);
       return groupByKey(ids, rows, (d) => [d.portalId]);
     }),
-    childCollections: byArrayField(store.collections, 'parentCollectionIds', collection),
-    collectionsOfSpace: byArrayField(store.collections, 'spaceIds', collection),
-    reusesOfDataset: byArrayField(store.reuses, 'datasetIds'),
+    childCollections: byArrayField(reads, 'collections', 'parentCollectionIds', collection),
+    collectionsOfSpace: byArrayField(reads, 'collections', 'spaceIds', collection),
+    reusesOfDataset: byArrayField(reads, 'reuses', 'datasetIds'),
     collectionLinks: (() => {
       let links: Promise<Map<string, string[]>> | null = null;
-      return () =>
-        (links ??= store.collections
-          .find({}, { projection: { _id: 1, parentCollectionIds: 1 } })
-          .toArray()
-          .then((docs) => new Map(docs.map((d) => [d._id, d.parentCollectionIds ?? []]))));
+      return () => (links ??= reads.collectionParents());
     })(),
     memo: new Map(),
   };

@@ -1,10 +1,13 @@
+import { MongoServerError } from 'mongodb';
 import type { Store } from './store';
+import type { UserDoc } from './catalog.documents';
 import type { ApiKeyDoc } from './api-key.documents';
+import { DUPLICATE_KEY } from './bulk';
 import type { Caller } from '../domain/caller';
 import { generateApiKey, hashApiKey } from '../domain/api-keys';
 import { TtlCache } from '../util/ttl-cache';
 
-/** API keys and the callers they stand for. */
+/** Users, their API keys, and the callers those keys stand for. */
 export class AuthRepository {
   /** Callers by key hash (null: unknown or revoked), so a request costs no look-up. */
   private readonly callers: TtlCache<string, Caller | null>;
@@ -79,5 +82,30 @@ export class AuthRepository {
 
   keysOf(userId: string): Promise<ApiKeyDoc[]> {
     return this.store.apiKeys.find({ userId }).sort({ createdAt: 1 }).toArray();
+  }
+
+  user(id: string): Promise<UserDoc | null> {
+    return this.store.users.findOne({ _id: id });
+  }
+
+  /** Some ADMIN user, if there is one. */
+  anyAdmin(): Promise<UserDoc | null> {
+    return this.store.users.findOne({ role: 'ADMIN' });
+  }
+
+  /** Inserts a new user; false when the id is taken. */
+  async insertUser(doc: UserDoc): Promise<boolean> {
+    try {
+      await this.store.users.insertOne(doc);
+      return true;
+    } catch (err) {
+      if (err instanceof MongoServerError && err.code === DUPLICATE_KEY) return false;
+      throw err;
+    }
+  }
+
+  /** Makes a user a human (not automated) ADMIN. */
+  async makeHumanAdmin(id: string): Promise<void> {
+    await this.store.users.updateOne({ _id: id }, { $set: { role: 'ADMIN', automated: false } });
   }
 }

@@ -1,8 +1,23 @@
 import type { Collection, Filter } from 'mongodb';
 import type { Store } from './store';
-import type { DatasetDoc, UserDoc } from './catalog.documents';
+import type { CollectionDoc, DatasetDoc, FileDoc, PortalDoc, SpaceDoc, ThemeDoc, UserDoc } from './catalog.documents';
+import type { ReuseDoc } from './reuse.documents';
 import { ResourceType, Visibility } from '../domain/resources';
 import { findByIds, findIn } from './find-in';
+
+/** The documents of each catalog collection, by collection name (portals push them all). */
+export interface CatalogDocs {
+  portals: PortalDoc;
+  themes: ThemeDoc;
+  users: UserDoc;
+  spaces: SpaceDoc;
+  collections: CollectionDoc;
+  datasets: DatasetDoc;
+  files: FileDoc;
+  reuses: ReuseDoc;
+}
+
+export type CatalogCollection = keyof CatalogDocs;
 
 export interface Page<T> {
   nodes: T[];
@@ -10,7 +25,38 @@ export interface Page<T> {
   totalCount: number;
 }
 
-/** Read side of the catalog. */
+/**
+ * Which datasets a caller may list, as decided by `auth/visibility.ts`
+ * (docs/permissions.md) and turned into a filter here.
+ */
+export type DatasetListScope =
+  /** Every dataset (admins). */
+  | { kind: 'all' }
+  /** Published PUBLIC datasets only (anonymous callers, TRACKER keys). */
+  | { kind: 'public' }
+  /** Published PUBLIC ones, the user's own, and published ones in the user's spaces. */
+  | { kind: 'user'; userId: string; spaceIds: readonly string[] };
+
+/** The filter a dataset listing applies to the caller's visible datasets. */
+export interface DatasetQueryFilter {
+  portalId?: string | null;
+  themeId?: string | null;
+  collectionId?: string | null;
+  spaceId?: string | null;
+  visibility?: Visibility | null;
+  published?: boolean | null;
+}
+
+/** The same rule as `canSeeDataset` (auth/visibility.ts), as a MongoDB filter. */
+function datasetVisibilityFilter(scope: DatasetListScope): Filter<DatasetDoc> {
+  const everyone: Filter<DatasetDoc> = { published: true, visibility: Visibility.PUBLIC };
+  if (scope.kind === 'public') return everyone;
+  if (scope.kind === 'all') return {};
+  const or: Filter<DatasetDoc>[] = [everyone, { ownerId: scope.userId }];
+  if (scope.spaceIds.length) or.push({ published: true, spaceIds: { $in: [...scope.spaceIds] } });
+  return { $or: or };
+}
+
 /** What decides who may see a dataset, and its portal. */
 export interface DatasetFacts {
   _id: string;
@@ -31,8 +77,9 @@ export interface ResourceFacts {
   datasets: DatasetFacts[];
 }
 
+/** Read side of the catalog. */
 export class CatalogRepository {
-  constructor(readonly store: Store) {}
+  constructor(private readonly store: Store) {}
 
   collectionFor(type: ResourceType): Collection<{ _id: string }> {
     switch (type) {
@@ -111,7 +158,31 @@ export class CatalogRepository {
     return { nodes: docs.slice(0, first), hasNextPage: docs.length > first, totalCount };
   }
 
-  datasetsPage(filter: Filter<DatasetDoc>, first: number, after: string | null): Promise<Page<DatasetDoc>> {
-    return this.page(this.store.datasets, filter, first, after);
+  /** A page of the datasets in `scope` that match `f`. */
+  datasetsPage(scope: DatasetListScope, f: DatasetQueryFilter, first: number, after: string | null): Promise<Page<DatasetDoc>> {
+    const and: Filter<DatasetDoc>[] = [datasetVisibilityFilter(scope)];
+    if (f.portalId) and.push({ portalId: f.portalId });
+    if (f.themeId) and.push({ themeIds: f.themeId });
+    if (f.collectionId) and.push({ collectionIds: f.collectionId });
+    if (f.spaceId) and.push({ spaceIds: f.spaceId });
+    if (f.visibility) and.push({ visibility: f.visibility });
+    if (f.published != null) and.push({ published: f.published });
+    return this.page(this.store.datasets, { $and: and }, first, after);
+  }
+
+  /** A page of collections, of one space and/or roots only. */
+  collectionsPage(f: { spaceId: string | null; rootsOnly: boolean }, first: number, after: string | null): Promise<Page<CollectionDoc>> {
+    const filter: Filter<CollectionDoc> = {};
+    if (f.spaceId) filter.spaceIds = f.spaceId;
+    if (f.rootsOnly) filter.parentCollectionIds = { $size: 0 };
+    return this.page(this.store.collections, filter, first, after);
+  }
+
+  portals(): Promise<PortalDoc[]> {
+    return this.store.portals.find({}).sort({ _id: 1 }).toArray();
+  }
+
+  themes(): Promise<ThemeDoc[]> {
+    return this.store.themes.find({}).sort({ name: 1, _id: 1 }).toArray();
   }
 }
