@@ -1,21 +1,22 @@
 #!/usr/bin/env bash
 # Installs Debian's Chromium for the browser tests (test/*.browser.test.ts)
-# when it is missing. Idempotent: does nothing when /usr/bin/chromium exists.
-# Needs root (CI containers) or sudo.
+# when it is missing; does nothing when it is there. Needs root or sudo.
+# `--if-possible` (npm's pretest): when it cannot install, it says what to
+# do and exits 0, so the rest of the suite runs and the browser tests fail
+# with the same advice (test/support/browser.ts).
 set -euo pipefail
+# shellcheck source=scripts/apt-install.sh
+source "$(dirname "$0")/apt-install.sh"
 CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
 if [ -x "$CHROMIUM" ]; then
   echo "install-browser: $CHROMIUM present ($("$CHROMIUM" --version 2>/dev/null || echo 'version unknown'))"
   exit 0
 fi
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
-    echo "install-browser: not root and no sudo; install it with: apt-get install -y chromium" >&2
-    exit 1
-  fi
+if [ -n "${CHROMIUM_PATH:-}" ]; then
+  cannot_install install-browser "CHROMIUM_PATH=$CHROMIUM_PATH is not an executable: point it at a Chromium, or unset it for Debian's /usr/bin/chromium."
 fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update
-$SUDO apt-get install -y --no-install-recommends chromium
-"$CHROMIUM" --version
+if apt_install install-browser chromium && [ -x "$CHROMIUM" ]; then
+  echo "install-browser: $("$CHROMIUM" --version 2>/dev/null || echo "$CHROMIUM installed")"
+  exit 0
+fi
+cannot_install install-browser "Install Chromium (Debian: \`sudo apt-get install -y chromium\`) and, when it is not /usr/bin/chromium, set CHROMIUM_PATH to it."

@@ -7,10 +7,11 @@
  * .tools/venv); LibreOffice for the spreadsheet one
  * (scripts/install-libreoffice.sh, run by .ci/run).
  */
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 import { GEN, loadCatalog } from './support/formats-fixture';
+import { sofficePath } from './support/libreoffice';
 import { generateCombinedLog } from '../bench/log-gen';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -114,11 +115,7 @@ describe('BI recipes (docs/bi.md)', () => {
   }, 900_000);
 
   it('LibreOffice opens the CSV dates as dates, months included', async () => {
-    try {
-      execFileSync('sh', ['-c', 'command -v soffice || command -v libreoffice'], { stdio: 'pipe' });
-    } catch {
-      throw new Error('LibreOffice (soffice) is not installed: run scripts/install-libreoffice.sh (.ci/run does)');
-    }
+    sofficePath();
     const out = await runRecipes(t, admin, ['sheets']);
     const columns = out.sheets.columns as Record<string, { cells: number; dates: number }>;
     // Month values (usage table by month, monthly export) are written as their first day.

@@ -6,7 +6,7 @@
  * are read back from a flat ODS: the Table 7.2 header rows and the Table
  * 7.3 column headings, `Oct-2026` month headings included, must be the
  * TSV's strings, not dates; the counts must be numbers.
- * Needs LibreOffice (scripts/install-libreoffice.sh, run by .ci/run).
+ * Needs LibreOffice (scripts/install-libreoffice.sh, run by npm test first).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildDsr, emptyFigures, type DsrDatasetInput, type MethodFigures } from '../src/sushi/dsr-report';
 import { dsrToTsv } from '../src/sushi/dsr-tsv';
+import { sofficePath } from './support/libreoffice';
 
 interface Cell {
   /** `office:value-type`: string, float, date…; null for an empty cell. */
@@ -62,12 +63,7 @@ describe('the DSR TSV in LibreOffice Calc', () => {
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it('keeps the header rows and the column headings (Sep-2026 …) as the same strings, and the counts as numbers', () => {
-    let soffice: string;
-    try {
-      soffice = execFileSync('sh', ['-c', 'command -v soffice || command -v libreoffice'], { encoding: 'utf8' }).trim();
-    } catch {
-      throw new Error('LibreOffice (soffice) is not installed: run scripts/install-libreoffice.sh (.ci/run does)');
-    }
+    const soffice = sofficePath();
     const month = (n: number): Record<'regular' | 'machine', MethodFigures> => ({
       regular: figures({ 'total-dataset-investigations': n, 'unique-dataset-investigations': 1, 'total-dataset-requests': 1, 'unique-dataset-requests': 1 }),
       machine: emptyFigures(),

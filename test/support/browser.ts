@@ -19,7 +19,10 @@ export interface TestBrowser {
  */
 export async function launchBrowser(opts: { locale?: string } = {}): Promise<TestBrowser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is missing at ${CHROMIUM}: run scripts/install-browser.sh (it apt-get installs Debian's chromium), or set CHROMIUM_PATH`);
+    throw new Error(
+      `Chromium is missing at ${CHROMIUM}: run scripts/install-browser.sh (npm test runs it first and says why it could not install), ` +
+        'or install Chromium yourself (Debian: sudo apt-get install -y chromium) and set CHROMIUM_PATH when it is not /usr/bin/chromium',
+    );
   }
   const profile = mkdtempSync(path.join(os.tmpdir(), 'ug-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
