@@ -3,9 +3,10 @@
  * against a test gateway: pandas reading the CSV reports from their URLs,
  * a Python GraphQL client paging the long usage table, SQL over the API
  * with shillelagh, and LibreOffice opening the CSVs (dates must be dates).
- * Needs python3 with venv and PyPI for the first run (packages go to
- * .tools/venv); LibreOffice for the spreadsheet one
- * (scripts/install-libreoffice.sh, run by .ci/run).
+ * Needs python3 with venv (scripts/install-python-venv.sh) and PyPI for
+ * the first run (packages go to .tools/venv); LibreOffice for the
+ * spreadsheet one (scripts/install-libreoffice.sh); npm test runs both
+ * install scripts first.
  */
 import { execFile, spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -21,7 +22,7 @@ function pythonWithVenv(): void {
   const r = spawnSync('python3', ['-c', 'import venv, ensurepip'], { encoding: 'utf8' });
   if (r.error || r.status !== 0) {
     throw new Error(
-      'The BI recipe tests need python3 with the venv and ensurepip modules (Debian: apt-get install python3 python3-venv). ' +
+      'The BI recipe tests need python3 with the venv and ensurepip modules: run scripts/install-python-venv.sh (npm test runs it first and says why it could not install), or Debian/Ubuntu: sudo apt-get install -y python3 python3-venv. ' +
         `python3 said: ${r.error?.message ?? r.stderr.trim()}`,
     );
   }
