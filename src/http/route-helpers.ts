@@ -1,6 +1,6 @@
 /**
  * Small helpers shared by the JSON/CSV endpoints under /api (SUSHI, event
- * export, usage table): one-valued query parameters, the caller, and the
+ * export, usage reports and usage table): one-valued query parameters, the caller, and the
  * JSON error shape `{error: {code, message}}` of the report endpoints.
  */
 import type express from 'express';

@@ -4,6 +4,7 @@ import type { Caller } from '../domain/caller';
 import { ResourceType } from '../domain/resources';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
+import { callerOf, queryParam, sendKnownError, type ResolveCaller } from '../http/route-helpers';
 import { csvContentDisposition, writeCsv } from './csv-stream';
 import { assertCanReport } from '../auth/report-access';
 import {
@@ -17,7 +18,7 @@ import {
 import { byUserRecord, collectionRecord, datasetRecord, fileRecord, mergedRecord, monthlyRecord } from './report-records';
 import { parseMonthParam, parseWindow } from './report-params';
 
-type Deps = { services: Services; resolveCaller: (req: express.Request) => Promise<Caller | 'invalid'> };
+type Deps = { services: Services; resolveCaller: ResolveCaller };
 
 /** What a CSV endpoint writes. */
 interface CsvReport {
@@ -26,24 +27,8 @@ interface CsvReport {
   rows: AsyncIterable<Record<string, unknown>>;
 }
 
-/** HTTP status of each error code a report can give. */
-const STATUS: Partial<Record<string, number>> = {
-  [ErrorCode.UNAUTHENTICATED]: 401,
-  [ErrorCode.FORBIDDEN]: 403,
-  [ErrorCode.BAD_USER_INPUT]: 400,
-  [ErrorCode.NOT_FOUND]: 404,
-};
-
 async function* mapRows<R>(rows: AsyncIterable<R>, fn: (r: R) => Record<string, unknown>): AsyncGenerator<Record<string, unknown>> {
   for await (const r of rows) yield fn(r);
-}
-
-/** A query parameter as one string; a repeated parameter is an error. */
-function param(req: express.Request, name: string): string | undefined {
-  const v = (req.query as Record<string, unknown>)[name];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw new GatewayError(ErrorCode.BAD_USER_INPUT, `query parameter ${name} must be given once`);
-  return v;
 }
 
 /**
@@ -52,7 +37,7 @@ function param(req: express.Request, name: string): string | undefined {
  * as read (all-time reports; a window is always sorted).
  */
 function unordered(req: express.Request): boolean {
-  const v = param(req, 'order');
+  const v = queryParam(req, 'order');
   if (v === undefined || v === 'usage') return false;
   if (v === 'none') return true;
   throw new GatewayError(ErrorCode.BAD_USER_INPUT, `order must be usage or none, got "${v}"`);
@@ -60,7 +45,7 @@ function unordered(req: express.Request): boolean {
 
 /** `bom=false|0` turns the UTF-8 byte order mark off (machine consumers); default on (Excel). */
 function bomParam(req: express.Request): boolean {
-  const v = param(req, 'bom');
+  const v = queryParam(req, 'bom');
   if (v === undefined || v === '' || /^(1|true|yes)$/i.test(v)) return true;
   if (/^(0|false|no)$/i.test(v)) return false;
   throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'bom must be true or false');
@@ -83,11 +68,6 @@ const RESOURCE_COLUMNS = {
   [ResourceType.DATASET]: { columns: DATASET_REPORT_COLUMNS, record: datasetRecord },
   [ResourceType.COLLECTION]: { columns: COLLECTION_REPORT_COLUMNS, record: collectionRecord },
 };
-
-function sendError(res: express.Response, status: number, code: string, message: string): void {
-  if (status === 401) res.set('WWW-Authenticate', 'Bearer');
-  res.status(status).json({ error: { code, message } });
-}
 
 /**
  * CSV report endpoints under /api/reports (docs/reports.md, docs/permissions.md):
@@ -119,17 +99,14 @@ export function mountReports(app: express.Express, deps: Deps): void {
       let report: CsvReport;
       let bom: boolean;
       try {
-        const caller = await deps.resolveCaller(req);
-        if (caller === 'invalid') throw new GatewayError(ErrorCode.UNAUTHENTICATED, 'unknown or revoked API key');
+        const caller = await callerOf(req, deps.resolveCaller);
         // Who may ask comes before what is asked: 401/403 win over 400.
         assertCanReport(caller);
         bom = bomParam(req);
         report = await build(caller, req, gone.signal);
       } catch (err) {
-        const code = err instanceof GatewayError ? String(err.extensions.code) : '';
-        const status = STATUS[code];
-        if (status) return sendError(res, status, code, (err as Error).message);
-        return next(err);
+        if (!sendKnownError(res, err)) next(err);
+        return;
       }
       res.status(200);
       res.set({
@@ -154,8 +131,8 @@ export function mountReports(app: express.Express, deps: Deps): void {
   router.get(
     '/metrics',
     handle(async (caller, req, signal) => {
-      const window = parseWindow(param(req, 'since'), param(req, 'until'));
-      const portalId = param(req, 'portal') || null;
+      const window = parseWindow(queryParam(req, 'since'), queryParam(req, 'until'));
+      const portalId = queryParam(req, 'portal') || null;
       if (portalId) await reports.assertPortal(portalId);
       return {
         fileBase: 'AllMetrics',
@@ -171,8 +148,8 @@ export function mountReports(app: express.Express, deps: Deps): void {
       const name = String(req.params.report);
       const resource = Object.hasOwn(RESOURCE_REPORTS, name) ? RESOURCE_REPORTS[name] : undefined;
       if (resource) {
-        const window = parseWindow(param(req, 'since'), param(req, 'until'));
-        const portalId = param(req, 'portal') || null;
+        const window = parseWindow(queryParam(req, 'since'), queryParam(req, 'until'));
+        const portalId = queryParam(req, 'portal') || null;
         if (portalId) await reports.assertPortal(portalId);
         const spec = RESOURCE_COLUMNS[resource.type];
         return {
@@ -183,8 +160,8 @@ export function mountReports(app: express.Express, deps: Deps): void {
       }
       const byUser = Object.hasOwn(BY_USER_REPORTS, name) ? BY_USER_REPORTS[name] : undefined;
       if (byUser) {
-        const window = parseWindow(param(req, 'since'), param(req, 'until'));
-        const scope = { portalId: param(req, 'portal') || null, userId: param(req, 'user') || null, resourceId: param(req, 'resource') || null };
+        const window = parseWindow(queryParam(req, 'since'), queryParam(req, 'until'));
+        const scope = { portalId: queryParam(req, 'portal') || null, userId: queryParam(req, 'user') || null, resourceId: queryParam(req, 'resource') || null };
         if (scope.portalId) await reports.assertPortal(scope.portalId);
         const rows = reports.openByUserReport(caller, byUser.type, window, signal, scope);
         return {
@@ -200,9 +177,9 @@ export function mountReports(app: express.Express, deps: Deps): void {
   router.get(
     '/monthly',
     handle(async (caller, req, signal) => {
-      const portal = param(req, 'portal') || null;
-      const from = parseMonthParam('from', param(req, 'from'));
-      const to = parseMonthParam('to', param(req, 'to'), 'end');
+      const portal = queryParam(req, 'portal') || null;
+      const from = parseMonthParam('from', queryParam(req, 'from'));
+      const to = parseMonthParam('to', queryParam(req, 'to'), 'end');
       const rows = await reports.openMonthlyExport(caller, portal, from, to, signal);
       return {
         fileBase: portal ? `MonthlyUsage-${portal}` : 'MonthlyUsage',
@@ -212,7 +189,7 @@ export function mountReports(app: express.Express, deps: Deps): void {
     }),
   );
 
-  router.use((req, res) => sendError(res, 404, ErrorCode.NOT_FOUND, `no report at ${req.method} ${req.baseUrl}${req.path}`));
+  router.use((req, res) => sendKnownError(res, new GatewayError(ErrorCode.NOT_FOUND, `no report at ${req.method} ${req.baseUrl}${req.path}`)));
 
   app.use('/api/reports', router);
 }
