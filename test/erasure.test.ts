@@ -7,7 +7,7 @@
  * every request leaves an audit record that names no one.
  */
 import { connect, recountCommand } from '../src/cli';
-import type { CliIo } from '../src/cli-run';
+import { captureIo, testDbEnv, type CapturedIo } from './support/cli-io';
 import { exportCommand, forgetCommand } from '../src/privacy/privacy-cli';
 import type { Document } from 'mongodb';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
@@ -92,27 +92,15 @@ async function rebuiltWithout(without: readonly Ev[]): Promise<TestGateway> {
   return t;
 }
 
-function cliIo(dbName: string): CliIo & { stdout: string; stderr: string } {
-  const o = {
-    stdout: '',
-    stderr: '',
-    env: { MONGODB_URI: process.env.TEST_MONGODB_URI, MONGODB_DB: dbName, USER: 'dpo-test' } as NodeJS.ProcessEnv,
-    out(s: string) {
-      o.stdout += s;
-    },
-    err(s: string) {
-      o.stderr += s;
-    },
-  };
-  return o;
-}
+/** The CLI as the data protection officer `dpo-test` runs it on the test database. */
+const cliIo = (dbName: string): CapturedIo => captureIo({ ...testDbEnv(dbName), USER: 'dpo-test' });
 
 const FORGET = `mutation($input: EndUserInput!, $dryRun: Boolean) {
   forgetEndUser(input: $input, dryRun: $dryRun) { receipt dryRun sender events perDay { day events } daysRecounted resources { resourceType resourceId changes { counter before after } } userFiguresRemoved cookieLinkableFrom }
 }`;
 const EXPORT = `mutation($input: EndUserInput!) { exportEndUserEvents(input: $input) { receipt count events cookieLinkableFrom } }`;
 
-describe('erasure and access requests (issue 19)', () => {
+describe('erasure and access requests: one end user\'s events exported or forgotten, by an admin, audited', () => {
   let a: TestGateway;
   const keys: Record<string, string> = {};
   const others: TestGateway[] = [];

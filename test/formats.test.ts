@@ -13,28 +13,13 @@ import zlib from 'node:zlib';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 import { validateDsr } from './support/sushi-schema';
 import { connect } from '../src/cli';
-import type { CliIo } from '../src/cli-run';
+import { cliIo } from './support/cli-io';
 import { importLogsCommand } from '../src/logs/log-cli';
 import { exportEventsCommand, importEventsCommand } from '../src/events/event-cli';
 import { generateCombinedLog, type GenLine } from '../bench/log-gen';
 import { GEN, loadCatalog } from './support/formats-fixture';
 
 const MAPPING = path.resolve(__dirname, '../examples/log-mapping.json');
-
-function cliIo(dbName: string): CliIo & { stdout: string; stderr: string } {
-  const o = {
-    stdout: '',
-    stderr: '',
-    env: { MONGODB_URI: process.env.TEST_MONGODB_URI, MONGODB_DB: dbName, LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv,
-    out(s: string) {
-      o.stdout += s;
-    },
-    err(s: string) {
-      o.stderr += s;
-    },
-  };
-  return o;
-}
 
 const DAY = 86_400_000;
 

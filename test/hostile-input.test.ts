@@ -15,7 +15,7 @@ import path from 'node:path';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 import { loadCatalog } from './support/formats-fixture';
 import { connect } from '../src/cli';
-import type { CliIo } from '../src/cli-run';
+import { cliIo } from './support/cli-io';
 import { importLogsCommand } from '../src/logs/log-cli';
 import { importEventsCommand } from '../src/events/event-cli';
 import { quarantineListCommand } from '../src/events/quarantine-cli';
@@ -28,21 +28,6 @@ const YESTERDAY = new Date(Date.now() - DAY_MS).toISOString().slice(0, 10);
 const at = (hms: string) => `${YESTERDAY}T${hms}.000Z`;
 const STATS = `query S($id: ID!) { dataset(id: $id) { stats { views downloads volume failedEvents } } }`;
 const TRACK = `mutation T($input: TrackAccessInput!) { trackAccess(input: $input) { status error { code } } }`;
-
-function cliIo(dbName: string): CliIo & { stdout: string; stderr: string } {
-  const o = {
-    stdout: '',
-    stderr: '',
-    env: { MONGODB_URI: process.env.TEST_MONGODB_URI, MONGODB_DB: dbName, LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv,
-    out(s: string) {
-      o.stdout += s;
-    },
-    err(s: string) {
-      o.stderr += s;
-    },
-  };
-  return o;
-}
 
 /** A JSON Lines record as export-events writes it. */
 function record(n: number, patch: Record<string, unknown> = {}): Record<string, unknown> {

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 import { loadCatalog } from './support/formats-fixture';
 import { connect } from '../src/cli';
-import type { CliIo } from '../src/cli-run';
+import { cliIo } from './support/cli-io';
 import { IMPORT_SENDER, importCaller, importLogsCommand } from '../src/logs/log-cli';
 import { parseCombinedLine } from '../src/logs/combined-log';
 import { compileUrlRules, matchUrl } from '../src/logs/url-rules';
@@ -42,21 +42,6 @@ function combined(t: Date, ip: string, url = '/datasets/ds-a', bytes = 1234): st
 function mdc(t: Date, ip: string, url = '/datasets/ds-a', bytes = 1234): string {
   const cols = [t.toISOString().replace('.000', ''), ip, '-', '-', '-', url, '-', '-', String(bytes), UA, ...Array(9).fill('-')];
   return cols.join('\t');
-}
-
-function cliIo(dbName: string): CliIo & { stdout: string; stderr: string } {
-  const o = {
-    stdout: '',
-    stderr: '',
-    env: { MONGODB_URI: process.env.TEST_MONGODB_URI, MONGODB_DB: dbName, LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv,
-    out(s: string) {
-      o.stdout += s;
-    },
-    err(s: string) {
-      o.stderr += s;
-    },
-  };
-  return o;
 }
 
 describe('imported log ids carry no IP', () => {
