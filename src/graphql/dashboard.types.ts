@@ -1,6 +1,7 @@
 import { ArgsType, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { NonNegativeIntResolver } from 'graphql-scalars';
 import { DateTimeResolver } from './date-time.scalar';
+import { UseCounts } from './usage-stats.type';
 
 /*
  * Types of the data dashboard, dataset popularity and usage series
@@ -250,11 +251,7 @@ export class UsagePoint {
 }
 
 @ObjectType()
-export class UsageTotal {
-  @Field(() => NonNegativeIntResolver) views!: number;
-  @Field(() => NonNegativeIntResolver) downloads!: number;
-  @Field(() => NonNegativeIntResolver) apiCalls!: number;
-}
+export class UsageTotal extends UseCounts {}
 
 @ObjectType({
   description:

@@ -4,8 +4,16 @@ import { DateTimeResolver } from './date-time.scalar';
 import { countersOf } from '../domain/counters';
 import type { UsageTotalsDoc } from '../store/usage.documents';
 
-@ObjectType({ description: 'Use by scripts, harvesters and automated accounts (COUNTER "machine").' })
-export class MachineUsage {
+/**
+ * The three counts a usage type leads with. No field has this type, so it is
+ * not in the schema. type-graphql lists inherited fields before a class's
+ * own, so only types whose first fields these are extend it; CountryUsage,
+ * UsagePoint and DashboardTotals lead with other fields and declare these
+ * themselves, so that introspection lists every type's fields in the same
+ * order as before.
+ */
+@ObjectType()
+export class UseCounts {
   @Field(() => NonNegativeIntResolver)
   views!: number;
 
@@ -14,7 +22,10 @@ export class MachineUsage {
 
   @Field(() => NonNegativeIntResolver)
   apiCalls!: number;
+}
 
+@ObjectType({ description: 'Use by scripts, harvesters and automated accounts (COUNTER "machine").' })
+export class MachineUsage extends UseCounts {
   @Field(() => NonNegativeIntResolver)
   uniqueInvestigations!: number;
 
@@ -75,16 +86,7 @@ export class CountryUsage {
     '`apiCalls` count regular (human) use after the 30-second double-click filter; machine use is in `machine`; robots ' +
     'are only tallied. A dataset\'s figures include the use of its files (the dataset is the COUNTER unit). See docs/counting.md.',
 })
-export class UsageStats {
-  @Field(() => NonNegativeIntResolver)
-  views!: number;
-
-  @Field(() => NonNegativeIntResolver)
-  downloads!: number;
-
-  @Field(() => NonNegativeIntResolver)
-  apiCalls!: number;
-
+export class UsageStats extends UseCounts {
   @Field(() => DateTimeResolver, { nullable: true })
   lastViewedAt!: Date | null;
 
