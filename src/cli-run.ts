@@ -71,6 +71,11 @@ export async function onDatabase(io: CliIo, connect: Connect, fn: (store: Store)
   }
 }
 
+/** {@link onDatabase} with the services of that database (the commands reach the store through them). */
+export function onServices(io: CliIo, connect: Connect, fn: (services: Services) => Promise<number>, opts: ConnectOptions = {}): Promise<number> {
+  return onDatabase(io, connect, (store) => fn(createServices(store, loadConfig(io.env))), opts);
+}
+
 /** False (with the message printed) unless `since` is absent or a day, `YYYY-MM-DD`. */
 export function sinceIsValid(io: CliIo, since: string | undefined): boolean {
   if (since === undefined || /^\d{4}-\d{2}-\d{2}$/.test(since)) return true;

@@ -40,6 +40,10 @@ import { EventExportService } from './events/event-export.service';
 import { EventExportRepository } from './store/event-export.repository';
 import { EmbedService } from './embed/embed.service';
 import { EmbedRepository } from './store/embed.repository';
+import { LogImportCatalog } from './logs/log-import-catalog';
+import { EventIdsRepository } from './store/event-ids.repository';
+import { HubSubmissionRepository } from './store/hub-submission.repository';
+import { StoredDataRepository } from './store/stored-data.repository';
 
 /** The domain services, built once per process around one store. */
 export interface Services {
@@ -75,6 +79,12 @@ export interface Services {
   eventExport: EventExportService;
   /** The public badge and widget (docs/embed.md). */
   embed: EmbedService;
+  /** The catalog and event-id reads of `import-logs`. */
+  logImportCatalog: LogImportCatalog;
+  /** The months `usage-gateway sushi submit` sent to each hub, with the hub's report ids. */
+  hubSubmissions: HubSubmissionRepository;
+  /** Samples of every collection (`usage-gateway stored-data`). */
+  storedData: StoredDataRepository;
 }
 
 export function createServices(store: Store, config: GatewayConfig, logger: Logger = pino({ level: 'silent' })): Services {
@@ -146,6 +156,9 @@ export function createServices(store: Store, config: GatewayConfig, logger: Logg
     sushi: new SushiService(new SushiRepository(store), { platform: config.sushiPlatform, createdBy: config.sushiPlatform }),
     eventExport: new EventExportService(new EventExportRepository(store, eventLog)),
     embed: new EmbedService(new EmbedRepository(store), dashboard),
+    logImportCatalog: new LogImportCatalog(new SushiRepository(store), new EventIdsRepository(store)),
+    hubSubmissions: new HubSubmissionRepository(store),
+    storedData: new StoredDataRepository(store.db),
   };
 }
 

@@ -8,8 +8,8 @@
  * recount --since <its day>`.
  */
 import type { Command } from 'commander';
-import { onDatabase, type CliIo, type Connect } from '../cli-run';
-import { QuarantineRepository, type QuarantineRecord } from '../store/quarantine.repository';
+import { onServices, type CliIo, type Connect } from '../cli-run';
+import type { QuarantineRecord } from '../store/quarantine.repository';
 
 export interface QuarantineListOptions {
   /** Records listed, default 100. */
@@ -31,9 +31,8 @@ export async function quarantineListCommand(o: QuarantineListOptions, io: CliIo,
     io.err('error: --limit takes a whole number from 1 to 100000\n');
     return 1;
   }
-  return onDatabase(io, connect, async (store) => {
-    const repo = new QuarantineRepository(store);
-    const [total, records] = await Promise.all([repo.count(), repo.list(limit, o.after ?? '')]);
+  return onServices(io, connect, async ({ quarantine }) => {
+    const [total, records] = await Promise.all([quarantine.count(), quarantine.list(limit, o.after ?? '')]);
     for (const r of records) io.out(o.json ? `${JSON.stringify({ eventKey: r.eventKey, code: r.code, reason: r.reason, at: r.at, raw: r.raw })}\n` : line(r));
     io.err(`${total} quarantined event${total === 1 ? '' : 's'} (not counted)${records.length < total ? `; listed ${records.length}${records.length ? `, next: --after '${records[records.length - 1].eventKey}'` : ''}` : ''}\n`);
     return 0;

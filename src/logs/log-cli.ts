@@ -14,8 +14,6 @@ import { identityKeyWindowDays, loadConfig } from '../config';
 import { destroyExpiredSecrets } from '../ingest/secret-expiry';
 import { reduceImportedDays } from '../maintenance';
 import { utcDay } from '../util/utc-day';
-import { SushiRepository } from '../store/sushi.repository';
-import { EventIdsRepository } from '../store/event-ids.repository';
 import { compileUrlRules } from './url-rules';
 import { MAX_LINE_BYTES } from '../util/text-lines';
 import { formatImportSummary, hasRejections, importLogFiles, type LogFormat } from './log-import';
@@ -117,9 +115,9 @@ export async function importLogsCommand(files: string[], o: ImportLogsOptions, i
     async (services) => {
       // Before anything is imported: an unknown --portal would reject every line as an unknown resource.
       if (portal !== null) {
-        const portals = await new SushiRepository(services.store).portals();
-        if (!portals.has(portal)) {
-          const known = [...portals.keys()].sort();
+        const portals = await services.logImportCatalog.portalIds();
+        if (!portals.includes(portal)) {
+          const known = [...portals].sort();
           io.err(`error: unknown portal "${portal}" (--portal takes a portal id of the catalog${known.length ? `: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', …' : ''}` : '; it has none'}); nothing imported\n`);
           return EXIT_FAILED;
         }
@@ -139,9 +137,9 @@ export async function importLogsCommand(files: string[], o: ImportLogsOptions, i
         files,
         {
           track,
-          datasetDois: () => new SushiRepository(services.store).datasetDois(),
+          datasetDois: () => services.logImportCatalog.datasetDois(),
           // Ids of imports before issue 19 (src/logs/legacy-log-ids.ts): remove with it.
-          storedEventIds: (ids) => new EventIdsRepository(services.store).stored(IMPORT_SENDER, ids),
+          storedEventIds: (ids) => services.logImportCatalog.storedEventIds(IMPORT_SENDER, ids),
         },
         {
           rules,

@@ -5,8 +5,7 @@
  * officer asks. Read-only. Registered by src/cli.ts.
  */
 import type { Command } from 'commander';
-import { onDatabase, type CliIo, type Connect } from '../cli-run';
-import { StoredDataRepository } from '../store/stored-data.repository';
+import { onServices, type CliIo, type Connect } from '../cli-run';
 import { formatInventory, inventory, type StoredCollection } from './field-inventory';
 
 export interface StoredDataOptions {
@@ -21,8 +20,8 @@ export async function storedDataCommand(o: StoredDataOptions, io: CliIo, connect
     io.err('error: --sample takes a whole number from 1 to 100000\n');
     return 2;
   }
-  return onDatabase(io, connect, async (store) => {
-    const samples = await new StoredDataRepository(store.db).sample(perEnd);
+  return onServices(io, connect, async ({ storedData }) => {
+    const samples = await storedData.sample(perEnd);
     const collections: StoredCollection[] = samples.map((s) => ({ name: s.name, documents: s.documents, kinds: inventory(s.name, s.sample) }));
     io.out(o.json ? `${JSON.stringify(collections, null, 2)}\n` : formatInventory(collections));
     return 0;

@@ -16,12 +16,9 @@ import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import zlib from 'node:zlib';
 import type { Command } from 'commander';
-import { onDatabase, type CliIo, type Connect } from '../cli-run';
+import { onServices, type CliIo, type Connect } from '../cli-run';
 import type { Caller } from '../domain/caller';
 import { monthsBetween } from '../dates/date-input';
-import { loadConfig } from '../config';
-import { createServices } from '../services';
-import { HubSubmissionRepository } from '../store/hub-submission.repository';
 
 /** DataCite's hubs (`DATACITE_HUB`): the test (staging) and production report APIs. */
 export const HUB_PRESETS: Record<string, string> = {
@@ -148,10 +145,8 @@ export async function sushiSubmitCommand(o: SubmitOptions, io: CliIo, connect: C
     return 1;
   }
   const t = { attempts: tuning.attempts ?? 5, backoffMs: tuning.backoffMs ?? 2000, gzipOverBytes: tuning.gzipOverBytes ?? GZIP_OVER_BYTES };
-  return onDatabase(io, connect, async (store) => {
-    // Its platform is SUSHI_PLATFORM, as the hub's (hubConfig).
-    const { sushi } = createServices(store, loadConfig(io.env));
-    const sent = new HubSubmissionRepository(store);
+  // The service's platform is SUSHI_PLATFORM, as the hub's (hubConfig).
+  return onServices(io, connect, async ({ sushi, hubSubmissions: sent }) => {
     let months: string[];
     if (o.allPending) {
       const first = await sushi.firstDataDay();
