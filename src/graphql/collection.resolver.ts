@@ -7,7 +7,7 @@ import { ResourceType } from './enums';
 import { PageArgs } from './dataset.resolver';
 import type { GatewayContext } from './context';
 import type { CollectionDoc } from '../store/catalog.documents';
-import { totalsId } from '../store/storage-keys';
+import { usageKey } from '../loaders/create-loaders';
 import { sumUsage } from '../domain/counters';
 import { canSeeDataset } from '../auth/visibility';
 import { present } from './present';
@@ -50,7 +50,7 @@ export class CollectionResolver {
 
   @FieldResolver(() => UsageStats)
   async stats(@Root() c: CollectionDoc, @Ctx() ctx: GatewayContext): Promise<UsageStats> {
-    const key = totalsId(ResourceType.COLLECTION, c._id);
+    const key = usageKey(ResourceType.COLLECTION, c._id);
     return toUsageStats(await ctx.loaders.usageTotals.load(key), [key]);
   }
 
@@ -63,7 +63,7 @@ export class CollectionResolver {
     const under = descendantsOf(c._id, links);
     const datasets = (await ctx.loaders.datasetsOfCollection.loadMany(under)).flatMap((r) => (r instanceof Error ? [] : r));
     const visible = [...new Map(datasets.filter((d) => canSeeDataset(d, ctx.caller)).map((d) => [d._id, d])).keys()];
-    const keys = [...under.map((id) => totalsId(ResourceType.COLLECTION, id)), ...visible.map((id) => totalsId(ResourceType.DATASET, id))];
+    const keys = [...under.map((id) => usageKey(ResourceType.COLLECTION, id)), ...visible.map((id) => usageKey(ResourceType.DATASET, id))];
     const docs = await ctx.loaders.usageTotals.loadMany(keys);
     const found = docs.map((d) => (d instanceof Error ? null : d));
     return toUsageStats(sumUsage(found) as never, keys);

@@ -6,7 +6,7 @@ import { UsageStats, toUsageStats } from './usage-stats.type';
 import { Visibility, ResourceType } from './enums';
 import type { GatewayContext } from './context';
 import type { DatasetDoc, FileDoc } from '../store/catalog.documents';
-import { totalsId } from '../store/storage-keys';
+import { usageKey } from '../loaders/create-loaders';
 import { canSeeDataset, canSeeOwner } from '../auth/visibility';
 import { present } from './present';
 
@@ -60,7 +60,7 @@ export class DatasetResolver {
 
   @FieldResolver(() => UsageStats)
   async stats(@Root() d: DatasetDoc, @Ctx() ctx: GatewayContext): Promise<UsageStats> {
-    const key = totalsId(ResourceType.DATASET, d._id);
+    const key = usageKey(ResourceType.DATASET, d._id);
     return toUsageStats(await ctx.loaders.usageTotals.load(key), [key]);
   }
 

@@ -4,7 +4,7 @@ import { UsageStats, toUsageStats } from './usage-stats.type';
 import { ResourceType } from './enums';
 import type { GatewayContext } from './context';
 import type { DatasetDoc, FileDoc } from '../store/catalog.documents';
-import { totalsId } from '../store/storage-keys';
+import { usageKey } from '../loaders/create-loaders';
 import { canSeeDataset } from '../auth/visibility';
 import { present } from './present';
 
@@ -24,7 +24,7 @@ export class FileResolver {
 
   @FieldResolver(() => UsageStats)
   async stats(@Root() f: FileDoc, @Ctx() ctx: GatewayContext): Promise<UsageStats> {
-    const key = totalsId(ResourceType.FILE, f._id);
+    const key = usageKey(ResourceType.FILE, f._id);
     return toUsageStats(await ctx.loaders.usageTotals.load(key), [key]);
   }
 

@@ -8,7 +8,7 @@ import type { PortalDoc } from '../store/catalog.documents';
 import { canSeeDataset } from '../auth/visibility';
 import { UsageStats, toUsageStats } from './usage-stats.type';
 import { ResourceType } from './enums';
-import { totalsId } from '../store/storage-keys';
+import { usageKey } from '../loaders/create-loaders';
 import { sumUsage } from '../domain/counters';
 
 @Resolver(() => Portal)
@@ -42,7 +42,7 @@ export class PortalResolver {
   })
   async subtreeStats(@Root() p: PortalDoc, @Ctx() ctx: GatewayContext): Promise<UsageStats> {
     const visible = (await ctx.loaders.datasetsOfPortal.load(p._id)).filter((d) => canSeeDataset(d, ctx.caller));
-    const keys = visible.map((d) => totalsId(ResourceType.DATASET, d._id));
+    const keys = visible.map((d) => usageKey(ResourceType.DATASET, d._id));
     const docs = await ctx.loaders.usageTotals.loadMany(keys);
     const found = docs.map((d) => (d instanceof Error ? null : d));
     return toUsageStats(sumUsage(found) as never, keys);

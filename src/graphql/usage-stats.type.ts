@@ -124,7 +124,7 @@ export class UsageStats extends UseCounts {
   failedEvents!: number;
 
   /**
-   * The totals documents (`totalsId`s, store/storage-keys.ts) whose countries make up
+   * The totals documents (`usageKey`s, loaders/create-loaders.ts) whose countries make up
    * `countries` (resolved in usage-stats.resolver.ts, read only when asked
    * for: a popular dataset's map holds hundreds of numbers).
    */

@@ -6,8 +6,15 @@ import type { CollectionDoc, DatasetDoc, FileDoc, PortalDoc, SpaceDoc, ThemeDoc,
 import type { UsageTotalsDoc } from '../store/usage.documents';
 import type { ReuseDoc } from '../store/reuse.documents';
 import { IN_CHUNK } from '../store/find-in';
+import { totalsId } from '../store/storage-keys';
+import type { ResourceType } from '../domain/resources';
 import type { CountryMap } from '../domain/country-usage';
 import { orderByKey, groupByKey } from './order-by-key';
+
+/** A resource's key in the `usageTotals` and `countryTotals` loaders: its `_id` in `usage_totals` (store/storage-keys.ts). */
+export function usageKey(type: ResourceType, id: string): string {
+  return totalsId(type, id);
+}
 
 /** The per-request DataLoaders. Never shared between requests. */
 export interface Loaders {
@@ -19,9 +26,9 @@ export interface Loaders {
   user: DataLoader<string, UserDoc | null>;
   theme: DataLoader<string, ThemeDoc | null>;
   reuse: DataLoader<string, ReuseDoc | null>;
-  /** Usage totals by `totalsId(type, id)`, without their countries. */
+  /** Usage totals by {@link usageKey}, without their countries. */
   usageTotals: DataLoader<string, UsageTotalsDoc | null>;
-  /** The `countries` of usage totals by `totalsId(type, id)` (null: none stored). */
+  /** The `countries` of usage totals by {@link usageKey} (null: none stored). */
   countryTotals: DataLoader<string, CountryMap | null>;
   filesOfDataset: DataLoader<string, FileDoc[]>;
   datasetsOfCollection: DataLoader<string, DatasetDoc[]>;
