@@ -9,7 +9,7 @@
  * The commands receive `connect` rather than import it from src/cli.ts, so
  * no command file imports the program that registers it.
  */
-import type { Store } from './store/store';
+import { connectStore, ensureIndexes, type Store } from './store/store';
 import type { GatewayConfig } from './config';
 import { loadConfig } from './config';
 import { createServices, type Services } from './services';
@@ -57,6 +57,18 @@ export type Connect = (env: NodeJS.ProcessEnv, opts?: ConnectOptions) => Promise
  */
 export const EXIT_FAILED = 1;
 export const EXIT_REJECTED = 2;
+
+/** Opens the store and makes sure its indexes exist (closed again when that fails). */
+export async function openStore(o: { uri: string; dbName: string; maxPoolSize: number }): Promise<Store> {
+  const store = await connectStore(o);
+  try {
+    await ensureIndexes(store);
+  } catch (err) {
+    await store.client.close();
+    throw err;
+  }
+  return store;
+}
 
 export async function onDatabase(io: CliIo, connect: Connect, fn: (store: Store) => Promise<number>, opts: ConnectOptions = {}): Promise<number> {
   let conn: Connection | null = null;

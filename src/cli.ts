@@ -27,14 +27,12 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import type * as CommanderModule from 'commander';
-import { loadConfig, readSetting } from './config';
+import { loadConfig } from './config';
 import { existsSync } from 'node:fs';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded-database';
 import { runningEmbedded } from './db/running-embedded';
 import { createServices } from './services';
-import { connectStore, ensureIndexes } from './store/store';
-import { AuthRepository } from './store/auth.repository';
-import { UserAdminService } from './auth/user-admin.service';
+import type { UserAdminService } from './auth/user-admin.service';
 import { GatewayError } from './errors/gateway-error';
 import { registerLogCommands } from './logs/log-cli';
 import { registerEventCommands } from './events/event-cli';
@@ -43,7 +41,7 @@ import { registerRulesCommands } from './cli-rules';
 import { registerSushiCommands } from './sushi/sushi-cli';
 import { registerPrivacyCommands } from './privacy/privacy-cli';
 import { registerStoredDataCommand } from './privacy/stored-data-cli';
-import { onDatabase, processIo, sinceIsValid, type CliIo, type Connection, type ConnectOptions } from './cli-run';
+import { onDatabase, openStore, processIo, sinceIsValid, type CliIo, type Connection, type ConnectOptions } from './cli-run';
 
 /** Connects like the gateway does (handed to the commands; exported for their tests). */
 export async function connect(env: NodeJS.ProcessEnv, opts: ConnectOptions = {}): Promise<Connection> {
@@ -64,13 +62,7 @@ export async function connect(env: NodeJS.ProcessEnv, opts: ConnectOptions = {})
   }
   opts.log?.(`connected to ${where}, database ${config.dbName}\n`);
   try {
-    const store = await connectStore({ uri, dbName: config.dbName, maxPoolSize: Math.min(config.maxPoolSize, 4) });
-    try {
-      await ensureIndexes(store);
-    } catch (err) {
-      await store.client.close();
-      throw err;
-    }
+    const store = await openStore({ uri, dbName: config.dbName, maxPoolSize: Math.min(config.maxPoolSize, 4) });
     return {
       store,
       async close() {
@@ -116,7 +108,7 @@ async function withAdmin(io: CliIo, fn: (admin: UserAdminService) => Promise<num
   let conn: Connection | null = null;
   try {
     conn = await connect(io.env, { create, log: io.err });
-    return await fn(new UserAdminService(new AuthRepository(conn.store, readSetting('cacheTtlMs', io.env))));
+    return await fn(createServices(conn.store, loadConfig(io.env)).userAdmin);
   } catch (err) {
     if (!(err instanceof Error)) throw err;
     // A refusal (GatewayError) or an unreachable database: the message says it all.
