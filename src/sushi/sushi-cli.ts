@@ -19,6 +19,7 @@ import type { Command } from 'commander';
 import { onServices, type CliIo, type Connect } from '../cli-run';
 import type { Caller } from '../domain/caller';
 import { monthsBetween } from '../dates/date-input';
+import { readSetting } from '../config';
 
 /** DataCite's hubs (`DATACITE_HUB`): the test (staging) and production report APIs. */
 export const HUB_PRESETS: Record<string, string> = {
@@ -37,12 +38,13 @@ export interface HubConfig {
 
 /** The hub from the environment: `DATACITE_HUB_URL`, else the `DATACITE_HUB` preset (test|production); null with the reason when neither is set. */
 export function hubConfig(env: NodeJS.ProcessEnv): HubConfig | string {
-  const preset = env.DATACITE_HUB?.trim().toLowerCase();
-  if (preset && !(preset in HUB_PRESETS)) return `DATACITE_HUB must be test or production (got "${env.DATACITE_HUB}")`;
-  const url = (env.DATACITE_HUB_URL?.trim() || (preset ? HUB_PRESETS[preset] : '')).replace(/\/+$/, '');
+  const given = readSetting('dataciteHub', env);
+  const preset = given?.trim().toLowerCase();
+  if (preset && !(preset in HUB_PRESETS)) return `DATACITE_HUB must be test or production (got "${given}")`;
+  const url = (readSetting('dataciteHubUrl', env)?.trim() || (preset ? HUB_PRESETS[preset] : '')).replace(/\/+$/, '');
   if (!url) return 'no hub configured: set DATACITE_HUB=test|production or DATACITE_HUB_URL';
   if (!/^https?:\/\//.test(url)) return `DATACITE_HUB_URL must be an http(s) URL (got "${url}")`;
-  return { url, token: env.DATACITE_HUB_TOKEN?.trim() ?? '', platform: env.SUSHI_PLATFORM || 'usage-gateway' };
+  return { url, token: readSetting('dataciteHubToken', env)?.trim() ?? '', platform: readSetting('sushiPlatform', env) };
 }
 
 export interface SubmitOptions {
