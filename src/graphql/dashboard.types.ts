@@ -307,3 +307,7 @@ export class UsageSeriesArgs {
   @Field(() => UsageGranularity, { defaultValue: UsageGranularity.DAY })
   granularity!: UsageGranularity;
 }
+
+/** How the description of every `usage` series field starts; each then says whose use it is. */
+export const USAGE_SERIES =
+  'Regular use per UTC day or month from the day of `from` through the day of `to` (at most 1096 days for DAY, 120 months for MONTH), zero-filled';

@@ -1,6 +1,6 @@
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { Dataset } from './catalog.types';
-import { PopularityArgs, PopularityScore, UsageSeries, UsageSeriesArgs } from './dashboard.types';
+import { PopularityArgs, PopularityScore, USAGE_SERIES, UsageSeries, UsageSeriesArgs } from './dashboard.types';
 import { ReuseConnection } from './reuse.types';
 import { PageArgs } from './dataset.resolver';
 import { type ConnectionShape, connectionFromArray } from './connection';
@@ -8,7 +8,7 @@ import type { GatewayContext } from './context';
 import { checkDateRange } from './date-range';
 import type { DatasetDoc } from '../store/catalog.documents';
 import type { ReuseDoc } from '../store/reuse.documents';
-import type { PopularityScore as PopularityScoreResult } from '../dashboard/dashboard';
+import type { PopularityScore as PopularityScoreResult } from '../dashboard/popularity-scope';
 import type { UsageSeriesResult } from '../dashboard/dashboard.service';
 
 /** Dataset fields of the data dashboard issue: popularity, reuses, usage series. */
@@ -36,11 +36,7 @@ export class DatasetUsageResolver {
     return connectionFromArray(await ctx.loaders.reusesOfDataset.load(d._id), first, after);
   }
 
-  @FieldResolver(() => UsageSeries, {
-    description:
-      'Regular use per UTC day or month from the day of `from` through the day of `to` (at most 1096 days for DAY, ' +
-      '120 months for MONTH), zero-filled.',
-  })
+  @FieldResolver(() => UsageSeries, { description: `${USAGE_SERIES}.` })
   usage(
     @Root() d: DatasetDoc,
     @Args() { from, to, granularity }: UsageSeriesArgs,

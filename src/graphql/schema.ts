@@ -19,7 +19,11 @@ import { ReuseResolver } from './reuse.resolver';
 import { UsageTableResolver } from './usage-table.resolver';
 import { UserStatsResolver } from './user-stats.resolver';
 import { UserUpsertResolver } from './user-upsert.resolver';
-import { CollectionUsageResolver, DashboardCountriesResolver, FileUsageResolver, NetworkUsageResolver, PortalUsageResolver } from './usage-levels.resolver';
+import { FileUsageResolver } from './file-usage.resolver';
+import { CollectionUsageResolver } from './collection-usage.resolver';
+import { PortalUsageResolver } from './portal-usage.resolver';
+import { NetworkUsageResolver } from './network-usage.resolver';
+import { DashboardCountriesResolver } from './dashboard-countries.resolver';
 import { UsageStatsResolver } from './usage-stats.resolver';
 import { PrivacyResolver } from './privacy.resolver';
 
