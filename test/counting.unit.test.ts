@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { DayTally, type TallyEvent, type TargetFigures } from '../src/counting/day-tally';
 import { clickIdentity, clickItem, eventKeys, hashKey, normalizeIp, uniqueSession, type DaySecret, type IdentityInput } from '../src/counting/identity';
 import { AccessAction, ResourceType } from '../src/domain/resources';
+import { clickMixArb, clickMixEvent, type ClickSpec } from './support/click-mix';
 
 const DAY = '2026-05-01';
 const T = (hms: string, day = DAY): Date => new Date(`${day}T${hms}Z`);
@@ -323,35 +324,13 @@ describe('what counts', () => {
 });
 
 describe('any delivery order, any batching', () => {
-  /** A realistic little mix: a few people, a few items, clicks bunched within and across 30 s, robots, failures, day edges. */
-  const clickArb = fc.record({
-    who: fc.integer({ min: 0, max: 4 }),
-    item: fc.integer({ min: 0, max: 3 }),
-    action: fc.constantFrom(AccessAction.VIEW, AccessAction.DOWNLOAD, AccessAction.API_CALL),
-    second: fc.oneof(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 86_300, max: 86_430 })),
-    kind: fc.constantFrom('regular', 'regular', 'regular', 'machine', 'robot') as fc.Arbitrary<'regular' | 'machine' | 'robot'>,
-    status: fc.constantFrom(null, 200, 304, 404),
-  });
+  const clickArb = clickMixArb({ people: 5, days: 2 });
 
-  type ClickSpec = typeof clickArb extends fc.Arbitrary<infer C> ? C : never;
   function build(clicks: ClickSpec[]): TallyEvent[] {
     const base = Date.parse(`${DAY}T00:00:00Z`);
     return clicks.map((c, i) => {
       const who = [{ userId: 'u1' }, { sessionId: 's1', ...visitor }, { ...visitor }, { userCookie: 'c9' }, { userId: 'u2', sessionId: 's2' }][c.who];
-      const file = c.item > 0;
-      return ev({
-        id: `p${i}`,
-        ...who,
-        timestamp: new Date(base + c.second * 1000),
-        resourceType: file ? ResourceType.FILE : ResourceType.DATASET,
-        resourceId: file ? `f-${c.item}` : 'ds-1',
-        datasetIds: file ? (c.item === 3 ? ['ds-1', 'ds-2'] : ['ds-1']) : [],
-        action: c.action,
-        trafficClass: c.kind,
-        httpStatus: c.status,
-        bytes: 100,
-        country: c.who % 2 ? 'FR' : null,
-      });
+      return ev({ ...clickMixEvent(c, i, base), ...who, bytes: 100 });
     });
   }
 

@@ -22,6 +22,7 @@ import { firstKeptSecretDay } from '../src/ingest/day-secrets';
 import { importHint } from '../src/logs/log-cli';
 import { identityKeyWindowDays, loadConfig } from '../src/config';
 import { AccessAction, ResourceType } from '../src/domain/resources';
+import { clickMixArb, clickMixEvent } from './support/click-mix';
 
 const DAY = '2026-05-01';
 const NEXT = '2026-05-02';
@@ -127,36 +128,15 @@ describe('keyed hashing', () => {
     expect(figures(DAY, events)[0].counters).toMatchObject({ views: 0, doubleClicks: 1 });
   });
 
-  /** The click mix of the order property (counting.unit.test.ts), both sides of midnight. */
-  const clickArb = fc.record({
-    who: fc.integer({ min: 0, max: 5 }),
-    item: fc.integer({ min: 0, max: 3 }),
-    action: fc.constantFrom(AccessAction.VIEW, AccessAction.DOWNLOAD, AccessAction.API_CALL),
-    second: fc.oneof(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 86_300, max: 86_430 }), fc.integer({ min: 172_700, max: 172_830 })),
-    kind: fc.constantFrom('regular', 'regular', 'regular', 'machine', 'robot') as fc.Arbitrary<'regular' | 'machine' | 'robot'>,
-    status: fc.constantFrom(null, 200, 304, 404),
-  });
+  /** The click mix of the order property (counting.unit.test.ts), across two midnights. */
+  const clickArb = clickMixArb({ people: 6, days: 3 });
   const people: Partial<EventKeyInput>[] = [{ userId: 'u1' }, { sessionId: 's1', ...visitor }, { ...visitor }, { userCookie: 'c9' }, { userId: 'u2', sessionId: 's2' }, {}];
 
   it('the same events give identical figures, every day, keyed per day as unkeyed (the keys before this change)', () => {
     fc.assert(
       fc.property(fc.array(clickArb, { minLength: 1, maxLength: 40 }), (specs) => {
         const base = Date.parse(`${DAY}T00:00:00Z`);
-        const clicks: Click[] = specs.map((c, i) => {
-          const file = c.item > 0;
-          return {
-            id: `p${i}`,
-            who: people[c.who],
-            timestamp: new Date(base + c.second * 1000),
-            resourceType: file ? ResourceType.FILE : ResourceType.DATASET,
-            resourceId: file ? `f-${c.item}` : 'ds-1',
-            datasetIds: file ? (c.item === 3 ? ['ds-1', 'ds-2'] : ['ds-1']) : [],
-            action: c.action,
-            trafficClass: c.kind,
-            httpStatus: c.status,
-            country: c.who % 2 ? 'FR' : null,
-          };
-        });
+        const clicks: Click[] = specs.map((c, i) => ({ ...clickMixEvent(c, i, base), who: people[c.who] }));
         const withSecrets = clicks.map((c) => ev(c, keyed));
         const before = clicks.map((c) => ev(c, legacyKeys));
         for (const day of ['2026-04-30', DAY, NEXT, '2026-05-03']) expect(figures(day, withSecrets)).toEqual(figures(day, before));
