@@ -5,7 +5,7 @@ import type { Services } from './services';
 import { utcDay } from './util/utc-day';
 import { CountingRules } from './counting/rule-set';
 import { localRuleSet } from './services';
-import { registerRetentionMetrics, type GatewayMetrics, type RetentionMetrics } from './http/metrics';
+import { registerRetentionMetrics, type GatewayMetrics, type RetentionMetrics } from './metrics/metrics';
 import { AgentReducer } from './privacy/agent-reducer';
 import { AgentReductionRepository } from './store/agent-reduction.repository';
 import { DbLock } from './store/db-lock';

@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { operationLabel, type GatewayMetrics } from '../../http/metrics';
+import type { GatewayMetrics } from '../../metrics/metrics';
+import { operationLabel } from '../../http/metric-labels';
 
 export interface MetricsPluginOptions {
   /** The registry's GraphQL duration histogram and error counter are updated. */
