@@ -14,6 +14,7 @@ import { eventKeys, unkeyedEventKeys, type EventKeyInput } from '../src/counting
 import { destroyExpiredSecrets } from '../src/ingest/secret-expiry';
 import { firstKeptSecretDay } from '../src/ingest/day-secrets';
 import { IdentitySecretRepository } from '../src/store/identity-secret.repository';
+import { usageSnapshot } from './support/usage-snapshot';
 
 const TRACK_MANY = `mutation M($inputs: [TrackAccessInput!]!) {
   trackAccesses(inputs: $inputs) { recorded rejected results { index status error { code message } } }
@@ -129,15 +130,9 @@ describe('keyed identity keys, two instances on one database', () => {
     expect((await send(a, mix.filter((_, i) => i % 2 === 0))).rejected).toBe(0);
     expect((await send(b, mix.filter((_, i) => i % 2 === 1))).rejected).toBe(0);
     await day(DAY);
-    const snap = async () => {
-      const out: Record<string, unknown[]> = {};
-      for (const [n, col] of Object.entries({ t: a.gw.store.usageTotals, d: a.gw.store.usageDaily, u: a.gw.store.usageByUser, ud: a.gw.store.usageByUserDaily })) {
-        out[n] = (await col.find({}).sort({ _id: 1 }).toArray()).map(({ batches: _b, ...rest }) => rest as unknown);
-      }
-      return out;
-    };
+    const snap = () => usageSnapshot(a.gw.store);
     const live = await snap();
-    expect((live.d as { _id: string; doubleClicks?: number }[]).find((d) => d._id === `DATASET|${PREV}|d-pub`)?.doubleClicks).toBeGreaterThan(0);
+    expect((live.daily as { _id: string; doubleClicks?: number }[]).find((d) => d._id === `DATASET|${PREV}|d-pub`)?.doubleClicks).toBeGreaterThan(0);
 
     const io = { out: () => undefined, err: () => undefined, env: { MONGODB_URI: process.env.TEST_MONGODB_URI!, MONGODB_DB: a.dbName, LOG_LEVEL: 'silent', ...env } };
     expect(await recountCommand({}, io)).toBe(0);

@@ -5,7 +5,7 @@ import net from 'node:net';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../src/db/embedded-database';
 import { makeEvents, prng, type MixEvent } from './support/event-mix';
-import type { Store } from '../src/store/store';
+import { usageSnapshot } from './support/usage-snapshot';
 
 const TRACK_MANY = `mutation M($inputs: [TrackAccessInput!]!) { trackAccesses(inputs: $inputs) { results { status eventId error { code } } } }`;
 const NOW = new Date();
@@ -30,21 +30,6 @@ async function seedCatalog(t: TestGateway): Promise<{ type: MixEvent['resourceTy
   ];
 }
 
-/** The derived figures as stored, comparable across runs (write marks dropped). */
-async function snapshot(store: Store): Promise<Record<string, unknown[]>> {
-  const out: Record<string, unknown[]> = {};
-  for (const [name, col] of Object.entries({
-    totals: store.usageTotals,
-    byUser: store.usageByUser,
-    daily: store.usageDaily,
-    userDaily: store.usageByUserDaily,
-  })) {
-    const docs = (await col.find({}).sort({ _id: 1 }).toArray()) as unknown as Record<string, unknown>[];
-    out[name] = docs.map(({ batches: _b, ...rest }) => rest);
-  }
-  return out;
-}
-
 /**
  * What "never lost, never counted twice" means, checked end to end: the
  * event log holds exactly the acknowledged events, once each, and the
@@ -61,9 +46,9 @@ async function expectFiguresMatch(t: TestGateway, acknowledged: Map<string, MixE
   expect(new Set(eventIds)).toEqual(new Set(acknowledged.keys()));
 
   await t.settle();
-  const live = await snapshot(store);
+  const live = await usageSnapshot(store);
   await t.gw.services.aggregator.rebuildAll();
-  const rebuilt = await snapshot(store);
+  const rebuilt = await usageSnapshot(store);
   expect(live).toEqual(rebuilt);
 
   // Day documents add up to the totals.
