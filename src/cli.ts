@@ -41,7 +41,7 @@ import { registerRulesCommands } from './cli-rules';
 import { registerSushiCommands } from './sushi/sushi-cli';
 import { registerPrivacyCommands } from './privacy/privacy-cli';
 import { registerStoredDataCommand } from './privacy/stored-data-cli';
-import { onDatabase, openStore, processIo, sinceIsValid, type CliIo, type Connection, type ConnectOptions } from './cli-run';
+import { onServices, openStore, processIo, sinceIsValid, type CliIo, type Connection, type ConnectOptions } from './cli-run';
 
 /** Connects like the gateway does (handed to the commands; exported for their tests). */
 export async function connect(env: NodeJS.ProcessEnv, opts: ConnectOptions = {}): Promise<Connection> {
@@ -84,8 +84,7 @@ function redactUri(uri: string): string {
 /** `recount`: recomputes every derived figure from the event log. */
 export async function recountCommand(o: { since?: string; rebuild?: boolean }, io: CliIo = processIo): Promise<number> {
   if (!sinceIsValid(io, o.since)) return 1;
-  return onDatabase(io, connect, async (store) => {
-    const services = createServices(store, loadConfig(io.env));
+  return onServices(io, connect, async (services) => {
     const started = Date.now();
     let lastLine = 0;
     const onDay = (day: string, events: number): void => {

@@ -10,9 +10,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { onDatabase, type CliIo, type Connect } from '../cli-run';
-import { loadConfig } from '../config';
-import { createServices } from '../services';
+import { onServices, type CliIo, type Connect } from '../cli-run';
+import type { Services } from '../services';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';
 import type { EndUserSelector, ForgetSummary, PrivacyActor } from './erasure.service';
@@ -55,15 +54,15 @@ function actor(io: CliIo): PrivacyActor {
 }
 
 /** Runs a request on the database; a refusal of the request itself gives exit code 2. */
-async function request(io: CliIo, connect: Connect, o: EndUserOptions, fn: (sel: EndUserSelector, s: ReturnType<typeof createServices>) => Promise<number>): Promise<number> {
+async function request(io: CliIo, connect: Connect, o: EndUserOptions, fn: (sel: EndUserSelector, s: Services) => Promise<number>): Promise<number> {
   const sel = selector(o);
   if (typeof sel === 'string') {
     io.err(`error: ${sel}\n`);
     return BAD_INPUT_EXIT;
   }
-  return onDatabase(io, connect, async (store) => {
+  return onServices(io, connect, async (services) => {
     try {
-      return await fn(sel, createServices(store, loadConfig(io.env)));
+      return await fn(sel, services);
     } catch (err) {
       if (!(err instanceof GatewayError) || !INPUT_CODES.has(String(err.extensions.code))) throw err;
       io.err(`error: ${err.message}\n`);
