@@ -341,9 +341,11 @@ function secretTagOf(h: string): string | undefined {
 
 /**
  * The unkeyed content hash that versions before keyed hashing stored as `h`
- * (22 characters, no `h:` prefix), byte for byte. Remove once
- * MAX_EVENT_AGE_DAYS has passed since the upgrade: no retry of such an
- * event is accepted after that.
+ * (22 characters, no `h:` prefix), byte for byte. REMOVE (with
+ * {@link legacyContentHash} and the unkeyed branch of `sameContent`) once
+ * retention has passed since 2026-12-02, not MAX_EVENT_AGE_DAYS: a retry
+ * without a timestamp is dated "now" and meets its stored twin as long as
+ * the twin is kept (docs/legacy-reads.md).
  */
 function unkeyedContentHash(fields: ContentFields): string {
   return createHash('sha256').update(JSON.stringify(fields)).digest('base64url').slice(0, 22);

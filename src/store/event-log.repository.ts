@@ -33,7 +33,8 @@ export interface DayIndexDoc {
  * A queue entry: one per flush, naming the days whose index documents
  * (`dayIndexId(day, flushId)`) are to be aggregated. Entries written before
  * 2026-11-30 named one day each (`{ day, index }`, `_id` ending in `|day`);
- * {@link EventLogRepository.queue} reads both.
+ * {@link EventLogRepository.queue} reads both. REMOVE `LegacyQueueDoc` as
+ * docs/legacy-reads.md says.
  */
 export interface QueueDoc {
   _id: string;
