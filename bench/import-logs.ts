@@ -26,7 +26,7 @@ import { createServices } from '../src/services';
 import { Visibility } from '../src/domain/resources';
 import { compileUrlRules } from '../src/logs/url-rules';
 import { importLogFiles } from '../src/logs/log-import';
-import { IMPORT_SENDER, importCaller } from '../src/logs/log-cli';
+import { IMPORT_SENDER, importCaller } from '../src/logs/log-import';
 import { EventIdsRepository } from '../src/store/event-ids.repository';
 import { SushiRepository } from '../src/store/sushi.repository';
 import type { TrackOutcome } from '../src/ingest/ingest.service';

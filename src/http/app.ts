@@ -11,7 +11,7 @@ import type { GatewayConfig } from '../config';
 import type { Services } from '../services';
 import type { GatewayContext } from '../graphql/context';
 import { createLoaders } from '../loaders/create-loaders';
-import { credentialsFromHeaders } from '../auth/api-keys';
+import { credentialsFromHeaders } from '../auth/credentials';
 import { ANONYMOUS, type Caller } from '../domain/caller';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';

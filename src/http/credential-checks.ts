@@ -1,6 +1,6 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type express from 'express';
-import { credentialsFromHeaders } from '../auth/api-keys';
+import { credentialsFromHeaders } from '../auth/credentials';
 import { ErrorCode } from '../errors/error-codes';
 import { sendJsonError } from './json-errors';
 

@@ -2,7 +2,7 @@ import type express from 'express';
 import { rateLimit, ipKeyGenerator, type RateLimitRequestHandler } from 'express-rate-limit';
 import type { GatewayConfig } from '../config';
 import type { Caller } from '../domain/caller';
-import { credentialsFromHeaders } from '../auth/api-keys';
+import { credentialsFromHeaders } from '../auth/credentials';
 import { hashApiKey } from '../domain/api-keys';
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError } from '../errors/gateway-error';

@@ -9,27 +9,14 @@
  */
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import type { Caller } from '../domain/caller';
 import { identityKeyWindowDays, loadConfig } from '../config';
 import { destroyExpiredSecrets } from '../ingest/secret-expiry';
 import { reduceImportedDays } from '../maintenance';
 import { utcDay } from '../util/utc-day';
 import { compileUrlRules } from './url-rules';
 import { MAX_LINE_BYTES } from '../util/text-lines';
-import { formatImportSummary, hasRejections, importLogFiles, type LogFormat } from './log-import';
+import { IMPORT_SENDER, formatImportSummary, hasRejections, importCaller, importLogFiles, type LogFormat } from './log-import';
 import { EXIT_FAILED, EXIT_REJECTED, historicalMaxAgeDays, reportReduced, withServices, type CliIo, type Connect } from '../cli-run';
-
-/**
- * The sender of imported events: one system account whatever the flags
- * (its id is the scope of eventIds and of double-click and session keys,
- * so a re-import under another `--portal` is still a duplicate), limited
- * to `--portal`'s resources when given.
- */
-export const IMPORT_SENDER = 'log-import';
-
-export function importCaller(portal: string | null): Caller {
-  return { kind: 'user', userId: IMPORT_SENDER, role: 'TRACKER', automated: false, spaceIds: [], portalIds: portal ? [portal] : null };
-}
 
 export interface ImportLogsOptions {
   mapping: string;

@@ -22,6 +22,18 @@ import { OccurrenceCounter, logEventId, requestHash, toLogEvent, type LogEventIn
 import { legacyRequestHash } from './legacy-log-ids';
 import { MAX_LINE_BYTES, TextEncodingError, readTextLines } from '../util/text-lines';
 
+/**
+ * The sender of imported events: one system account whatever the flags
+ * (its id is the scope of eventIds and of double-click and session keys,
+ * so a re-import under another `--portal` is still a duplicate), limited
+ * to `--portal`'s resources when given.
+ */
+export const IMPORT_SENDER = 'log-import';
+
+export function importCaller(portal: string | null): Caller {
+  return { kind: 'user', userId: IMPORT_SENDER, role: 'TRACKER', automated: false, spaceIds: [], portalIds: portal ? [portal] : null };
+}
+
 export type LogFormat = 'combined' | 'mdc' | 'auto';
 
 export interface LogImportDeps {

@@ -1,4 +1,4 @@
-/** Documents of `api_keys`: the keys callers present, stored as a hash (src/auth/api-keys.ts). */
+/** Documents of `api_keys`: the keys callers present, stored as a hash (src/domain/api-keys.ts). */
 export interface ApiKeyDoc {
   /** sha256 of the key, hex: the key itself is never stored. */
   _id: string;
