@@ -122,8 +122,7 @@ describe('dashboard page: map, series and rough edges (browser)', () => {
       input: { title: 'Population explorer', url: 'https://apps.example.org/pop', type: 'APPLICATION', datasetIds: ['d1'], createdAt: daysAgo(30, 0) },
     }, admin);
     expect(reuse.errors).toBeUndefined();
-    const settle = (t as unknown as { settle?: () => Promise<void> }).settle;
-    if (settle) await settle.call(t);
+    await t.settle();
   });
 
   afterAll(async () => {

@@ -165,8 +165,7 @@ describe('dashboard page (browser)', () => {
     }
     // Where figures are aggregated from the event log asynchronously, wait
     // until they include every event: the page's requests do not wait.
-    const settle = (t as unknown as { settle?: () => Promise<void> }).settle;
-    if (settle) await settle.call(t);
+    await t.settle();
   });
 
   afterAll(async () => {

@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { connect } from '../src/cli';
-import type { CliIo } from '../src/cli-run';
+import { captureIo, testDbEnv, type CapturedIo } from './support/cli-io';
 import { importEventsCommand } from '../src/events/event-cli';
 import { eventJson } from '../src/events/event-rows';
 import type { LoggedEvent } from '../src/domain/logged-event';
@@ -263,14 +263,4 @@ describe('an import into a day past the identity-key window', () => {
   });
 });
 
-function cliIo(dbName: string, env: Record<string, string>): CliIo & { stderr: string } {
-  const o = {
-    stderr: '',
-    env: { MONGODB_URI: process.env.TEST_MONGODB_URI, MONGODB_DB: dbName, ...env } as NodeJS.ProcessEnv,
-    out: () => undefined,
-    err(s: string) {
-      o.stderr += s;
-    },
-  };
-  return o;
-}
+const cliIo = (dbName: string, env: Record<string, string> = {}): CapturedIo => captureIo({ ...testDbEnv(dbName), ...env });

@@ -8,6 +8,7 @@
  */
 import { connect } from '../src/cli';
 import type { CliIo } from '../src/cli-run';
+import { captureIo, testDbEnv, type CapturedIo } from './support/cli-io';
 import { refreshRulesCommand, type RefreshRulesOptions } from '../src/cli-rules';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 import { loadSmallCatalog, BROWSER_UA } from './support/fixtures';
@@ -21,17 +22,7 @@ const DAY = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
 /** The command as `usage-gateway refresh-rules` runs it (runCli needs require(esm), which Jest on Node 20 lacks: test/cli.test.ts runs the process). */
 const refreshRules = (o: RefreshRulesOptions, io: CliIo) => refreshRulesCommand(o, io, connect);
 
-function cliIo(dbName: string, env: Record<string, string> = {}): CliIo & { stderr: string } {
-  const o = {
-    stderr: '',
-    env: { MONGODB_URI: process.env.TEST_MONGODB_URI, MONGODB_DB: dbName, ...env } as NodeJS.ProcessEnv,
-    out: () => undefined,
-    err(s: string) {
-      o.stderr += s;
-    },
-  };
-  return o;
-}
+const cliIo = (dbName: string, env: Record<string, string> = {}): CapturedIo => captureIo({ ...testDbEnv(dbName), ...env });
 
 describe('the counting rules are one versioned rule set for every process', () => {
   let a: TestGateway;
