@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { bootstrapAdminCommand, issueKeyCommand, revokeKeyCommand } from '../src/cli';
-import type { CliIo } from '../src/cli-run';
+import { captureIo, testDbEnv, type CapturedIo } from './support/cli-io';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -18,20 +18,7 @@ function freshDb(): string {
   return `test_cli_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
 }
 
-function io(dbName: string): CliIo & { stdout: string; stderr: string } {
-  const o = {
-    stdout: '',
-    stderr: '',
-    env: { MONGODB_URI: process.env.TEST_MONGODB_URI, MONGODB_DB: dbName } as NodeJS.ProcessEnv,
-    out(s: string) {
-      o.stdout += s;
-    },
-    err(s: string) {
-      o.stderr += s;
-    },
-  };
-  return o;
-}
+const io = (dbName: string): CapturedIo => captureIo(testDbEnv(dbName));
 
 const ME = `{ me { id name role automated } }`;
 

@@ -12,7 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 import { connect } from '../src/cli';
-import { EXIT_FAILED, EXIT_REJECTED, type CliIo } from '../src/cli-run';
+import { EXIT_FAILED, EXIT_REJECTED } from '../src/cli-run';
+import { captureIo, testDbEnv, type CapturedIo } from './support/cli-io';
 import { loadConfig } from '../src/config';
 import { normalizeDoi } from '../src/catalog/doi';
 import { importLogsCommand } from '../src/logs/log-cli';
@@ -28,21 +29,8 @@ import { AccessAction, ResourceType, Visibility } from '../src/domain/resources'
 const SAMPLE = path.resolve(__dirname, 'fixtures/counter-processor/counter_2018-05-01.log');
 const DAY = 86_400_000;
 
-function cliIo(env: NodeJS.ProcessEnv): CliIo & { stdout: string; stderr: string } {
-  const o = {
-    stdout: '',
-    stderr: '',
-    env: { LOG_LEVEL: 'silent', ...env } as NodeJS.ProcessEnv,
-    out(s: string) {
-      o.stdout += s;
-    },
-    err(s: string) {
-      o.stderr += s;
-    },
-  };
-  return o;
-}
-const ioFor = (t: TestGateway) => cliIo({ MONGODB_URI: process.env.TEST_MONGODB_URI, MONGODB_DB: t.dbName });
+const cliIo = (env: NodeJS.ProcessEnv): CapturedIo => captureIo({ LOG_LEVEL: 'silent', ...env });
+const ioFor = (t: TestGateway) => cliIo(testDbEnv(t.dbName));
 
 const sampleLines = fs.readFileSync(SAMPLE, 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
 const dois = [...new Set(sampleLines.map((l) => l.split('\t')[6].replace(/^doi:/, '')))];

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 import { startLocalHub, type LocalHub } from './support/datacite-hub';
 import { connect } from '../src/cli';
-import type { CliIo } from '../src/cli-run';
+import { captureIo, testDbEnv, type CapturedIo } from './support/cli-io';
 import { hubConfig, sushiSubmitCommand, type SubmitOptions, type SubmitTuning } from '../src/sushi/sushi-cli';
 import { Visibility } from '../src/domain/resources';
 
@@ -31,20 +31,8 @@ describe('sushi submit', () => {
   const months = closedMonths(12);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sushi-submit-'));
 
-  const io = (env: Record<string, string> = {}): CliIo & { stdout: string; stderr: string } => {
-    const o = {
-      stdout: '',
-      stderr: '',
-      env: { MONGODB_URI: process.env.TEST_MONGODB_URI, MONGODB_DB: t.dbName, LOG_LEVEL: 'silent', DATACITE_HUB_URL: hub.url, DATACITE_HUB_TOKEN: TOKEN, ...env } as NodeJS.ProcessEnv,
-      out(s: string) {
-        o.stdout += s;
-      },
-      err(s: string) {
-        o.stderr += s;
-      },
-    };
-    return o;
-  };
+  const io = (env: Record<string, string> = {}): CapturedIo =>
+    captureIo({ ...testDbEnv(t.dbName), LOG_LEVEL: 'silent', DATACITE_HUB_URL: hub.url, DATACITE_HUB_TOKEN: TOKEN, ...env });
   const submit = (o: SubmitOptions, cli = io(), tuning: SubmitTuning = {}): Promise<number> => sushiSubmitCommand(o, cli, connect, { backoffMs: 10, ...tuning });
   const track = async (month: string, prefix: string, n: number): Promise<void> => {
     const inputs = Array.from({ length: n }, (_, i) => ({

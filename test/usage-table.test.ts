@@ -10,7 +10,7 @@ import { startTestGateway, type TestGateway } from './support/test-gateway';
 import { GEN, loadCatalog } from './support/formats-fixture';
 import { generateCombinedLog } from '../bench/log-gen';
 import { connect } from '../src/cli';
-import type { CliIo } from '../src/cli-run';
+import { cliIo } from './support/cli-io';
 import { importLogsCommand } from '../src/logs/log-cli';
 
 const DAY = 86_400_000;
@@ -183,17 +183,7 @@ describe('usage table and report filters', () => {
       ].join('\n') + '\n',
     );
     const before = (await csv('resource_id=ds-a&resource_type=DATASET&granularity=month')).reduce((n, r) => n + (r.metric === 'downloads' && r.access_method === 'regular' ? Number(r.count) : 0), 0);
-    const io: CliIo & { stdout: string; stderr: string } = {
-      stdout: '',
-      stderr: '',
-      env: { MONGODB_URI: process.env.TEST_MONGODB_URI, MONGODB_DB: t.dbName, LOG_LEVEL: 'silent' },
-      out(s: string) {
-        io.stdout += s;
-      },
-      err(s: string) {
-        io.stderr += s;
-      },
-    };
+    const io = cliIo(t.dbName);
     expect(await importLogsCommand([file], { mapping: path.resolve(__dirname, '../examples/log-mapping.json'), progress: false }, io, connect)).toBe(0);
     const out = JSON.parse(io.stdout) as { recorded: number; skipped: Record<string, number> };
     expect(out).toMatchObject({ recorded: 2, skipped: { unparsable: 1, 'unknown resource': 1 } });
