@@ -33,6 +33,7 @@ import { DbLock } from '../src/store/db-lock';
 import { EventLogRepository } from '../src/store/event-log.repository';
 import { RulesRepository } from '../src/store/rules.repository';
 import { storeFor } from '../src/store/store';
+import { eventKey, prefixRange } from '../src/store/storage-keys';
 
 const N = Number(process.argv[2] ?? 6000);
 const AGENTS = Number(process.argv[3] ?? 40);
@@ -144,7 +145,7 @@ async function main(): Promise<void> {
       const docs = events(prefix);
       await c.insertMany(docs, { ordered: false });
       await timed(label, () => fn(c, docs));
-      const left = await c.countDocuments({ _id: { $gte: `tracker|${prefix}-`, $lt: `tracker|${prefix}.` }, userAgent: { $exists: true } } as Document);
+      const left = await c.countDocuments({ _id: prefixRange(eventKey('tracker', `${prefix}-`)), userAgent: { $exists: true } } as Document);
       if (left) throw new Error(`${label}: ${left} agents left`);
     }
     await measureReducer(client);

@@ -12,6 +12,7 @@
  */
 import type { LoggedEvent } from '../domain/logged-event';
 import { spreadsheetDateTime } from '../dates/date-input';
+import { utcDay } from '../util/utc-day';
 
 export const EVENT_EXPORT_COLUMNS = Object.freeze([
   'timestamp',
@@ -105,7 +106,7 @@ export function eventFromJson(rec: Record<string, unknown>): Omit<LoggedEvent, '
     scope: str('scope', true)!,
     eventId: str('event_id', true)!,
     t,
-    day: t.toISOString().slice(0, 10),
+    day: utcDay(t),
     portalId: str('portal'),
     resourceType: str('resource_type', true) as LoggedEvent['resourceType'],
     resourceId: str('resource_id', true)!,

@@ -15,6 +15,7 @@ import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 
 import { recordCells } from './csv-format';
+import { utcDay } from '../util/utc-day';
 
 /** Options of {@link writeCsv}. */
 export interface WriteCsvOptions {
@@ -128,6 +129,6 @@ export function csvContentDisposition(fileBaseName: string, now: Date): string {
     .replace(/\.csv$/i, '')
     .slice(0, MAX_BASE_NAME);
   if (base === '') base = 'report';
-  const day = now.toISOString().slice(0, 10);
+  const day = utcDay(now);
   return `attachment; filename="${base}-${day}.csv"`;
 }

@@ -4,6 +4,7 @@ import type { Store } from './store';
 import { DUPLICATE_KEY } from './bulk';
 import { withDeadline } from '../util/deadline';
 import { dayIndexId, dayIndexRange, dayIndexesBefore, eventIdOfKey, flushIdOfQueueId, queueRange, scopeOfKey } from './storage-keys';
+import { utcDay } from '../util/utc-day';
 
 /**
  * The event log: every accepted event, append-only, in one collection
@@ -103,7 +104,7 @@ function restoredEvent(d: Document): LoggedEvent {
   }
   // A document written by hand may hold no valid date: it is read as it is
   // (the aggregator quarantines it), never allowed to fail the whole read.
-  e.day ??= e.t instanceof Date && !Number.isNaN(e.t.getTime()) ? e.t.toISOString().slice(0, 10) : '';
+  e.day ??= e.t instanceof Date && !Number.isNaN(e.t.getTime()) ? utcDay(e.t) : '';
   return e as unknown as LoggedEvent;
 }
 

@@ -11,6 +11,7 @@
  */
 import { lastDayOfMonth } from '../dates/date-input';
 import { HUB_COUNTRY_CODES } from './hub-country-codes';
+import { utcDay } from '../util/utc-day';
 
 export const DSR_REPORT_ID = 'DSR';
 export const DSR_RELEASE = 'rd1';
@@ -143,7 +144,7 @@ export const EXCEPTION_MESSAGES = {
  * {@link buildDsr} adds 3030 when no dataset has use in what is left.
  */
 export function reportingPeriod(p: Pick<DsrParams, 'beginMonth' | 'endMonth' | 'now' | 'dataFrom' | 'profile'>): ReportingPeriod {
-  const today = p.now.toISOString().slice(0, 10);
+  const today = utcDay(p.now);
   const currentMonth = today.slice(0, 7);
   const asked = `request was for ${p.beginMonth}-01 to ${lastDayOfMonth(p.endMonth)}`;
   const exceptions: DsrException[] = [];
@@ -261,7 +262,7 @@ export function buildDsr(datasets: readonly DsrDatasetInput[], p: DsrParams): Re
       'publisher-id': [d.publisherId ? publisherIdOf(d.publisherId) : { type: 'client-id', value: d.portalId }],
       ...(d.contributors?.length ? { 'dataset-contributors': d.contributors.map((value) => ({ type: 'name', value })) } : {}),
       ...(d.publicationDate
-        ? { 'dataset-dates': [{ type: 'pub-date', value: d.publicationDate.toISOString().slice(0, 10) }], yop: d.publicationDate.toISOString().slice(0, 4) }
+        ? { 'dataset-dates': [{ type: 'pub-date', value: utcDay(d.publicationDate) }], yop: d.publicationDate.toISOString().slice(0, 4) }
         : {}),
       ...(d.landingPageUrl ? { uri: d.landingPageUrl } : {}),
       platform: p.platform,
