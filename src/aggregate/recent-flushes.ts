@@ -1,5 +1,5 @@
 import type { LoggedEvent } from '../domain/logged-event';
-import type { DayIndexDoc } from '../store/event-log.repository';
+import type { DayIndexDoc } from '../store/event-log.documents';
 
 /**
  * The flushes this process stored and its aggregator has not aggregated

@@ -1,5 +1,6 @@
 import type { LoggedEvent } from '../domain/logged-event';
-import { READ_CHUNK, type DayIndexDoc, type EventLogRepository } from '../store/event-log.repository';
+import { READ_CHUNK, type EventLogRepository } from '../store/event-log.repository';
+import type { DayIndexDoc } from '../store/event-log.documents';
 import type { RecentFlushes } from './recent-flushes';
 
 /**

@@ -1,7 +1,7 @@
 import type { LoggedEvent } from '../domain/logged-event';
 import { DOUBLE_CLICK_WINDOW_MS, inDayOpening } from '../counting/identity';
 import { previousDay, utcDay } from '../util/utc-day';
-import type { DayIndexDoc, QueueDoc } from '../store/event-log.repository';
+import type { DayIndexDoc, QueueDoc } from '../store/event-log.documents';
 import { dayIndexId, queueId } from '../store/storage-keys';
 
 /**

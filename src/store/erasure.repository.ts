@@ -15,7 +15,8 @@ import { COUNTER_FIELDS, countersOf, type Counters } from '../domain/counters';
 import type { LoggedEvent } from '../domain/logged-event';
 import type { ResourceType } from '../domain/resources';
 import type { Store } from './store';
-import { READ_CHUNK, queueItems, type DayIndexDoc, type QueueDoc } from './event-log.repository';
+import { READ_CHUNK, queueItems } from './event-log.repository';
+import type { DayIndexDoc, QueueDoc } from './event-log.documents';
 import { dayIndexRange, eventRange, quarantineId, queueRange, totalsId, userTotalsId } from './storage-keys';
 
 /** The fields of a stored event erasure needs to find it, recount it and match a cookie against it. */

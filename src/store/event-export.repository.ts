@@ -8,7 +8,8 @@
 import type { Document } from 'mongodb';
 import type { LoggedEvent } from '../domain/logged-event';
 import type { Store } from './store';
-import { EventLogRepository, type DayIndexDoc } from './event-log.repository';
+import { EventLogRepository } from './event-log.repository';
+import type { DayIndexDoc } from './event-log.documents';
 import { dayIndexRange } from './storage-keys';
 
 export class EventExportRepository {
