@@ -8,7 +8,7 @@
  * FerretDB is built patched: the module the Go proxy serves is copied to
  * .tools/ferretdb-src, tools/ferretdb-launcher/*.patch are applied, and the
  * launcher's go.mod points there with a `replace` directive (see
- * docs/design.md, "Indexes that work").
+ * docs/ferretdb.md, "Indexes that work").
  *
  * Without Go it prints how to use MONGODB_URI instead; it fails only with
  * --required and no MONGODB_URI set.

@@ -23,7 +23,7 @@ type LogDoc = LoggedEvent | DayIndexDoc | QueueDoc | LegacyQueueDoc;
  * returned document against the whole `$in` list again in Go, so a read
  * costs O(keys²) — 5,000 keys ~240 µs of database CPU per document, 1,000
  * keys ~135 µs (our embedded build matches such a list as a set:
- * ferretdb-in-filter.patch, docs/design.md). MongoDB does not care.
+ * ferretdb-in-filter.patch, docs/ferretdb.md). MongoDB does not care.
  */
 export const READ_CHUNK = 1000;
 

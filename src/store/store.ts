@@ -57,7 +57,7 @@ export function storeFor(client: MongoClient, dbName: string, isFerretDb = false
  * Creates the secondary indexes MongoDB uses. (The embedded FerretDB, as
  * patched here, answers `_id` equality, `$in` and ranges from an index and
  * scans for every other filter, so hot paths are keyed by `_id`; see
- * docs/design.md, "Indexes that work".) `createIndex` is a no-op for an
+ * docs/ferretdb.md, "Indexes that work".) `createIndex` is a no-op for an
  * index that exists with the same spec, so this runs at every start.
  */
 export async function ensureIndexes(store: Store): Promise<void> {
