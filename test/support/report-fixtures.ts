@@ -1,12 +1,12 @@
 /**
- * Fixtures and helpers of the usage report tests (test/reports.test.ts,
+ * Fixtures and helpers of the usage report tests (test/reports-*.test.ts,
  * test/report-permissions.test.ts): a catalog with hostile names, a
  * hand-written event history sent through the real `trackAccesses`
- * mutation, and a CSV client that reads reports over real HTTP and parses
- * them with csv-parse.
+ * mutation, the gateways holding them, and a CSV client that reads reports
+ * over real HTTP and parses them with csv-parse.
  */
 import { parse } from 'csv-parse/sync';
-import type { TestGateway } from './test-gateway';
+import { startTestGateway, type TestGateway } from './test-gateway';
 import { BROWSER_UA } from './fixtures';
 import { Visibility } from '../../src/domain/resources';
 
@@ -203,3 +203,43 @@ export async function reportKeys(t: TestGateway): Promise<ReportKeys> {
 
 /** `MAX_EVENT_AGE_DAYS` large enough for the fixed 2025 history. */
 export const REPORT_GATEWAY_ENV = { MAX_EVENT_AGE_DAYS: '3650' };
+
+/**
+ * A gateway holding the report catalog and REPORT_EVENTS, with the report
+ * keys; `classes` are the traffic classes of those events.
+ */
+export async function startReportGateway(): Promise<{ t: TestGateway; k: ReportKeys; classes: string[] }> {
+  const t = await startTestGateway({ env: REPORT_GATEWAY_ENV });
+  try {
+    await loadReportCatalog(t);
+    const k = await reportKeys(t);
+    const classes = await track(t, k.tracker, REPORT_EVENTS, 'h');
+    return { t, k, classes };
+  } catch (e) {
+    await t.stop();
+    throw e;
+  }
+}
+
+/**
+ * The gateway of the 'usage reports' tests: startReportGateway (every event
+ * regular traffic), plus three machine events.
+ */
+export async function startUsageReportGateway(): Promise<{ t: TestGateway; k: ReportKeys }> {
+  const { t, k, classes } = await startReportGateway();
+  try {
+    expect(new Set(classes)).toEqual(new Set(['regular']));
+    // Machine traffic: an automated account named by the tracker, and an
+    // automated key of a person's account. Counted apart, never per user.
+    const machine = [
+      ...(await track(t, k.tracker, [{ resourceType: 'FILE', resourceId: 'f1', action: 'DOWNLOAD', userId: 'ext', timestamp: '2025-01-09T10:00:00.000Z' }], 'm-ext')),
+      ...(await track(t, k.carolBot, [{ resourceType: 'FILE', resourceId: 'f1', action: 'DOWNLOAD', timestamp: '2025-01-09T11:00:00.000Z' }], 'm-bot')),
+      ...(await track(t, k.carolBot, [{ resourceType: 'DATASET', resourceId: 'd-pub', action: 'VIEW', timestamp: '2025-01-09T12:00:00.000Z' }], 'm-bot2')),
+    ];
+    expect(machine).toEqual(['machine', 'machine', 'machine']);
+    return { t, k };
+  } catch (e) {
+    await t.stop();
+    throw e;
+  }
+}
