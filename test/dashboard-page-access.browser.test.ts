@@ -6,8 +6,8 @@ import {
   expectFiguresMatch,
   figures,
   ready,
-  startDashboardPage,
   tableValues,
+  withDashboardPage,
   type Chart,
   type DashboardPage,
 } from './support/dashboard-page-fixture';
@@ -20,8 +20,6 @@ import {
  * Catalog, activity and the page helpers: test/support/dashboard-page-fixture.ts.
  */
 
-jest.setTimeout(240_000);
-
 /* Browser globals used inside page.evaluate callbacks (Node's libs only in the root tsconfig). */
 declare const window: { usageGatewayCharts: Map<string, Chart> };
 declare const sessionStorage: { getItem(k: string): string | null };
@@ -32,17 +30,10 @@ describe('dashboard page (browser)', () => {
   let errors: string[];
   let api: DashboardPage['api'];
   let open: DashboardPage['open'];
-  let stop: DashboardPage['stop'] | undefined;
-
-  beforeAll(async () => {
-    ({ t, admin, errors, api, open, stop } = await startDashboardPage());
-  });
-  afterAll(async () => {
-    await stop?.();
-    // The check of 'logged no page error' (test/dashboard-page-figures.browser.test.ts)
-    // for the pages of this file.
-    expect(errors).toEqual([]);
-  });
+  withDashboardPage((p) => ({ t, admin, errors, api, open } = p));
+  // The check of 'logged no page error' (test/dashboard-page-figures.browser.test.ts)
+  // for the pages of this file, once the browser is closed.
+  afterAll(() => expect(errors).toEqual([]));
 
   it('shows no private dataset anywhere without a key, and shows them with an admin key', async () => {
     const page = await open();

@@ -9,8 +9,8 @@ import {
   expectFiguresMatch,
   figures,
   ready,
-  startDashboardPage,
   tableValues,
+  withDashboardPage,
   type Chart,
   type DashboardPage,
 } from './support/dashboard-page-fixture';
@@ -23,8 +23,6 @@ import {
  * Catalog, activity and the page helpers: test/support/dashboard-page-fixture.ts.
  */
 
-jest.setTimeout(240_000);
-
 /* Browser globals used inside page.evaluate callbacks (Node's libs only in the root tsconfig). */
 declare const window: { usageGatewayCharts: Map<string, Chart> };
 declare const document: { documentElement: { scrollWidth: number }; querySelector(s: string): { getAttribute(n: string): string | null; textContent: string | null } | null };
@@ -35,15 +33,11 @@ describe('dashboard page (browser)', () => {
   let errors: string[];
   let api: DashboardPage['api'];
   let open: DashboardPage['open'];
-  let stop: DashboardPage['stop'] | undefined;
   const timings: Record<string, unknown> = {};
+  withDashboardPage((p) => ({ t, admin, errors, api, open } = p));
 
-  beforeAll(async () => {
-    ({ t, admin, errors, api, open, stop } = await startDashboardPage());
-  });
-
-  afterAll(async () => {
-    await stop?.();
+  // Once the browser is closed.
+  afterAll(() => {
     mkdirSync(ARTIFACTS, { recursive: true });
     writeFileSync(path.join(ARTIFACTS, 'page-timings.json'), JSON.stringify(timings, null, 2));
   });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { TestGateway } from './support/test-gateway';
 import type { TestBrowser } from './support/browser';
-import { SHOTS, figures, ready, startDashboardPage, tableValues, type DashboardPage } from './support/dashboard-page-fixture';
+import { SHOTS, figures, ready, tableValues, withDashboardPage, type DashboardPage } from './support/dashboard-page-fixture';
 
 /*
  * The other views of the page, in headless Chromium: a dataset's page
@@ -11,8 +11,6 @@ import { SHOTS, figures, ready, startDashboardPage, tableValues, type DashboardP
  * Catalog, activity and the page helpers: test/support/dashboard-page-fixture.ts.
  */
 
-jest.setTimeout(240_000);
-
 /* Browser globals used inside page.evaluate callbacks (Node's libs only in the root tsconfig). */
 declare const document: { documentElement: { scrollWidth: number }; querySelector(s: string): { getAttribute(n: string): string | null; textContent: string | null } | null };
 
@@ -21,17 +19,10 @@ describe('dashboard page (browser)', () => {
   let browser: TestBrowser;
   let errors: string[];
   let open: DashboardPage['open'];
-  let stop: DashboardPage['stop'] | undefined;
-
-  beforeAll(async () => {
-    ({ t, browser, errors, open, stop } = await startDashboardPage());
-  });
-  afterAll(async () => {
-    await stop?.();
-    // The check of 'logged no page error' (test/dashboard-page-figures.browser.test.ts)
-    // for the pages of this file.
-    expect(errors).toEqual([]);
-  });
+  withDashboardPage((p) => ({ t, browser, errors, open } = p));
+  // The check of 'logged no page error' (test/dashboard-page-figures.browser.test.ts)
+  // for the pages of this file, once the browser is closed.
+  afterAll(() => expect(errors).toEqual([]));
 
   it('shows a dataset page: usage over time, unique vs total, machine, files, reuses and the score', async () => {
     const page = await open('#/datasets/n1');

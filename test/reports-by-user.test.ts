@@ -1,5 +1,5 @@
 import type { TestGateway } from './support/test-gateway';
-import { NAMES, fetchCsv, startUsageReportGateway, type ReportKeys } from './support/report-fixtures';
+import { NAMES, fetchCsv, withUsageReportGateway, type ReportKeys } from './support/report-fixtures';
 import { COLLECTIONS_BY_USER, DATASETS_BY_USER, FILES_BY_USER } from './support/report-expected';
 import { BY_USER_REPORT_COLUMNS } from '../src/reports/report-columns';
 
@@ -21,11 +21,7 @@ const BY_USER = `query B($type: ResourceType!, $first: Int, $after: String) {
 describe('usage reports', () => {
   let t: TestGateway;
   let k: ReportKeys;
-
-  beforeAll(async () => {
-    ({ t, k } = await startUsageReportGateway());
-  });
-  afterAll(() => t.stop());
+  withUsageReportGateway((g) => ({ t, k } = g));
 
   describe('by-user reports', () => {
     it('one row per (user, resource): human traffic of signed-in users only', async () => {

@@ -1,5 +1,5 @@
 import type { TestGateway } from './support/test-gateway';
-import { fetchCsv, startUsageReportGateway, type ReportKeys } from './support/report-fixtures';
+import { fetchCsv, withUsageReportGateway, type ReportKeys } from './support/report-fixtures';
 import { COLLECTIONS_ADMIN, DATASETS_ADMIN, FILES_ADMIN, F_CELL } from './support/report-expected';
 import {
   COLLECTION_REPORT_COLUMNS,
@@ -20,11 +20,7 @@ import {
 describe('usage reports', () => {
   let t: TestGateway;
   let k: ReportKeys;
-
-  beforeAll(async () => {
-    ({ t, k } = await startUsageReportGateway());
-  });
-  afterAll(() => t.stop());
+  withUsageReportGateway((g) => ({ t, k } = g));
 
   describe('resource reports (CSV)', () => {
     it('files: Clowder columns then parent names, sorted by downloads, views, id; hostile names survive', async () => {

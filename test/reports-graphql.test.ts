@@ -1,5 +1,5 @@
 import type { TestGateway } from './support/test-gateway';
-import { NAMES, startUsageReportGateway, type ReportKeys } from './support/report-fixtures';
+import { NAMES, withUsageReportGateway, type ReportKeys } from './support/report-fixtures';
 import { FILES_ADMIN, F_AT } from './support/report-expected';
 
 /**
@@ -21,11 +21,7 @@ const USAGE_REPORT = `query R($type: ResourceType, $since: String, $until: Strin
 describe('usage reports', () => {
   let t: TestGateway;
   let k: ReportKeys;
-
-  beforeAll(async () => {
-    ({ t, k } = await startUsageReportGateway());
-  });
-  afterAll(() => t.stop());
+  withUsageReportGateway((g) => ({ t, k } = g));
 
   describe('GraphQL usageReport', () => {
     it('returns the rows of the CSV, typed and unescaped', async () => {

@@ -1,5 +1,5 @@
 import type { TestGateway } from './support/test-gateway';
-import { NAMES, fetchCsv, startUsageReportGateway, type ReportKeys } from './support/report-fixtures';
+import { NAMES, fetchCsv, withUsageReportGateway, type ReportKeys } from './support/report-fixtures';
 import { MONTHLY_P1, monthly } from './support/report-expected';
 import { MONTHLY_EXPORT_COLUMNS } from '../src/reports/report-columns';
 
@@ -20,11 +20,7 @@ const MONTHLY = `query X($portalId: ID, $from: String, $to: String, $first: Int,
 describe('usage reports', () => {
   let t: TestGateway;
   let k: ReportKeys;
-
-  beforeAll(async () => {
-    ({ t, k } = await startUsageReportGateway());
-  });
-  afterAll(() => t.stop());
+  withUsageReportGateway((g) => ({ t, k } = g));
 
   describe('monthly export', () => {
     it('one row per dataset per month of a portal, by dataset id then month', async () => {

@@ -1,5 +1,5 @@
 import type { TestGateway } from './support/test-gateway';
-import { fetchCsv, startReportGateway, startUsageReportGateway, type ReportKeys } from './support/report-fixtures';
+import { fetchCsv, withReportGateway, withUsageReportGateway, type ReportKeys } from './support/report-fixtures';
 import { COLLECTIONS_ADMIN, type Rec } from './support/report-expected';
 import http from 'node:http';
 import express from 'express';
@@ -19,11 +19,7 @@ import type { ResourceReportRow } from '../src/reports/report-rows';
 describe('usage reports', () => {
   let t: TestGateway;
   let k: ReportKeys;
-
-  beforeAll(async () => {
-    ({ t, k } = await startUsageReportGateway());
-  });
-  afterAll(() => t.stop());
+  withUsageReportGateway((g) => ({ t, k } = g));
 
   it('stops reading when the client goes away, and keeps serving', async () => {
     const ac = new AbortController();
@@ -79,10 +75,7 @@ describe('a report that fails half-way', () => {
 describe('streamed resource reports (order=none)', () => {
   let t: TestGateway;
   let k: ReportKeys;
-  beforeAll(async () => {
-    ({ t, k } = await startReportGateway());
-  });
-  afterAll(() => t.stop());
+  withReportGateway((g) => ({ t, k } = g));
 
   it('has the rows of the sorted report, in storage order, for each caller', async () => {
     for (const key of [k.admin, k.bob, k.alice]) {

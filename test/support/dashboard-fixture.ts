@@ -1,5 +1,5 @@
 import { startTestGateway, type TestGateway } from './test-gateway';
-import { BROWSER_UA } from './fixtures';
+import { BROWSER_UA, registerReuse, trackAllRecorded } from './fixtures';
 import { Visibility } from '../../src/domain/resources';
 
 /**
@@ -190,15 +190,7 @@ export async function startDashboardGateway(): Promise<DashboardGateway> {
     return res.data!.dataDashboard;
   };
 
-  const register = async (input: Record<string, unknown>, key: string) => {
-    const res = await t.gql<{ registerReuse: { id: string } }>(
-      `mutation R($input: RegisterReuseInput!) { registerReuse(input: $input) { id } }`,
-      { input },
-      key,
-    );
-    expect(res.errors).toBeUndefined();
-    return res.data!.registerReuse.id;
-  };
+  const register = (input: Record<string, unknown>, key: string) => registerReuse(t, input, key);
 
   // A failed set-up stops its gateway: the test file never gets it to stop.
   try {
@@ -242,14 +234,7 @@ export async function startDashboardGateway(): Promise<DashboardGateway> {
       { ...base, _id: 'b3', title: 'B three', portalId: 'pB', themeIds: ['t-mob'], licence: null, publisher: null, recordCount: 7 },
     ]);
 
-    const events = plannedEvents();
-    const tracked = await t.gql<{ trackAccesses: { recorded: number; rejected: number } }>(
-      `mutation M($inputs: [TrackAccessInput!]!) { trackAccesses(inputs: $inputs) { recorded rejected } }`,
-      { inputs: events },
-      tracker,
-    );
-    expect(tracked.errors).toBeUndefined();
-    expect(tracked.data!.trackAccesses).toEqual({ recorded: events.length, rejected: 0 });
+    await trackAllRecorded(t, plannedEvents(), tracker);
 
     const reuse = (title: string, datasetIds: string[], extra: Record<string, unknown> = {}) => ({
       title,

@@ -2,8 +2,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { startTestGateway, type TestGateway } from './test-gateway';
-import { BROWSER_UA } from './fixtures';
+import { BROWSER_UA, registerReuse, trackAllRecorded } from './fixtures';
 import { launchBrowser, type TestBrowser } from './browser';
+import { startedPerDescribe } from './per-describe';
 import { Visibility } from '../../src/domain/resources';
 
 /**
@@ -206,18 +207,9 @@ export async function startDashboardPage(): Promise<DashboardPage> {
         events.push({ eventId: `page-${seq}`, resourceType, resourceId, action, timestamp: daysAgo(ago, i), userAgent: ua ?? BROWSER_UA, ipAddress: `10.1.${seq >> 8}.${seq & 255}` });
       }
     }
-    const tracked = await t.gql<{ trackAccesses: { recorded: number; rejected: number } }>(
-      `mutation M($inputs: [TrackAccessInput!]!) { trackAccesses(inputs: $inputs) { recorded rejected } }`,
-      { inputs: events },
-      tracker,
-    );
-    expect(tracked.errors).toBeUndefined();
-    expect(tracked.data!.trackAccesses).toEqual({ recorded: events.length, rejected: 0 });
+    await trackAllRecorded(t, events, tracker);
     for (const [title, datasetIds] of [['Flood app', ['n1']], ['Air and rivers map', ['n1', 's1']], ['Wells study', ['n3']]] as const) {
-      const r = await t.gql(`mutation R($input: RegisterReuseInput!) { registerReuse(input: $input) { id } }`, {
-        input: { title, url: `https://apps.example.org/${encodeURIComponent(title)}`, type: 'APPLICATION', datasetIds, createdAt: daysAgo(30, 0) },
-      }, admin);
-      expect(r.errors).toBeUndefined();
+      await registerReuse(t, { title, url: `https://apps.example.org/${encodeURIComponent(title)}`, type: 'APPLICATION', datasetIds, createdAt: daysAgo(30, 0) }, admin);
     }
     // Where figures are aggregated from the event log asynchronously, wait
     // until they include every event: the page's requests do not wait.
@@ -227,4 +219,16 @@ export async function startDashboardPage(): Promise<DashboardPage> {
     await stop();
     throw e;
   }
+}
+
+/**
+ * In the calling describe block: startDashboardPage before its tests, handed
+ * to `receive`, and its browser and gateway stopped after them (before the
+ * file's own afterAll hooks, which run in the order they are declared). The
+ * test file's timeout becomes 240 s: Chromium, the gateway and the figures
+ * take a while to start, and each test drives the browser.
+ */
+export function withDashboardPage(receive: (p: DashboardPage) => void): void {
+  jest.setTimeout(240_000);
+  startedPerDescribe(startDashboardPage, receive, (p) => p.stop());
 }

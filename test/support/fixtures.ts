@@ -41,3 +41,28 @@ export async function loadSmallCatalog(t: TestGateway): Promise<void> {
 }
 
 export const BROWSER_UA = 'Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0';
+
+/**
+ * Sends `events` (TrackAccessInput objects) through `trackAccesses` with
+ * `key`; fails the test unless every one is recorded.
+ */
+export async function trackAllRecorded(t: TestGateway, events: Record<string, unknown>[], key: string): Promise<void> {
+  const tracked = await t.gql<{ trackAccesses: { recorded: number; rejected: number } }>(
+    `mutation M($inputs: [TrackAccessInput!]!) { trackAccesses(inputs: $inputs) { recorded rejected } }`,
+    { inputs: events },
+    key,
+  );
+  expect(tracked.errors).toBeUndefined();
+  expect(tracked.data!.trackAccesses).toEqual({ recorded: events.length, rejected: 0 });
+}
+
+/** Registers a reuse (RegisterReuseInput) with `key`; fails the test on a GraphQL error. Returns its id. */
+export async function registerReuse(t: TestGateway, input: Record<string, unknown>, key: string): Promise<string> {
+  const res = await t.gql<{ registerReuse: { id: string } }>(
+    `mutation R($input: RegisterReuseInput!) { registerReuse(input: $input) { id } }`,
+    { input },
+    key,
+  );
+  expect(res.errors).toBeUndefined();
+  return res.data!.registerReuse.id;
+}

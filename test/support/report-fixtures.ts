@@ -7,6 +7,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import { startTestGateway, type TestGateway } from './test-gateway';
+import { startedPerDescribe } from './per-describe';
 import { BROWSER_UA } from './fixtures';
 import { Visibility } from '../../src/domain/resources';
 
@@ -242,4 +243,23 @@ export async function startUsageReportGateway(): Promise<{ t: TestGateway; k: Re
     await t.stop();
     throw e;
   }
+}
+
+/** A started report gateway, as the describe blocks of the report tests get it. */
+export type ReportGateway = { t: TestGateway; k: ReportKeys };
+
+/**
+ * In the calling describe block: startUsageReportGateway before its tests,
+ * handed to `receive`, and stopped after them.
+ */
+export function withUsageReportGateway(receive: (g: ReportGateway) => void): void {
+  startedPerDescribe(startUsageReportGateway, receive, (g) => g.t.stop());
+}
+
+/**
+ * In the calling describe block: startReportGateway before its tests,
+ * handed to `receive`, and stopped after them.
+ */
+export function withReportGateway(receive: (g: ReportGateway) => void): void {
+  startedPerDescribe(startReportGateway, receive, (g) => g.t.stop());
 }
