@@ -13,6 +13,7 @@ import { connectStore, ensureIndexes, type Store } from './store/store';
 import type { GatewayConfig } from './config';
 import { loadConfig } from './config';
 import { createServices, type Services } from './services';
+import { DAY_MS } from './util/utc-day';
 
 /** Where the CLI reads its environment and writes its output (tests pass their own). */
 export interface CliIo {
@@ -133,7 +134,7 @@ export const HISTORICAL_FROM = Date.UTC(2000, 0, 1);
 
 /** MAX_EVENT_AGE_DAYS for an import that accepts archived logs or events: back to {@link HISTORICAL_FROM}. */
 export function historicalMaxAgeDays(now = Date.now()): number {
-  return Math.ceil((now - HISTORICAL_FROM) / 86_400_000);
+  return Math.ceil((now - HISTORICAL_FROM) / DAY_MS);
 }
 
 /** The days an import wrote into may be past the identity-key window: their user agents go now (docs/counting.md, "Reduced user agents"). */

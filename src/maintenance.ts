@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { identityKeyWindowDays, type GatewayConfig } from './config';
 import type { Services } from './services';
-import { utcDay } from './util/utc-day';
+import { DAY_MS, utcDay } from './util/utc-day';
 import { CountingRules } from './counting/rule-set';
 import { localRuleSet } from './services';
 import { registerRetentionMetrics, type GatewayMetrics, type RetentionMetrics } from './metrics/metrics';
@@ -67,7 +67,7 @@ export function createAgentReducer(
  * to drop. Returns the events reduced.
  */
 export async function reduceImportedDays(services: Services, config: GatewayConfig, days: Iterable<string>, now: Date = new Date()): Promise<number> {
-  const keptFrom = utcDay(new Date(now.getTime() - config.eventLogRetentionDays * 86_400_000));
+  const keptFrom = utcDay(new Date(now.getTime() - config.eventLogRetentionDays * DAY_MS));
   return createAgentReducer(services, maintenanceOptions(config)).reduceDays([...days].filter((d) => d >= keptFrom), now);
 }
 
@@ -91,7 +91,7 @@ export function startMaintenance(services: Services, logger: Logger, opts: Maint
   const reducer = createAgentReducer(services, opts, repo);
 
   const retention = async (): Promise<void> => {
-    const beforeDay = utcDay(new Date(now().getTime() - opts.retentionDays * 86_400_000));
+    const beforeDay = utcDay(new Date(now().getTime() - opts.retentionDays * DAY_MS));
     const events = await services.eventLog.dropDaysBefore(beforeDay);
     metrics?.eventsDropped.inc(events);
     // Quarantine records copy their events: they go with them.

@@ -15,7 +15,7 @@ import { AccessAction, ResourceType } from '../domain/resources';
 import { isValidId } from '../domain/ids';
 import type { LoggedEvent } from '../domain/logged-event';
 import { eventKey } from '../store/storage-keys';
-import { COUNTRY, EVENT_ID, MAX_URL, MAX_USER_AGENT, type EventLimits } from '../ingest/validate-event';
+import { COUNTRY, EVENT_ID, MAX_URL, MAX_USER_AGENT, timeWindowProblem, type EventLimits } from '../ingest/validate-event';
 
 export interface EventProblem {
   code: ErrorCodeName;
@@ -106,13 +106,9 @@ export function checkStoredEvent(e: Partial<Record<keyof LoggedEvent, unknown>>)
  * at most `maxFutureSkewMs` ahead, `maxEventAgeDays` old).
  */
 export function checkImportedEvent(e: LoggedEvent, now: Date, limits: EventLimits): EventProblem | null {
-  const t = e.t instanceof Date ? e.t.getTime() : Number.NaN;
-  if (t > now.getTime() + limits.maxFutureSkewMs) {
-    return problem(ErrorCode.INVALID_TIMESTAMP, `timestamp ${show(e.t)} is in the future (more than ${limits.maxFutureSkewMs} ms ahead)`);
-  }
-  if (t < now.getTime() - limits.maxEventAgeDays * 86_400_000) {
-    return problem(ErrorCode.INVALID_TIMESTAMP, `timestamp ${show(e.t)} is older than ${limits.maxEventAgeDays} days`);
-  }
+  // A time that is no date is the stored-event rules' to refuse.
+  const outside = e.t instanceof Date && !Number.isNaN(e.t.getTime()) ? timeWindowProblem(e.t, now, limits) : null;
+  if (outside) return problem(ErrorCode.INVALID_TIMESTAMP, outside);
   // As trackAccesses (validate-event.ts); stored ones from before that rule still count.
   if (e.resourceType === ResourceType.COLLECTION && e.action !== AccessAction.VIEW) {
     return problem(ErrorCode.BAD_USER_INPUT, `collections are only viewed: a COLLECTION event must be a VIEW, not ${show(e.action)}`);

@@ -28,8 +28,7 @@ import { AccessAction, ResourceType } from '../domain/resources';
 import { type CounterField, type Counters, type CountryCounts, zeroCounters } from '../domain/counters';
 import type { LoggedEvent } from '../domain/logged-event';
 import { DOUBLE_CLICK_WINDOW_MS } from './identity';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../util/utc-day';
 
 /** The fields of a logged event counting needs (kept in memory per day). */
 export type TallyEvent = Pick<

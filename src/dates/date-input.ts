@@ -13,7 +13,7 @@
  */
 import { ErrorCode } from '../errors/error-codes';
 import { GatewayError, badUserInput } from '../errors/gateway-error';
-import { utcDay } from '../util/utc-day';
+import { DAY_MS, utcDay } from '../util/utc-day';
 
 export type DateInputKind = 'month' | 'day' | 'instant';
 
@@ -70,7 +70,7 @@ export function parseDateInput(name: string, raw: unknown): DateSpan | null {
   if (m) {
     if (!calendar(+m[1], +m[2], +m[3])) throw notADate(name, raw);
     const start = utcDate(+m[1], +m[2] - 1, +m[3]);
-    return { kind: 'day', start, end: new Date(start.getTime() + 86_400_000) };
+    return { kind: 'day', start, end: new Date(start.getTime() + DAY_MS) };
   }
   m = DATE_TIME.exec(v);
   if (!m) throw notADate(name, raw);

@@ -3,10 +3,9 @@ import { canSeeDataset } from '../auth/visibility';
 import type { DashboardService } from '../dashboard/dashboard.service';
 import type { EmbedRepository } from '../store/embed.repository';
 import type { BadgeMetric, BadgePeriod, WidgetData, WidgetRange } from './embed-format';
+import { DAY_MS } from '../util/utc-day';
 
 export type { WidgetData };
-
-const DAY_MS = 86_400_000;
 
 /** Midnight UTC of the first day of the month `back` months before `now`'s. */
 function monthStart(now: Date, back: number): Date {

@@ -10,6 +10,7 @@ import {
 } from 'graphql';
 import { getComplexity, type ComplexityEstimator, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './connection';
+import { DAY_MS } from '../util/utc-day';
 
 /**
  * What a query costs, in "units" of roughly one object resolved (docs/security.md).
@@ -111,8 +112,6 @@ const HEAVY_ROOT: Readonly<Record<string, number>> = {
   'Query.monthlyUsageExport': COST.report,
   'Query.usageTable': COST.usageTable,
 };
-
-const DAY_MS = 86_400_000;
 
 /** Buckets of a usage series: days (inclusive) or calendar months; 1 when the arguments are not usable (execution rejects them). */
 export function seriesBuckets(from: unknown, to: unknown, granularity: unknown): number {

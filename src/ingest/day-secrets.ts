@@ -1,8 +1,6 @@
 import { DOUBLE_CLICK_WINDOW_MS, type DaySecret, type SecretOfDay } from '../counting/identity';
-import { utcDay } from '../util/utc-day';
+import { DAY_MS, utcDay } from '../util/utc-day';
 import type { IdentitySecretRepository } from '../store/identity-secret.repository';
-
-const DAY_MS = 86_400_000;
 
 /**
  * The first day whose secret must still exist when events up to `keyDays`

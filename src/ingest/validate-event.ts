@@ -2,6 +2,7 @@ import { ErrorCode, type ErrorCodeName } from '../errors/error-codes';
 import type { TrackEventInput } from '../domain/tracking';
 import { ID_PATTERN, ID_RULE } from '../domain/ids';
 import { AccessAction, ResourceType } from '../domain/resources';
+import { DAY_MS } from '../util/utc-day';
 
 export interface EventLimits {
   /** Latest accepted timestamp = now + this, ms. */
@@ -51,19 +52,26 @@ function invalid(message: string, code: ErrorCodeName = ErrorCode.BAD_USER_INPUT
  * shapes, sizes, the COUNTER fields. Resource existence and permissions are
  * checked later, in bulk.
  */
+/**
+ * What is wrong with an event's time (null: nothing): more than
+ * `maxFutureSkewMs` ahead of `now`, or more than `maxEventAgeDays` old. The
+ * one window of `trackAccess` and `import-events`.
+ */
+export function timeWindowProblem(timestamp: Date, now: Date, limits: EventLimits): string | null {
+  const t = timestamp.getTime();
+  if (t > now.getTime() + limits.maxFutureSkewMs) {
+    return `timestamp ${timestamp.toISOString()} is in the future (more than ${limits.maxFutureSkewMs} ms ahead)`;
+  }
+  if (t < now.getTime() - limits.maxEventAgeDays * DAY_MS) return `timestamp ${timestamp.toISOString()} is older than ${limits.maxEventAgeDays} days`;
+  return null;
+}
+
 export function validateEvent(input: TrackEventInput, now: Date, limits: EventLimits): Validation {
   const timestamp = input.timestamp ?? now;
   const t = timestamp instanceof Date ? timestamp.getTime() : Number.NaN;
   if (Number.isNaN(t)) return invalid('timestamp is not a valid date', ErrorCode.INVALID_TIMESTAMP);
-  if (t > now.getTime() + limits.maxFutureSkewMs) {
-    return invalid(
-      `timestamp ${timestamp.toISOString()} is in the future (more than ${limits.maxFutureSkewMs} ms ahead)`,
-      ErrorCode.INVALID_TIMESTAMP,
-    );
-  }
-  if (t < now.getTime() - limits.maxEventAgeDays * 86_400_000) {
-    return invalid(`timestamp ${timestamp.toISOString()} is older than ${limits.maxEventAgeDays} days`, ErrorCode.INVALID_TIMESTAMP);
-  }
+  const outside = timeWindowProblem(timestamp, now, limits);
+  if (outside) return invalid(outside, ErrorCode.INVALID_TIMESTAMP);
   if (input.eventId != null && !EVENT_ID.test(input.eventId)) {
     return invalid('eventId must be 1-128 printable ASCII characters without spaces', ErrorCode.INVALID_EVENT_ID);
   }

@@ -9,7 +9,7 @@ import type { ReuseDoc } from './reuse.documents';
 import { findByArrayField, findByIds, findIn } from './find-in';
 import type { DatedReuseLink, DayUsage, UsageFigures } from '../domain/dashboard-inputs';
 import { addCountries, type CountryMap } from '../domain/country-usage';
-import { utcDay } from '../util/utc-day';
+import { DAY_MS, utcDay } from '../util/utc-day';
 
 /** The fields of a dataset the dashboard and the visibility rule need. */
 export type DashboardDatasetRow = Pick<
@@ -294,7 +294,7 @@ export class DashboardRepository {
 /** Every UTC day from `first` to `last`, both included. */
 function daysBetween(first: string, last: string): string[] {
   const out: string[] = [];
-  for (let t = Date.parse(`${first}T00:00:00Z`), end = Date.parse(`${last}T00:00:00Z`); t <= end && out.length < 100_000; t += 86_400_000) {
+  for (let t = Date.parse(`${first}T00:00:00Z`), end = Date.parse(`${last}T00:00:00Z`); t <= end && out.length < 100_000; t += DAY_MS) {
     out.push(utcDay(new Date(t)));
   }
   return out;
