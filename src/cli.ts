@@ -27,11 +27,11 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import type * as CommanderModule from 'commander';
-import { loadConfig } from './config';
+import { loadConfig, readSetting } from './config';
 import { existsSync } from 'node:fs';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded-database';
 import { runningEmbedded } from './db/running-embedded';
-import { createServices } from './services';
+import { createUserAdmin } from './services';
 import type { UserAdminService } from './auth/user-admin.service';
 import { GatewayError } from './errors/gateway-error';
 import { registerLogCommands } from './logs/log-cli';
@@ -107,7 +107,9 @@ async function withAdmin(io: CliIo, fn: (admin: UserAdminService) => Promise<num
   let conn: Connection | null = null;
   try {
     conn = await connect(io.env, { create, log: io.err });
-    return await fn(createServices(conn.store, loadConfig(io.env)).userAdmin);
+    // The key commands need the user admin alone: no agent lists or country
+    // database to load, and no other setting that could refuse to parse.
+    return await fn(createUserAdmin(conn.store, readSetting('cacheTtlMs', io.env)));
   } catch (err) {
     if (!(err instanceof Error)) throw err;
     // A refusal (GatewayError) or an unreachable database: the message says it all.

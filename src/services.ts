@@ -162,6 +162,11 @@ export function createServices(store: Store, config: GatewayConfig, logger: Logg
   };
 }
 
+/** The user admin alone (the CLI's key commands), with the API-key cache of `CACHE_TTL_MS`. */
+export function createUserAdmin(store: Store, cacheTtlMs: number): UserAdminService {
+  return new UserAdminService(new AuthRepository(store, cacheTtlMs));
+}
+
 /** This process's rule set: the agent lists in data/agents and its ROBOT_PATTERNS / MACHINE_PATTERNS. */
 export function localRuleSet(config: Pick<GatewayConfig, 'robotPatterns' | 'machinePatterns'>): RuleSetDefinition {
   const lists = loadAgentLists();
